@@ -1,0 +1,35 @@
+/**
+ * Errors as data: every local service failure is a ServiceError carrying the AWS error code,
+ * the HTTP status AWS uses for it, and whether the caller (sender) or the service is at fault.
+ * Protocol codecs turn it into each wire format (restJson header + body, awsJson __type, awsQuery XML).
+ */
+export class ServiceError extends Error {
+  constructor(
+    /** AWS error code exactly as the service names it, e.g. `ResourceNotFoundException`, `NoSuchEntity`. */
+    readonly code: string,
+    message: string,
+    /** HTTP status the real service answers with for this error. */
+    readonly status = 400,
+    /** Extra members for the JSON error body (e.g. Lambda's `Type: "User"`). */
+    readonly extra: Record<string, unknown> = {},
+    readonly senderFault = status < 500,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/** Missing behaviour fails loudly, never as an empty success that looks like an empty account. */
+export function notImplemented(service: string, operation: string): ServiceError {
+  return new ServiceError(
+    'NotImplemented',
+    `The xray-lab local cloud does not implement ${service} ${operation}; it emulates only what the X-Ray lab uses.`,
+    501,
+    {},
+    false,
+  );
+}
+
+export function isServiceError(e: unknown): e is ServiceError {
+  return e instanceof ServiceError;
+}
