@@ -1,0 +1,20 @@
+/** Test support: an in-process local cloud on a free port, and SDK client settings pointing at it. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../src/local/server.js';
+
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIAXRAYLABTEST00001', secretAccessKey: 'xray-lab-test-secret-do-not-leak' };
+
+export function clientConfig(cloud: { endpoint: string }, region = 'us-east-1') {
+  return { endpoint: cloud.endpoint, region, credentials: TEST_CREDENTIALS, maxAttempts: 1 };
+}
+
+export function tempDir(prefix = 'xray-lab-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export async function withLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  return startLocalCloud({ port: 0, ...options });
+}
