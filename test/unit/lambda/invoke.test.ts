@@ -105,4 +105,22 @@ describe('LambdaEngine invoke', () => {
     expect(h.logs[0]?.group).toBe(`/aws/lambda/${spec.name}`);
     expect(h.logs[0]?.stream).toMatch(/^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/);
   });
+
+  it('reports an exception thrown outside the handler chain and an init-time throw, then recovers', async () => {
+    h = harness();
+    const uncaught = fn({ 'index.js': 'exports.handler = (e, ctx, cb) => { if (e.throw) setTimeout(() => { throw new RangeError("late"); }, 1); else cb(null, "fine"); };' });
+    const badInit = fn({ 'index.js': 'throw new Error("cannot start");' });
+
+    const crashed = await h.engine.invoke(uncaught, { payload: payload({ throw: true }) });
+    const next = await h.engine.invoke(uncaught, { payload: payload({}) });
+    const init = await h.engine.invoke(badInit, { payload: payload({}), logType: 'Tail' });
+
+    expect(crashed.functionError).toBe('Unhandled');
+    expect(json(crashed.payload)).toMatchObject({ errorType: 'RangeError', errorMessage: 'late' });
+    expect(json(next.payload)).toBe('fine');
+    expect(next.coldStart).toBe(true);
+    expect(json(init.payload)).toMatchObject({ errorType: 'Error', errorMessage: 'cannot start' });
+    const log = Buffer.from(init.logResult ?? '', 'base64').toString();
+    expect(log).toMatch(/ERROR\tUncaught Exception[^\n]*cannot start[\s\S]*START RequestId:[\s\S]*Status: error/);
+  });
 });
