@@ -8,7 +8,7 @@ import { ServiceError } from '../core/errors.js';
 import type { Clock, IdGenerator } from '../core/types.js';
 import { buildEnvironment } from './environment.js';
 import { endLine, logGroupName, newLogStreamName, reportLine, startLine, tailLog } from './logs.js';
-import { describeOutcome } from './outcome.js';
+import { describeOutcome, type DescribedOutcome } from './outcome.js';
 import { ProcessPool } from './pool.js';
 import { FunctionProcess, type RunReport } from './process.js';
 import { buildLambdaSegments, type SegmentIds } from './segments.js';
@@ -47,12 +47,15 @@ export class LambdaEngine {
     const run = this.execute(spec, requestId, payload, req, trace);
     if (type === 'Event') {
       // Asynchronous invocation: accepted now; the result only reaches the logs and the trace.
-      const done = run.catch(() => undefined).finally(() => this.background.delete(done));
-      this.background.add(done);
+      this.track(run);
       return { ...base, statusCode: 202, payload: Buffer.alloc(0), traceId: trace.traceId, sampled: trace.sampled };
     }
-    const result = await run;
-    return req.logType === 'Tail' ? result : { ...result, logResult: undefined };
+    return run;
+  }
+
+  /** Waits until asynchronous work is over: Event invocations and the logs/segments of answered ones. */
+  async flush(): Promise<void> {
+    while (this.background.size > 0) await Promise.all([...this.background]);
   }
 
   /** Code or configuration changed, or the function was deleted: its processes stop after their current run. */
@@ -69,7 +72,7 @@ export class LambdaEngine {
     const pools = [...this.pools.values()].map((e) => e.pool);
     this.pools.clear();
     await Promise.all(pools.map((p) => p.kill()));
-    await Promise.all([...this.background]);
+    await this.flush();
   }
 
   /** Pids of the live processes (of one function, or all): for diagnostics and tests. */
@@ -85,8 +88,7 @@ export class LambdaEngine {
     if (existing?.fingerprint === fingerprint) return existing.pool;
     if (existing) {
       // A changed function must never be served by a process running the old code.
-      const retired = existing.pool.retire().finally(() => this.background.delete(retired));
-      this.background.add(retired);
+      this.track(existing.pool.retire());
     }
     const pool = new ProcessPool(() => this.spawnFor(spec), this.opts.maxConcurrencyPerFunction ?? 4,
       this.opts.idleTimeoutMs ?? 10 * 60_000);
@@ -110,6 +112,10 @@ export class LambdaEngine {
     });
   }
 
+  /**
+   * Runs one invocation and answers as soon as the outcome is known (Lambda answers before its
+   * Overhead phase); logs and segments follow once the process is done — awaited only for Tail.
+   */
   private async execute(spec: FunctionSpec, requestId: string, payload: Buffer, req: InvokeRequest,
     trace: TraceDecision): Promise<InvokeResult> {
     const received = this.clock.now();
@@ -129,42 +135,64 @@ export class LambdaEngine {
     try {
       report = await proc.run({ requestId, functionArn: spec.arn, traceHeader, payload,
         clientContext: decodeClientContext(req.clientContext) }, spec.timeoutS * 1000);
-    } finally {
+    } catch (e) {
       pool.release(proc);
+      throw e;
     }
-    const completed = this.clock.now();
     const described = describeOutcome(report.outcome, requestId, spec.timeoutS, this.clock);
     const durationMs = report.invocationStart !== undefined && report.invocationEnd !== undefined
       ? report.invocationEnd - report.invocationStart : 0;
+    const logStream = proc.logStream;
+    pool.markFinishing(proc);
+    const bookkeeping = report.complete
+      .then(() => pool.release(proc))
+      .then(() => this.record({ spec, requestId, trace, segIds, received, report, described, durationMs, logStream }));
+    const result: InvokeResult = {
+      statusCode: 200, payload: described.payload, functionError: described.functionError,
+      executedVersion: '$LATEST', requestId, traceId: trace.traceId, sampled: trace.sampled, durationMs, coldStart: report.cold,
+    };
+    if (req.logType === 'Tail') return { ...result, logResult: tailLog(await bookkeeping) };
+    this.track(bookkeeping);
+    return result;
+  }
+
+  /** Emits the invocation's log events and, when traced, its segments; returns the events. */
+  private record(r: {
+    spec: FunctionSpec; requestId: string; trace: TraceDecision; segIds: SegmentIds; received: number;
+    report: RunReport; described: DescribedOutcome; durationMs: number; logStream: string;
+  }): LogEvent[] {
+    const { spec, requestId, trace, segIds, report, described } = r;
+    const completed = this.clock.now();
     const initDurationMs = report.cold && report.initEnd !== undefined && report.initStart !== undefined
       ? report.initEnd - report.initStart : undefined;
-
     const at = (message: string): LogEvent => ({ timestamp: completed, message });
     const events: LogEvent[] = [
       ...report.initLines,
-      { timestamp: report.invocationStart ?? report.initEnd ?? received, message: startLine(requestId) },
+      { timestamp: report.invocationStart ?? report.initEnd ?? r.received, message: startLine(requestId) },
       ...report.lines,
       ...described.platformLines.map(at),
       at(endLine(requestId)),
-      at(reportLine({ requestId, durationMs, memoryMb: spec.memoryMb, maxMemoryUsedMb: report.maxMemoryUsedMb,
+      at(reportLine({ requestId, durationMs: r.durationMs, memoryMb: spec.memoryMb, maxMemoryUsedMb: report.maxMemoryUsedMb,
         initDurationMs, status: described.reportStatus,
         xray: trace.sampled ? { traceId: trace.traceId, segmentId: segIds.function } : undefined })),
     ];
-    this.opts.onLogEvents(logGroupName(spec.name), proc.logStream, events);
-
+    this.opts.onLogEvents(logGroupName(spec.name), r.logStream, events);
     if (trace.sampled) {
       this.opts.onSegments(buildLambdaSegments({
         traceId: trace.traceId, upstreamParent: trace.upstreamParent, functionName: spec.name, functionArn: spec.arn,
         accountId: this.opts.accountId, requestId, ids: segIds, error: described.error,
         exceptionId: () => this.ids.hex(16),
-        times: { received, initStart: report.cold ? report.initStart : undefined, initEnd: report.cold ? report.initEnd : undefined,
-          invocationStart: report.invocationStart, invocationEnd: report.invocationEnd, overheadEnd: report.readyAt, completed },
+        times: { received: r.received, initStart: report.cold ? report.initStart : undefined,
+          initEnd: report.cold ? report.initEnd : undefined, invocationStart: report.invocationStart,
+          invocationEnd: report.invocationEnd, overheadEnd: report.readyAt, completed },
       }));
     }
-    return {
-      statusCode: 200, payload: described.payload, functionError: described.functionError, logResult: tailLog(events),
-      executedVersion: '$LATEST', requestId, traceId: trace.traceId, sampled: trace.sampled, durationMs, coldStart: report.cold,
-    };
+    return events;
+  }
+
+  private track(work: Promise<unknown>): void {
+    const done: Promise<unknown> = work.catch(() => undefined).finally(() => this.background.delete(done));
+    this.background.add(done);
   }
 }
 

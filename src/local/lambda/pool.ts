@@ -13,6 +13,7 @@ export class ProcessPool {
   private readonly waiters: { resolve(p: FunctionProcess): void; reject(e: unknown): void }[] = [];
   private retired = false;
   private spawning = 0;
+  private readonly finishing = new Set<FunctionProcess>();
   private readonly drained: { resolve(): void }[] = [];
 
   constructor(
@@ -37,12 +38,21 @@ export class ProcessPool {
       this.idleTimers.delete(warm);
       return warm;
     }
-    if (this.all.size + this.spawning < this.max) return this.spawn();
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    // A process in its Overhead phase is free in a moment: wait for it rather than start cold.
+    if (this.finishing.size > this.waiters.length || this.all.size + this.spawning >= this.max) {
+      return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    }
+    return this.spawn();
+  }
+
+  /** The process has answered its invocation and will be released once its Overhead phase ends. */
+  markFinishing(p: FunctionProcess): void {
+    this.finishing.add(p);
   }
 
   /** Give a process back after an invocation; a dead one frees its slot for a queued invocation. */
   release(p: FunctionProcess): void {
+    this.finishing.delete(p);
     if (!p.alive) {
       this.all.delete(p);
       const waiter = this.waiters.shift();
@@ -82,6 +92,7 @@ export class ProcessPool {
     for (const t of this.idleTimers.values()) clearTimeout(t);
     this.idleTimers.clear();
     this.idle.length = 0;
+    this.finishing.clear();
     for (const w of this.waiters.splice(0)) w.reject(new Error('Lambda engine closed'));
     await Promise.all([...this.all].map((p) => p.kill()));
     this.all.clear();

@@ -34,6 +34,12 @@ export interface RunReport {
   initLines: LogEvent[];
   lines: LogEvent[];
   maxMemoryUsedMb: number;
+  /**
+   * Settles when the process is done with this invocation (Overhead over, output complete): only
+   * then are `lines`, `readyAt` and `maxMemoryUsedMb` final and the process free for another event.
+   * The outcome is known earlier, so a caller can answer the invoke first, as Lambda does.
+   */
+  complete: Promise<void>;
 }
 
 export interface ProcessOptions {
@@ -112,12 +118,14 @@ export class FunctionProcess {
     return !this.exited.settled;
   }
 
-  /** Waits for the init phase on a cold process, hands the event over, and waits for the outcome. */
+  /** Waits for the init phase on a cold process, hands the event over, and resolves with the outcome. */
   async run(input: InvocationInput, timeoutMs: number): Promise<RunReport> {
     const { clock } = this.opts;
     const cold = !this.invokedOnce;
     this.invokedOnce = true;
-    const report: RunReport = { outcome: { kind: 'timeout', inInit: false }, cold, initLines: [], lines: [], maxMemoryUsedMb: 0 };
+    const report: RunReport = {
+      outcome: { kind: 'timeout', inInit: false }, cold, initLines: [], lines: [], maxMemoryUsedMb: 0, complete: Promise.resolve(),
+    };
     const exit = this.exited.promise.then((e) => ({ kind: 'exit' as const, ...e }));
 
     if (cold) {
@@ -164,20 +172,26 @@ export class FunctionProcess {
       limit.cancel();
       return this.finish(report, outcome);
     }
-    // The result is in; Overhead lasts until the runtime has flushed its output and asks for more.
+    const body = outcome.body;
+    report.outcome = outcome.kind === 'response'
+      ? { kind: 'response', body }
+      : { kind: 'error', body, errorType: outcome.errorType ?? 'Error' };
+    report.complete = this.overhead(report, exit, limit);
+    return report;
+  }
+
+  /** After the result: Overhead lasts until the runtime has flushed its output and asks for more. */
+  private async overhead(report: RunReport, exit: Promise<unknown>, limit: { promise: Promise<unknown>; cancel(): void }): Promise<void> {
+    const doneMark = this.doneMark?.promise ?? Promise.resolve();
     const settled = await Promise.race([
-      Promise.all([this.doneMark.promise, this.ready.promise]).then(() => 'ready' as const),
+      Promise.all([doneMark, this.ready.promise]).then(() => 'ready' as const),
       exit.then(() => 'exit' as const),
       limit.promise.then(() => 'stuck' as const),
     ]);
     limit.cancel();
-    if (settled === 'ready') report.readyAt = clock.now();
+    if (settled === 'ready') report.readyAt = this.opts.clock.now();
     if (settled === 'stuck') await this.kill();
-    const body = outcome.body;
-    return this.finish(
-      report,
-      outcome.kind === 'response' ? { kind: 'response', body } : { kind: 'error', body, errorType: outcome.errorType ?? 'Error' },
-    );
+    this.finish(report, report.outcome);
   }
 
   /** SIGKILL (a frozen or runaway sandbox cannot be asked politely) and wait until it is gone. */

@@ -29,6 +29,7 @@ describe('LambdaEngine tracing', () => {
     const spec = fn({ 'index.js': echoTrace });
 
     const r = await h.engine.invoke(spec, { payload: payload({}), traceHeader: upstream, requestId: 'req-1' });
+    await h.engine.flush();
 
     const { service, fn: fnSeg } = bySegment(h.segments);
     expect(r.traceId).toBe('1-5759e988-bd862e3fe1be46a994272793');
@@ -49,6 +50,7 @@ describe('LambdaEngine tracing', () => {
     const spec = fn({ 'index.js': echoTrace });
 
     const r = await h.engine.invoke(spec, { payload: payload({}), traceHeader: upstream });
+    await h.engine.flush();
 
     const invocation = bySegment(h.segments).fn.subsegments?.find((s) => s.name === 'Invocation');
     const seen = parseTraceHeader(json(r.payload) as string);
@@ -64,6 +66,7 @@ describe('LambdaEngine tracing', () => {
 
     await h.engine.invoke(spec, { payload: payload({}), traceHeader: upstream });
     await h.engine.invoke(spec, { payload: payload({}), traceHeader: upstream });
+    await h.engine.flush();
 
     const cold = bySegment(h.segments.slice(0, 2));
     const warm = bySegment(h.segments.slice(2, 4));
@@ -98,6 +101,7 @@ describe('LambdaEngine tracing', () => {
 
     const notSampled = await h.engine.invoke(passThrough, { payload: payload({}), traceHeader: 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0' });
     const noHeader = await h.engine.invoke(passThrough, { payload: payload({}) });
+    await h.engine.flush();
 
     expect(h.segments).toEqual([]);
     expect(notSampled.sampled).toBe(false);
@@ -113,6 +117,7 @@ describe('LambdaEngine tracing', () => {
 
     const first = await h.engine.invoke(active, { payload: payload({}), traceHeader: 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=?' });
     const second = await h.engine.invoke(active, { payload: payload({}) });
+    await h.engine.flush();
 
     expect(first.sampled).toBe(true);
     expect(first.traceId).toBe('1-5759e988-bd862e3fe1be46a994272793');

@@ -38,6 +38,7 @@ exports.handler = async (e) => AWSXRay.captureAsyncFunc('work', async (sub) => {
     }, { tracingMode: 'Active' });
 
     const r = await h.engine.invoke(spec, { payload: payload({ userId: 'u-1' }), traceHeader: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1' });
+    await h.engine.flush();
     for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((res) => setTimeout(res, 20));
 
     expect(json(r.payload)).toBe('done');
