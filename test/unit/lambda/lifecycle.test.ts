@@ -154,4 +154,18 @@ describe('LambdaEngine process lifecycle', () => {
       delete process.env.XRAY_LAB_TARGET;
     }
   });
+
+  it('lets an invocation in flight finish when its function is evicted, then stops the process', async () => {
+    h = harness();
+    const spec = fn({ 'index.js': 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 200)); return { pid: process.pid }; };' });
+
+    const running = h.engine.invoke(spec, { payload: payload({}) });
+    await new Promise((r) => setTimeout(r, 50));
+    const evicted = h.engine.evict(spec.name);
+    const r = await running;
+    await evicted;
+
+    expect(r.functionError).toBeUndefined();
+    expect(isAlive((json(r.payload) as { pid: number }).pid)).toBe(false);
+  });
 });
