@@ -1,0 +1,70 @@
+/** Shared terminal text helpers: ANSI-aware width, padding, truncation, number formats, status colours. */
+import type { ChalkInstance } from 'chalk';
+
+export interface RenderOptions {
+  /** `new Chalk({ level })`; level 0 renders plain text (NO_COLOR / non-TTY is the caller's call). */
+  chalk: ChalkInstance;
+  /** Terminal columns. */
+  width: number;
+}
+
+export type Status = 'ok' | 'error' | 'fault' | 'throttle' | 'pending';
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export function stripAnsi(s: string): string {
+  return s.replace(ANSI, '');
+}
+
+/** Columns used; counts code points (the glyphs used here are all single-width). */
+export function visibleWidth(s: string): number {
+  return [...stripAnsi(s)].length;
+}
+
+/** Cut plain text to `w` columns, marking the cut with an ellipsis. */
+export function truncate(s: string, w: number): string {
+  if (w <= 0) return '';
+  const cps = [...s];
+  return cps.length <= w ? s : cps.slice(0, w - 1).join('') + '…';
+}
+
+/** Pad (possibly coloured) text to `w` columns. */
+export function padEnd(s: string, w: number): string {
+  return s + ' '.repeat(Math.max(0, w - visibleWidth(s)));
+}
+
+export function padStart(s: string, w: number): string {
+  return ' '.repeat(Math.max(0, w - visibleWidth(s))) + s;
+}
+
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}
+
+export function formatPct(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
+export function colorStatus(chalk: ChalkInstance, status: Status, text: string): string {
+  switch (status) {
+    case 'fault':
+      return chalk.red(text);
+    case 'error':
+      return chalk.yellow(text);
+    case 'throttle':
+      return chalk.magenta(text);
+    case 'pending':
+      return chalk.cyan(text);
+    default:
+      return chalk.green(text);
+  }
+}
+
+export function formatAnnotationValue(v: string | number | boolean): string {
+  return typeof v === 'string' && /[\s,=]/.test(v) ? JSON.stringify(v) : String(v);
+}

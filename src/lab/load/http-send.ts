@@ -1,0 +1,49 @@
+/** One GET over a keep-alive agent: status + whether X-Ray sampled it, body drained so the socket is reused. */
+import http from 'node:http';
+import https from 'node:https';
+
+export interface SendResult {
+  status: number;
+  sampled: boolean;
+}
+
+/** `Sampled=1` in an `X-Amzn-Trace-Id` value (keys are case-insensitive). */
+export function isSampledHeader(value: string | string[] | undefined): boolean {
+  const v = Array.isArray(value) ? value.join(';') : value;
+  if (!v) return false;
+  return v.split(';').some((field) => {
+    const [k, val] = field.split('=', 2).map((p) => p.trim());
+    return k.toLowerCase() === 'sampled' && val === '1';
+  });
+}
+
+export function createAgent(url: string, maxSockets: number): http.Agent {
+  const opts = { keepAlive: true, maxSockets, maxFreeSockets: Math.min(maxSockets, 1024), scheduling: 'lifo' as const };
+  return url.startsWith('https:') ? new https.Agent(opts) : new http.Agent(opts);
+}
+
+export class TransportError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export function sendGet(url: string, agent: http.Agent, signal: AbortSignal, timeoutMs: number): Promise<SendResult> {
+  const lib = url.startsWith('https:') ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = lib.request(url, { method: 'GET', agent, signal, headers: { 'user-agent': 'xray-lab-load/0.1' } }, (res) => {
+      const status = res.statusCode ?? 0;
+      const sampled = isSampledHeader(res.headers['x-amzn-trace-id']);
+      res.on('error', (e: NodeJS.ErrnoException) => reject(new TransportError(e.code ?? e.name, e.message)));
+      res.on('end', () => resolve({ status, sampled }));
+      res.resume();
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no response within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.on('error', (e: NodeJS.ErrnoException) => reject(new TransportError(e.code ?? e.name, e.message)));
+    req.end();
+  });
+}
