@@ -14,6 +14,8 @@ import type { LocalCloudEnv, LocalFaults } from './env.js';
 import { routeByFormBody, routeRequest } from './router.js';
 import { createDynamoDb } from './services/dynamodb.js';
 import { createIamService } from './services/iam/index.js';
+import { createLambdaService, type LambdaApi, type LambdaRunner, type ZipExtractor } from './services/lambda/index.js';
+import { createLogsService, type LogsApi } from './services/logs/index.js';
 import { createStsService } from './services/sts.js';
 import { createXrayService } from './services/xray/index.js';
 import { SamplingRules } from './services/xray/rules.js';
@@ -37,6 +39,17 @@ export interface LocalCloudOptions {
   ids?: IdGenerator;
   faults?: LocalFaults;
   maxBodyBytes?: number;
+  /** Unpacks uploaded function zips; defaults to the packaging module's safe extractor. */
+  extractZip?: ZipExtractor;
+  /** Builds the Lambda execution engine once the endpoint is known; without it Invoke answers ServiceException. */
+  createLambdaRunner?: (hooks: LambdaRunnerHooks) => LambdaRunner;
+}
+
+/** What the server hands the execution engine: where functions reach the cloud, and where their logs go. */
+export interface LambdaRunnerHooks {
+  endpoint: string;
+  env: LocalCloudEnv;
+  onLogEvents(group: string, stream: string, events: { timestamp: number; message: string }[]): void;
 }
 
 export interface LocalCloud {
@@ -45,6 +58,9 @@ export interface LocalCloud {
   host: string;
   dataDir?: string;
   env: LocalCloudEnv;
+  /** In-process APIs other local services (API Gateway's data plane) call. */
+  lambda: LambdaApi;
+  logs: LogsApi;
   close(): Promise<void>;
 }
 
@@ -75,8 +91,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const dynamodb = await createDynamoDb({ dataDir: options.dataDir, region: env.defaultRegion, accountId: env.accountId });
   const iam = createIamService(env);
   const rules = new SamplingRules(env);
+  const logs = createLogsService(env);
+  // Filled in once the endpoint is known (after listen); Invoke reads it per request.
+  const engine: { runner?: LambdaRunner } = {};
+  const lambda = createLambdaService(env, {
+    roleAssumable: (arn) => iam.roleAssumable(arn),
+    extractZip: options.extractZip ?? extractWithPackaging,
+    runner: () => engine.runner,
+  });
   const services = new Map<string, LocalService>();
-  for (const s of [createStsService(env), iam.service, createXrayService(env, rules)]) services.set(s.name, s);
+  for (const s of [createStsService(env), iam.service, createXrayService(env, rules), lambda.service, logs.service]) services.set(s.name, s);
 
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const server = createServer((req, res) => {
@@ -134,6 +158,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  engine.runner = options.createLambdaRunner?.({ endpoint, env, onLogEvents: (group, stream, events) => logs.append(group, stream, events) });
 
   let closed = false;
   return {
@@ -142,6 +167,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     host,
     dataDir: options.dataDir,
     env,
+    lambda,
+    logs,
     async close() {
       if (closed) return;
       closed = true;
@@ -152,6 +179,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       env.db.close();
     },
   };
+}
+
+// TEMPORARY until the packaging branch (handler-pack) lands on main: resolved at run time so this
+// branch type-checks without it. Replace with a static import of safeExtractZip once merged.
+const PACKAGING_EXTRACT_MODULE = '../lab/packaging/extract.js';
+async function extractWithPackaging(zip: Buffer, destDir: string): Promise<unknown> {
+  const mod = (await import(PACKAGING_EXTRACT_MODULE)) as { safeExtractZip: ZipExtractor };
+  return mod.safeExtractZip(zip, destDir);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
