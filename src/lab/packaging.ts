@@ -1,0 +1,65 @@
+/**
+ * Packaging of the `user-service` function: bundle (esbuild) → deterministic zip (archiver), cached per
+ * process by a hash of the handler sources; and safe extraction of uploaded zips for the local Lambda.
+ */
+import { createHash } from 'node:crypto';
+import { bundleHandler, defaultHandlerDir, handlerSourceHash } from './packaging/bundle.js';
+import { resolveRuntime } from './packaging/runtimes.js';
+import { createDeterministicZip } from './packaging/zip.js';
+
+export { PackagingError, UnsafeZipError, UnsupportedRuntimeError } from './packaging/errors.js';
+export { DEFAULT_RUNTIME, NODE_RUNTIMES, type NodeRuntime, resolveRuntime } from './packaging/runtimes.js';
+export { createDeterministicZip, FIXED_ZIP_DATE, type ZipEntry } from './packaging/zip.js';
+export { defaultHandlerDir } from './packaging/bundle.js';
+export { DEFAULT_MAX_UNCOMPRESSED_BYTES, type ExtractOptions, type ExtractResult, safeExtractZip } from './packaging/extract.js';
+
+export interface BuildHandlerZipOptions {
+  /** Directory holding the handler's `index.ts`; defaults to the package's `handlers/user-service`. */
+  handlerDir?: string;
+  /** Lambda runtime id; validated against the supported Node runtimes. */
+  runtime?: string;
+  /** Skip the in-process cache (tests that prove the build itself is reproducible). */
+  cache?: boolean;
+}
+
+export interface HandlerZip {
+  zip: Buffer;
+  /** base64 SHA-256 of the zip, the form Lambda reports as `CodeSha256`. */
+  sha256: string;
+  size: number;
+  handler: 'index.handler';
+  runtime: string;
+  /** Present when the runtime is allowed but deprecated. */
+  warning?: string;
+}
+
+const cache = new Map<string, Promise<HandlerZip>>();
+
+export async function buildHandlerZip(options: BuildHandlerZipOptions = {}): Promise<HandlerZip> {
+  const choice = resolveRuntime(options.runtime);
+  const handlerDir = options.handlerDir ?? defaultHandlerDir();
+  const key = `${handlerDir}\0${choice.runtime}\0${await handlerSourceHash(handlerDir, choice.target)}`;
+  if (options.cache !== false) {
+    const hit = cache.get(key);
+    if (hit) return hit;
+  }
+
+  const pending = (async (): Promise<HandlerZip> => {
+    const code = await bundleHandler(handlerDir, choice.target);
+    const zip = await createDeterministicZip([{ name: 'index.js', data: code }]);
+    return {
+      zip,
+      sha256: createHash('sha256').update(zip).digest('base64'),
+      size: zip.length,
+      handler: 'index.handler',
+      runtime: choice.runtime,
+      ...(choice.warning ? { warning: choice.warning } : {}),
+    };
+  })();
+  if (options.cache !== false) {
+    cache.set(key, pending);
+    // A failed build must not poison later attempts.
+    pending.catch(() => cache.delete(key));
+  }
+  return pending;
+}

@@ -1,0 +1,186 @@
+/**
+ * The local Lambda execution engine: runs functions in warm Node processes behind the Runtime API,
+ * turns each run into the Invoke answer, CloudWatch log events and (when traced) the Lambda
+ * service's X-Ray segments. The control plane owns function state and the public Invoke route.
+ */
+import { fileURLToPath } from 'node:url';
+import { ServiceError } from '../core/errors.js';
+import type { Clock, IdGenerator } from '../core/types.js';
+import { buildEnvironment } from './environment.js';
+import { endLine, logGroupName, newLogStreamName, reportLine, startLine, tailLog } from './logs.js';
+import { describeOutcome } from './outcome.js';
+import { ProcessPool } from './pool.js';
+import { FunctionProcess, type RunReport } from './process.js';
+import { buildLambdaSegments, type SegmentIds } from './segments.js';
+import { decideTrace, formatTraceHeader, LambdaSampler, newTraceId, type TraceDecision } from './trace-header.js';
+import type { FunctionSpec, InvokeRequest, InvokeResult, LambdaEngineOptions, LogEvent } from './types.js';
+
+const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
+const RUNTIME_DIR = fileURLToPath(new URL('.', import.meta.url));
+
+export class LambdaEngine {
+  private readonly pools = new Map<string, { fingerprint: string; pool: ProcessPool }>();
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly decideUnsampled: (functionName: string) => boolean;
+  private closed = false;
+
+  constructor(private readonly opts: LambdaEngineOptions) {
+    this.clock = opts.clock;
+    this.ids = opts.ids;
+    const sampler = new LambdaSampler(opts.clock, opts.random);
+    this.decideUnsampled = opts.decideUnsampled ?? ((name) => sampler.decide(name));
+  }
+
+  async invoke(spec: FunctionSpec, req: InvokeRequest): Promise<InvokeResult> {
+    if (this.closed) throw new ServiceError('ServiceException', 'The Lambda engine is shut down.', 500);
+    const requestId = req.requestId ?? this.ids.uuid();
+    const type = req.invocationType ?? 'RequestResponse';
+    const payload = eventPayload(req.payload);
+    const base = { executedVersion: '$LATEST' as const, requestId, durationMs: 0, coldStart: false };
+    if (type === 'DryRun') return { ...base, statusCode: 204, payload: Buffer.alloc(0) };
+
+    const trace = decideTrace(req.traceHeader, spec.tracingMode, () => this.decideUnsampled(spec.name), () =>
+      newTraceId(this.clock, this.ids),
+    );
+    const run = this.execute(spec, requestId, payload, req, trace);
+    if (type === 'Event') {
+      // Asynchronous invocation: accepted now; the result only reaches the logs and the trace.
+      const done = run.catch(() => undefined).finally(() => this.background.delete(done));
+      this.background.add(done);
+      return { ...base, statusCode: 202, payload: Buffer.alloc(0), traceId: trace.traceId, sampled: trace.sampled };
+    }
+    const result = await run;
+    return req.logType === 'Tail' ? result : { ...result, logResult: undefined };
+  }
+
+  /** Code or configuration changed, or the function was deleted: its processes stop after their current run. */
+  async evict(functionName: string): Promise<void> {
+    const entry = this.pools.get(functionName);
+    if (!entry) return;
+    this.pools.delete(functionName);
+    await entry.pool.retire();
+  }
+
+  /** Stops every process now; invocations still running end as Runtime.ExitError. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const pools = [...this.pools.values()].map((e) => e.pool);
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.kill()));
+    await Promise.all([...this.background]);
+  }
+
+  /** Pids of the live processes (of one function, or all): for diagnostics and tests. */
+  processIds(functionName?: string): number[] {
+    const entries = functionName ? [this.pools.get(functionName)] : [...this.pools.values()];
+    return entries.flatMap((e) => e?.pool.pids() ?? []);
+  }
+
+  private poolFor(spec: FunctionSpec): ProcessPool {
+    const fingerprint = JSON.stringify([spec.codeSha256, spec.codeDir, spec.handler, spec.runtime, spec.memoryMb,
+      spec.timeoutS, spec.tracingMode, spec.arn, spec.env]);
+    const existing = this.pools.get(spec.name);
+    if (existing?.fingerprint === fingerprint) return existing.pool;
+    if (existing) {
+      // A changed function must never be served by a process running the old code.
+      const retired = existing.pool.retire().finally(() => this.background.delete(retired));
+      this.background.add(retired);
+    }
+    const pool = new ProcessPool(() => this.spawnFor(spec), this.opts.maxConcurrencyPerFunction ?? 4,
+      this.opts.idleTimeoutMs ?? 10 * 60_000);
+    this.pools.set(spec.name, { fingerprint, pool });
+    return pool;
+  }
+
+  private spawnFor(spec: FunctionSpec): Promise<FunctionProcess> {
+    const group = logGroupName(spec.name);
+    const logStream = newLogStreamName(this.clock, this.ids);
+    const facts = { region: this.opts.region, endpoint: this.opts.endpoint, daemonAddress: this.opts.daemonAddress,
+      logGroup: group, logStream, runtimeDir: RUNTIME_DIR };
+    return FunctionProcess.spawn({
+      codeDir: spec.codeDir,
+      clock: this.clock,
+      nodePath: this.opts.nodePath ?? process.execPath,
+      bootstrapPath: BOOTSTRAP,
+      logStream,
+      environment: (runtimeApi) => buildEnvironment(spec, { ...facts, runtimeApi }, this.ids),
+      onStrayOutput: (events) => this.opts.onLogEvents(group, logStream, events),
+    });
+  }
+
+  private async execute(spec: FunctionSpec, requestId: string, payload: Buffer, req: InvokeRequest,
+    trace: TraceDecision): Promise<InvokeResult> {
+    const received = this.clock.now();
+    const segIds: SegmentIds = { service: this.ids.hex(16), function: this.ids.hex(16), initialization: this.ids.hex(16),
+      invocation: this.ids.hex(16), overhead: this.ids.hex(16) };
+    // Traced: the function's own subsegments (X-Ray SDK) hang under the Invocation subsegment.
+    const traceHeader = formatTraceHeader({ root: trace.traceId, parent: trace.sampled ? segIds.invocation : undefined,
+      sampled: trace.sampled, extra: trace.extra });
+    const pool = this.poolFor(spec);
+    let proc: FunctionProcess;
+    try {
+      proc = await pool.acquire();
+    } catch (e) {
+      throw new ServiceError('ServiceException', `Could not start the function's runtime: ${(e as Error).message}`, 500);
+    }
+    let report: RunReport;
+    try {
+      report = await proc.run({ requestId, functionArn: spec.arn, traceHeader, payload,
+        clientContext: decodeClientContext(req.clientContext) }, spec.timeoutS * 1000);
+    } finally {
+      pool.release(proc);
+    }
+    const completed = this.clock.now();
+    const described = describeOutcome(report.outcome, requestId, spec.timeoutS, this.clock);
+    const durationMs = report.invocationStart !== undefined && report.invocationEnd !== undefined
+      ? report.invocationEnd - report.invocationStart : 0;
+    const initDurationMs = report.cold && report.initEnd !== undefined && report.initStart !== undefined
+      ? report.initEnd - report.initStart : undefined;
+
+    const at = (message: string): LogEvent => ({ timestamp: completed, message });
+    const events: LogEvent[] = [
+      ...report.initLines,
+      { timestamp: report.invocationStart ?? report.initEnd ?? received, message: startLine(requestId) },
+      ...report.lines,
+      ...described.platformLines.map(at),
+      at(endLine(requestId)),
+      at(reportLine({ requestId, durationMs, memoryMb: spec.memoryMb, maxMemoryUsedMb: report.maxMemoryUsedMb,
+        initDurationMs, status: described.reportStatus,
+        xray: trace.sampled ? { traceId: trace.traceId, segmentId: segIds.function } : undefined })),
+    ];
+    this.opts.onLogEvents(logGroupName(spec.name), proc.logStream, events);
+
+    if (trace.sampled) {
+      this.opts.onSegments(buildLambdaSegments({
+        traceId: trace.traceId, upstreamParent: trace.upstreamParent, functionName: spec.name, functionArn: spec.arn,
+        accountId: this.opts.accountId, requestId, ids: segIds, error: described.error,
+        exceptionId: () => this.ids.hex(16),
+        times: { received, initStart: report.cold ? report.initStart : undefined, initEnd: report.cold ? report.initEnd : undefined,
+          invocationStart: report.invocationStart, invocationEnd: report.invocationEnd, overheadEnd: report.readyAt, completed },
+      }));
+    }
+    return {
+      statusCode: 200, payload: described.payload, functionError: described.functionError, logResult: tailLog(events),
+      executedVersion: '$LATEST', requestId, traceId: trace.traceId, sampled: trace.sampled, durationMs, coldStart: report.cold,
+    };
+  }
+}
+
+/** Lambda passes `{}` for an empty payload and refuses what is not JSON before running anything. */
+function eventPayload(payload: Buffer): Buffer {
+  if (payload.length === 0) return Buffer.from('{}');
+  try {
+    JSON.parse(payload.toString('utf8'));
+  } catch (e) {
+    throw new ServiceError('InvalidRequestContentException',
+      `Could not parse request body into json: Could not parse payload into json: ${(e as Error).message}`, 400, { Type: 'User' });
+  }
+  return payload;
+}
+
+function decodeClientContext(b64: string | undefined): string | undefined {
+  if (!b64) return undefined;
+  return Buffer.from(b64, 'base64').toString('utf8');
+}

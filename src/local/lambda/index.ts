@@ -1,0 +1,5 @@
+/** Local Lambda execution engine: the control plane imports only from here. */
+export { LambdaEngine } from './engine.js';
+export type { FunctionSpec, InvocationType, InvokeRequest, InvokeResult, LambdaEngineOptions, LogEvent } from './types.js';
+export { logGroupName } from './logs.js';
+export { parseTraceHeader, formatTraceHeader, LambdaSampler } from './trace-header.js';
