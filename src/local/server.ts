@@ -16,6 +16,9 @@ import { createDynamoDb } from './services/dynamodb.js';
 import { createIamService } from './services/iam/index.js';
 import { createLambdaService, type LambdaApi, type LambdaRunner, type ZipExtractor } from './services/lambda/index.js';
 import { createLogsService, type LogsApi } from './services/logs/index.js';
+import { LambdaEngine } from './lambda/index.js';
+// The one zip extractor of the project lives with packaging; src/local takes only this leaf module (yauzl, no esbuild).
+import { safeExtractZip } from '../lab/packaging/extract.js';
 import { createStsService } from './services/sts.js';
 import { createXrayService } from './services/xray/index.js';
 import { SamplingRules } from './services/xray/rules.js';
@@ -41,8 +44,12 @@ export interface LocalCloudOptions {
   maxBodyBytes?: number;
   /** Unpacks uploaded function zips; defaults to the packaging module's safe extractor. */
   extractZip?: ZipExtractor;
-  /** Builds the Lambda execution engine once the endpoint is known; without it Invoke answers ServiceException. */
+  /** Builds the Lambda execution engine once the endpoint is known; default: the real LambdaEngine. */
   createLambdaRunner?: (hooks: LambdaRunnerHooks) => LambdaRunner;
+  /** Where traced functions send segments over UDP (default 127.0.0.1:2000, the X-Ray daemon port). */
+  xrayDaemonAddress?: string;
+  /** Receives the Lambda service's own segment documents (AWS::Lambda, AWS::Lambda::Function). */
+  onLambdaSegments?: (docs: string[]) => void;
 }
 
 /** What the server hands the execution engine: where functions reach the cloud, and where their logs go. */
@@ -96,7 +103,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const engine: { runner?: LambdaRunner } = {};
   const lambda = createLambdaService(env, {
     roleAssumable: (arn) => iam.roleAssumable(arn),
-    extractZip: options.extractZip ?? extractWithPackaging,
+    extractZip: options.extractZip ?? safeExtractZip,
     runner: () => engine.runner,
   });
   const services = new Map<string, LocalService>();
@@ -158,7 +165,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  engine.runner = options.createLambdaRunner?.({ endpoint, env, onLogEvents: (group, stream, events) => logs.append(group, stream, events) });
+  const hooks: LambdaRunnerHooks = { endpoint, env, onLogEvents: (group, stream, events) => logs.append(group, stream, events) };
+  engine.runner = (options.createLambdaRunner ?? defaultRunner)(hooks);
+
+  function defaultRunner(h: LambdaRunnerHooks): LambdaRunner {
+    return new LambdaEngine({
+      region: env.defaultRegion,
+      accountId: env.accountId,
+      endpoint: h.endpoint,
+      daemonAddress: options.xrayDaemonAddress ?? '127.0.0.1:2000',
+      clock: env.clock,
+      ids: env.ids,
+      // Until the X-Ray store is wired here, Lambda's service segments go only where the caller says.
+      onSegments: (docs) => options.onLambdaSegments?.(docs),
+      onLogEvents: h.onLogEvents,
+    });
+  }
 
   let closed = false;
   return {
@@ -179,14 +201,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       env.db.close();
     },
   };
-}
-
-// TEMPORARY until the packaging branch (handler-pack) lands on main: resolved at run time so this
-// branch type-checks without it. Replace with a static import of safeExtractZip once merged.
-const PACKAGING_EXTRACT_MODULE = '../lab/packaging/extract.js';
-async function extractWithPackaging(zip: Buffer, destDir: string): Promise<unknown> {
-  const mod = (await import(PACKAGING_EXTRACT_MODULE)) as { safeExtractZip: ZipExtractor };
-  return mod.safeExtractZip(zip, destDir);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
