@@ -14,6 +14,11 @@ import type { LocalCloudEnv, LocalFaults } from './env.js';
 import { routeByFormBody, routeRequest } from './router.js';
 import { createDynamoDb } from './services/dynamodb.js';
 import { createIamService } from './services/iam/index.js';
+import { createLambdaService, type LambdaApi, type LambdaRunner, type ZipExtractor } from './services/lambda/index.js';
+import { createLogsService, type LogsApi } from './services/logs/index.js';
+import { LambdaEngine } from './lambda/index.js';
+// The one zip extractor of the project lives with packaging; src/local takes only this leaf module (yauzl, no esbuild).
+import { safeExtractZip } from '../lab/packaging/extract.js';
 import { createStsService } from './services/sts.js';
 import { createXrayService } from './services/xray/index.js';
 import { SamplingRules } from './services/xray/rules.js';
@@ -37,6 +42,21 @@ export interface LocalCloudOptions {
   ids?: IdGenerator;
   faults?: LocalFaults;
   maxBodyBytes?: number;
+  /** Unpacks uploaded function zips; defaults to the packaging module's safe extractor. */
+  extractZip?: ZipExtractor;
+  /** Builds the Lambda execution engine once the endpoint is known; default: the real LambdaEngine. */
+  createLambdaRunner?: (hooks: LambdaRunnerHooks) => LambdaRunner;
+  /** Where traced functions send segments over UDP (default 127.0.0.1:2000, the X-Ray daemon port). */
+  xrayDaemonAddress?: string;
+  /** Receives the Lambda service's own segment documents (AWS::Lambda, AWS::Lambda::Function). */
+  onLambdaSegments?: (docs: string[]) => void;
+}
+
+/** What the server hands the execution engine: where functions reach the cloud, and where their logs go. */
+export interface LambdaRunnerHooks {
+  endpoint: string;
+  env: LocalCloudEnv;
+  onLogEvents(group: string, stream: string, events: { timestamp: number; message: string }[]): void;
 }
 
 export interface LocalCloud {
@@ -45,6 +65,9 @@ export interface LocalCloud {
   host: string;
   dataDir?: string;
   env: LocalCloudEnv;
+  /** In-process APIs other local services (API Gateway's data plane) call. */
+  lambda: LambdaApi;
+  logs: LogsApi;
   close(): Promise<void>;
 }
 
@@ -75,8 +98,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const dynamodb = await createDynamoDb({ dataDir: options.dataDir, region: env.defaultRegion, accountId: env.accountId });
   const iam = createIamService(env);
   const rules = new SamplingRules(env);
+  const logs = createLogsService(env);
+  // Filled in once the endpoint is known (after listen); Invoke reads it per request.
+  const engine: { runner?: LambdaRunner } = {};
+  const lambda = createLambdaService(env, {
+    roleAssumable: (arn) => iam.roleAssumable(arn),
+    extractZip: options.extractZip ?? safeExtractZip,
+    runner: () => engine.runner,
+  });
   const services = new Map<string, LocalService>();
-  for (const s of [createStsService(env), iam.service, createXrayService(env, rules)]) services.set(s.name, s);
+  for (const s of [createStsService(env), iam.service, createXrayService(env, rules), lambda.service, logs.service]) services.set(s.name, s);
 
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const server = createServer((req, res) => {
@@ -134,6 +165,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const hooks: LambdaRunnerHooks = { endpoint, env, onLogEvents: (group, stream, events) => logs.append(group, stream, events) };
+  engine.runner = (options.createLambdaRunner ?? defaultRunner)(hooks);
+
+  function defaultRunner(h: LambdaRunnerHooks): LambdaRunner {
+    return new LambdaEngine({
+      region: env.defaultRegion,
+      accountId: env.accountId,
+      endpoint: h.endpoint,
+      daemonAddress: options.xrayDaemonAddress ?? '127.0.0.1:2000',
+      clock: env.clock,
+      ids: env.ids,
+      // Until the X-Ray store is wired here, Lambda's service segments go only where the caller says.
+      onSegments: (docs) => options.onLambdaSegments?.(docs),
+      onLogEvents: h.onLogEvents,
+    });
+  }
 
   let closed = false;
   return {
@@ -142,6 +189,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     host,
     dataDir: options.dataDir,
     env,
+    lambda,
+    logs,
     async close() {
       if (closed) return;
       closed = true;
