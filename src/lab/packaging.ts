@@ -1,17 +1,16 @@
 /**
  * Packaging of the `user-service` function: bundle (esbuild) → deterministic zip (archiver), cached per
- * process by a hash of the handler sources; and safe extraction of uploaded zips for the local Lambda.
+ * process by a hash of the handler sources. (Safe extraction of uploads lives with the local Lambda: src/local/core/safe-zip.ts.)
  */
 import { createHash } from 'node:crypto';
 import { bundleHandler, defaultHandlerDir, handlerSourceHash } from './packaging/bundle.js';
 import { resolveRuntime } from './packaging/runtimes.js';
 import { createDeterministicZip } from './packaging/zip.js';
 
-export { PackagingError, UnsafeZipError, UnsupportedRuntimeError } from './packaging/errors.js';
+export { PackagingError, UnsupportedRuntimeError } from './packaging/errors.js';
 export { DEFAULT_RUNTIME, NODE_RUNTIMES, type NodeRuntime, resolveRuntime } from './packaging/runtimes.js';
 export { createDeterministicZip, FIXED_ZIP_DATE, type ZipEntry } from './packaging/zip.js';
 export { defaultHandlerDir } from './packaging/bundle.js';
-export { DEFAULT_MAX_UNCOMPRESSED_BYTES, type ExtractOptions, type ExtractResult, safeExtractZip } from './packaging/extract.js';
 
 export interface BuildHandlerZipOptions {
   /** Directory holding the handler's `index.ts`; defaults to the package's `handlers/user-service`. */

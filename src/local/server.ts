@@ -18,7 +18,7 @@ import { createLambdaService, type LambdaApi, type LambdaRunner, type ZipExtract
 import { createLogsService, type LogsApi } from './services/logs/index.js';
 import { LambdaEngine } from './lambda/index.js';
 // The one zip extractor of the project lives with packaging; src/local takes only this leaf module (yauzl, no esbuild).
-import { safeExtractZip } from '../lab/packaging/extract.js';
+import { safeExtractZip } from './core/safe-zip.js';
 import { createStsService } from './services/sts.js';
 import { createXrayService } from './services/xray/index.js';
 import { SamplingRules } from './services/xray/rules.js';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZipArchive } from 'archiver';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDeterministicZip, safeExtractZip, UnsafeZipError } from '../../src/lab/packaging.js';
+import { createDeterministicZip } from '../../src/lab/packaging.js';
+import { safeExtractZip, UnsafeZipError } from '../../src/local/core/safe-zip.js';
 
 /** archiver sanitises hostile names, so hostile zips are made with a same-length placeholder, then patched. */
 async function zipWithRawName(rawName: string, data = 'pwned'): Promise<Buffer> {

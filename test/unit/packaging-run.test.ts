@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHandlerZip, safeExtractZip } from '../../src/lab/packaging.js';
+import { buildHandlerZip } from '../../src/lab/packaging.js';
+import { safeExtractZip } from '../../src/local/core/safe-zip.js';
 import {
   type Dynamo,
   functionEnv,

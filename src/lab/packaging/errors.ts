@@ -21,10 +21,3 @@ export class UnsupportedRuntimeError extends PackagingError {
   }
 }
 
-/** A zip we refuse to extract: path traversal, absolute path, symlink, too big, or not a zip at all. */
-export class UnsafeZipError extends PackagingError {
-  constructor(code: 'UnsafeZipEntry' | 'ZipTooLarge' | 'InvalidZip' | 'DestinationNotEmpty', message: string, readonly entry?: string) {
-    super(code, message, true);
-    this.name = 'UnsafeZipError';
-  }
-}

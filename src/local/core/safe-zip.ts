@@ -10,11 +10,23 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { UnsafeZipError } from './errors.js';
 
 /** Lambda's limit for an unzipped deployment package: 250 MB (262,144,000 bytes). */
 export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 250 * 1024 * 1024;
 const DEFAULT_MAX_ENTRIES = 50_000;
+
+/** A zip we refuse to extract: path traversal, absolute path, symlink, too big, or not a zip at all. */
+export class UnsafeZipError extends Error {
+  readonly userError = true;
+  constructor(
+    readonly code: 'UnsafeZipEntry' | 'ZipTooLarge' | 'InvalidZip' | 'DestinationNotEmpty',
+    message: string,
+    readonly entry?: string,
+  ) {
+    super(message);
+    this.name = 'UnsafeZipError';
+  }
+}
 
 export interface ExtractOptions {
   maxUncompressedBytes?: number;
