@@ -11,6 +11,7 @@ import { openDatabase } from './core/db.js';
 import { randomIds, systemClock } from './core/defaults.js';
 import type { Clock, HttpRequest, HttpResponse, IdGenerator, LocalService, RequestContext } from './core/types.js';
 import type { LocalCloudEnv, LocalFaults } from './env.js';
+import { createApiGateway, matchDataPlane, type DataPlaneDeps } from './apigateway/index.js';
 import { routeByFormBody, routeRequest } from './router.js';
 import { createDynamoDb } from './services/dynamodb.js';
 import { createIamService } from './services/iam/index.js';
@@ -37,6 +38,8 @@ export interface LocalCloudOptions {
   ids?: IdGenerator;
   faults?: LocalFaults;
   maxBodyBytes?: number;
+  /** What API Gateway invokes, samples with and writes segments to (Lambda engine, X-Ray engine). */
+  apigateway?: DataPlaneDeps;
 }
 
 export interface LocalCloud {
@@ -76,7 +79,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const iam = createIamService(env);
   const rules = new SamplingRules(env);
   const services = new Map<string, LocalService>();
-  for (const s of [createStsService(env), iam.service, createXrayService(env, rules)]) services.set(s.name, s);
+  const apigateway = createApiGateway(env, options.apigateway);
+  for (const s of [createStsService(env), iam.service, createXrayService(env, rules), apigateway.service]) services.set(s.name, s);
 
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const server = createServer((req, res) => {
@@ -100,6 +104,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     if (method === 'GET' && url.pathname === '/_xray-lab/health') {
       return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(health()) });
+    }
+    const invokeTarget = matchDataPlane(url.pathname, req.headers);
+    if (invokeTarget) {
+      const dpReq = { method, query: url.searchParams, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress };
+      return send(res, await apigateway.dataPlane.handle(invokeTarget, dpReq));
     }
     const serviceName = route.service ?? (method === 'POST' ? routeByFormBody(body) : undefined);
     const ctx: RequestContext = {
