@@ -11,6 +11,10 @@ export const REGION = 'us-east-1';
 export const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 export const lambdaUri = (name: string) => `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${fnArn(name)}/invocations`;
 
+/** Parsed JSON documents whose shape each test asserts on. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Loose = Record<string, any>;
+
 export type Handler = (event: Record<string, unknown>) => unknown;
 
 /** A real (in-process) Lambda: runs JS handlers by function name, reports thrown errors as Lambda does. */
