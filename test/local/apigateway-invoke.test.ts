@@ -1,6 +1,9 @@
 import {
   CreateDeploymentCommand, CreateResourceCommand, PutIntegrationCommand, PutMethodCommand, UpdateStageCommand, type APIGatewayClient,
 } from '@aws-sdk/client-api-gateway';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
 import { ACCOUNT, InProcessLambda, apiClient, createLabApi, fnArn, httpCall, invokePath, lambdaUri, type Loose } from './apigateway-helpers.js';
@@ -193,5 +196,22 @@ describe('API Gateway data plane (invoke URL → Lambda proxy integration)', () 
 
     expect(res.status).toBe(504);
     expect(await res.json()).toEqual({ message: 'Endpoint request timed out' });
+  });
+
+  it('keeps APIs, deployments and stages across a restart of the local cloud', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'apigw-'));
+    try {
+      const first = await startLocalCloud({ port: 0, dataDir, apigateway: { invoker: lambda } });
+      const { apiId } = await createLabApi(apiClient(first.endpoint));
+      await first.close();
+
+      const second = await startLocalCloud({ port: 0, dataDir, apigateway: { invoker: lambda } });
+      const res = await fetch(`${second.endpoint}${invokePath(apiId, '/users/user123')}`);
+      await second.close();
+
+      expect(res.status).toBe(200);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
