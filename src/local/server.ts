@@ -11,6 +11,7 @@ import { openDatabase } from './core/db.js';
 import { randomIds, systemClock } from './core/defaults.js';
 import type { Clock, HttpRequest, HttpResponse, IdGenerator, LocalService, RequestContext } from './core/types.js';
 import type { LocalCloudEnv, LocalFaults } from './env.js';
+import { createApiGateway, matchDataPlane, type DataPlaneDeps } from './apigateway/index.js';
 import { routeByFormBody, routeRequest } from './router.js';
 import { createDynamoDb } from './services/dynamodb.js';
 import { createIamService } from './services/iam/index.js';
@@ -50,6 +51,8 @@ export interface LocalCloudOptions {
   xrayDaemonAddress?: string;
   /** Receives the Lambda service's own segment documents (AWS::Lambda, AWS::Lambda::Function). */
   onLambdaSegments?: (docs: string[]) => void;
+  /** What API Gateway invokes, samples with and writes segments to (Lambda engine, X-Ray engine). */
+  apigateway?: DataPlaneDeps;
 }
 
 /** What the server hands the execution engine: where functions reach the cloud, and where their logs go. */
@@ -107,7 +110,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     runner: () => engine.runner,
   });
   const services = new Map<string, LocalService>();
-  for (const s of [createStsService(env), iam.service, createXrayService(env, rules), lambda.service, logs.service]) services.set(s.name, s);
+  const apigateway = createApiGateway(env, {
+    invoker: {
+      async invoke(functionArn, event, opts) {
+        const result = await lambda.invokeByArn(functionArn, event, { traceHeader: opts.traceHeader });
+        return result === 'not-found' ? { notFound: true } : { payload: result.payload, functionError: result.functionError };
+      },
+    },
+    ...options.apigateway,
+  });
+  for (const s of [createStsService(env), iam.service, createXrayService(env, rules), lambda.service, logs.service, apigateway.service]) services.set(s.name, s);
 
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const server = createServer((req, res) => {
@@ -131,6 +143,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     if (method === 'GET' && url.pathname === '/_xray-lab/health') {
       return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(health()) });
+    }
+    const invokeTarget = matchDataPlane(url.pathname, req.headers);
+    if (invokeTarget) {
+      const dpReq = { method, query: url.searchParams, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress };
+      return send(res, await apigateway.dataPlane.handle(invokeTarget, dpReq));
     }
     const serviceName = route.service ?? (method === 'POST' ? routeByFormBody(body) : undefined);
     const ctx: RequestContext = {

@@ -1,0 +1,45 @@
+/**
+ * The seams of the API Gateway data plane: it calls Lambda, asks X-Ray's sampling rules, and writes
+ * segments only through these interfaces, so the engines behind them are wired by the server.
+ */
+
+export type InvokeResult =
+  | { payload: Buffer; functionError?: string }
+  /** The function (or the qualifier in its ARN) does not exist. */
+  | { notFound: true };
+
+export interface LambdaInvoker {
+  /**
+   * Synchronous (RequestResponse) invoke of the function named by the ARN inside the integration URI.
+   * `traceHeader` is what Lambda receives as X-Amzn-Trace-Id. `signal` aborts when API Gateway has
+   * given up (integration timeout); the function may keep running, as on AWS.
+   */
+  invoke(functionArn: string, event: Buffer, opts: { traceHeader?: string; signal?: AbortSignal }): Promise<InvokeResult>;
+}
+
+export interface SamplingRequest {
+  /** `{apiName}/{stage}` — the stage segment's name. */
+  serviceName: string;
+  serviceType: 'AWS::ApiGateway::Stage';
+  host?: string;
+  httpMethod: string;
+  /** The request path below the stage, e.g. `/users/user123`. */
+  urlPath: string;
+  /** The stage ARN; rules with a specific ResourceARN match against it. */
+  resourceArn: string;
+}
+
+export interface StageSampler {
+  decide(req: SamplingRequest): { sampled: boolean; ruleName?: string };
+}
+
+export interface SegmentSink {
+  /** Complete segment documents (JSON text), as PutTraceSegments takes them. */
+  putSegments(docs: string[]): void | Promise<void>;
+}
+
+export interface DataPlaneDeps {
+  invoker?: LambdaInvoker;
+  sampler?: StageSampler;
+  sink?: SegmentSink;
+}
