@@ -1,0 +1,75 @@
+/**
+ * Durable storage for the local cloud: one SQLite file in the data dir (in memory when there is none).
+ * WAL + synchronous=NORMAL: a committed transaction is in the OS before the call returns, so a SIGKILL
+ * of the process loses no acknowledged write (only an OS crash could lose the last transactions).
+ */
+import Database from 'better-sqlite3';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Db = Database.Database;
+
+export function openDatabase(dataDir?: string): Db {
+  if (!dataDir) return new Database(':memory:');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, 'local-cloud.sqlite');
+  const fresh = !existsSync(file);
+  const db = new Database(file);
+  if (fresh) chmodSync(file, 0o600);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/**
+ * A keyed set of JSON documents (roles, rules, functions, APIs…): an in-memory map for fast reads,
+ * written through to SQLite on every change so state survives restarts and SIGKILL.
+ */
+export class Collection<T> {
+  private readonly items = new Map<string, T>();
+  private readonly upsert: Database.Statement;
+  private readonly remove: Database.Statement;
+
+  constructor(
+    private readonly db: Db,
+    readonly name: string,
+  ) {
+    db.exec('CREATE TABLE IF NOT EXISTS resources (collection TEXT NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (collection, key))');
+    this.upsert = db.prepare('INSERT INTO resources (collection, key, doc) VALUES (?, ?, ?) ON CONFLICT (collection, key) DO UPDATE SET doc = excluded.doc');
+    this.remove = db.prepare('DELETE FROM resources WHERE collection = ? AND key = ?');
+    const rows = db.prepare('SELECT key, doc FROM resources WHERE collection = ? ORDER BY rowid').all(name) as { key: string; doc: string }[];
+    for (const row of rows) this.items.set(row.key, JSON.parse(row.doc) as T);
+  }
+
+  get(key: string): T | undefined {
+    return this.items.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+
+  put(key: string, value: T): T {
+    this.upsert.run(this.name, key, JSON.stringify(value));
+    this.items.set(key, value);
+    return value;
+  }
+
+  delete(key: string): boolean {
+    this.remove.run(this.name, key);
+    return this.items.delete(key);
+  }
+
+  values(): T[] {
+    return [...this.items.values()];
+  }
+
+  entries(): [string, T][] {
+    return [...this.items.entries()];
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * awsQuery (IAM, STS): form-encoded `Action=<Op>&Version=…&Member.member.1=…` in, XML out,
+ * `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>` for errors.
+ */
+import { ServiceError, notImplemented } from '../core/errors.js';
+import type { HttpRequest, HttpResponse, LocalService, RequestContext } from '../core/types.js';
+import { toServiceError } from './rest-json.js';
+
+export type QueryInput = Record<string, unknown>;
+/** An operation returns the members of `<OpResult>`, or nothing for operations without output. */
+export type QueryOperation = (input: QueryInput, ctx: RequestContext) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
+
+export interface AwsQueryServiceOptions {
+  name: string;
+  title: string;
+  version: string;
+  xmlns: string;
+  operations: Record<string, QueryOperation>;
+}
+
+/** `Tags.member.1.Key=k` → `{ Tags: [{ Key: 'k' }] }`; plain keys stay strings. */
+export function parseQueryForm(params: URLSearchParams): QueryInput {
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of params) {
+    if (key === 'Action' || key === 'Version') continue;
+    const parts = key.split('.');
+    let node: Record<string, unknown> | unknown[] = root;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      const last = i === parts.length - 1;
+      if (part === 'member' && Array.isArray(node)) continue;
+      const isIndex = /^\d+$/.test(part) && Array.isArray(node);
+      const slot: string | number = isIndex ? Number(part) - 1 : part;
+      if (last) {
+        (node as Record<string | number, unknown>)[slot] = value;
+        break;
+      }
+      const nextIsList = parts[i + 1] === 'member';
+      const container = node as Record<string | number, unknown>;
+      container[slot] ??= nextIsList ? [] : {};
+      node = container[slot] as Record<string, unknown> | unknown[];
+    }
+  }
+  return root;
+}
+
+const escapeXml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+export function toXml(name: string, value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return `<${name}>${value.map((v) => toXml('member', v)).join('')}</${name}>`;
+  if (value instanceof Date) return `<${name}>${value.toISOString().replace(/\.\d{3}Z$/, 'Z')}</${name}>`;
+  if (typeof value === 'object') {
+    const inner = Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => toXml(k, v))
+      .join('');
+    return `<${name}>${inner}</${name}>`;
+  }
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+export function awsQueryService(opts: AwsQueryServiceOptions): LocalService {
+  const xml = (status: number, body: string): HttpResponse => ({ status, headers: { 'content-type': 'text/xml' }, body });
+  return {
+    name: opts.name,
+    async handle(req: HttpRequest, ctx: RequestContext): Promise<HttpResponse> {
+      let action = '';
+      try {
+        const params = new URLSearchParams(req.query);
+        if (req.body.length > 0) for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) params.append(k, v);
+        action = params.get('Action') ?? '';
+        if (!action) throw new ServiceError('MissingAction', 'The request must contain the parameter Action.', 400);
+        const operation = opts.operations[action];
+        if (!operation) throw notImplemented(opts.title, action);
+        const result = await operation(parseQueryForm(params), ctx);
+        const resultXml = result ? toXml(`${action}Result`, result) : '';
+        return xml(
+          200,
+          `<${action}Response xmlns="${opts.xmlns}">${resultXml}<ResponseMetadata><RequestId>${ctx.requestId}</RequestId></ResponseMetadata></${action}Response>`,
+        );
+      } catch (e) {
+        const err = toServiceError(e);
+        return xml(
+          err.status,
+          `<ErrorResponse xmlns="${opts.xmlns}"><Error><Type>${err.senderFault ? 'Sender' : 'Receiver'}</Type><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error><RequestId>${ctx.requestId}</RequestId></ErrorResponse>`,
+        );
+      }
+    },
+  };
+}
+
+/** Required-parameter check with AWS's wording. */
+export function requireParam(input: QueryInput, name: string): string {
+  const v = input[name];
+  if (typeof v !== 'string' || v === '') {
+    throw new ServiceError('ValidationError', `1 validation error detected: Value null at '${name[0]!.toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`, 400);
+  }
+  return v;
+}
