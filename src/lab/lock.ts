@@ -3,6 +3,7 @@
  * Created with O_EXCL; the holder writes who it is so the loser can say so. A lock left by a dead
  * process on this host is taken over.
  */
+import { readFileSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { UserError } from './errors.js';
@@ -22,10 +23,20 @@ export interface Lock {
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    return !isZombie(pid);
   } catch (e) {
     // EPERM: it exists but belongs to someone else.
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A dead child nobody reaped (e.g. no init in a container) still answers kill(pid, 0). Linux only. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
 }
 
