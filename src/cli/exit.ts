@@ -6,9 +6,15 @@
 import { describeError, exitCodeFor, EXIT_INTERRUPTED, EXIT_OK } from '../lab/errors.js';
 
 let sigints = 0;
+let controller: AbortController | undefined;
 
-/** Ctrl-C aborts the running command; a second Ctrl-C stops at once. */
-export function interruptController(): AbortController {
+/** The running command's abort signal: Ctrl-C aborts it; a second Ctrl-C stops at once. */
+export function commandSignal(): AbortSignal {
+  controller ??= installInterruptHandler();
+  return controller.signal;
+}
+
+function installInterruptHandler(): AbortController {
   const controller = new AbortController();
   const onSigint = async (): Promise<void> => {
     sigints++;
@@ -33,6 +39,7 @@ export function reportError(e: unknown, debug: boolean): number {
 }
 
 export async function runAction(action: () => Promise<void>, debug: boolean): Promise<void> {
+  commandSignal();
   try {
     await action();
     process.exitCode ??= EXIT_OK;

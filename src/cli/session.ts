@@ -8,7 +8,7 @@ import { newRunId, systemClock, type LabContext } from '../lab/context.js';
 import { isAwsSdkError, isMissingCredentials, LabError } from '../lab/errors.js';
 import type { IO } from '../lab/io.js';
 import { StateStore } from '../lab/state.js';
-import { interruptController } from './exit.js';
+import { commandSignal } from './exit.js';
 import { createIO } from './io-terminal.js';
 import { startBackground } from './local/manager.js';
 import { probe } from './local/pidfile.js';
@@ -52,11 +52,11 @@ export async function accountOf(clients: Clients, config: LabConfig, signal?: Ab
 export async function openSession(flags: CommonFlags, command: string): Promise<Session> {
   const config = resolveConfig(flags);
   const io = createIO(config.json);
-  const controller = interruptController();
+  const signal = commandSignal();
   const endpoint = config.target === 'local' ? await localEndpoint(config, io, true) : config.endpoint;
   const clients = clientsFor(config, endpoint);
   try {
-    const accountId = await accountOf(clients, config, controller.signal);
+    const accountId = await accountOf(clients, config, signal);
     const state = await StateStore.open({
       dir: config.stateDir,
       target: config.target,
@@ -74,7 +74,7 @@ export async function openSession(flags: CommonFlags, command: string): Promise<
       state,
       io,
       clock: systemClock,
-      signal: controller.signal,
+      signal,
       runId: newRunId(Date.now()),
     };
     return {

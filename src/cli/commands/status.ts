@@ -5,6 +5,7 @@ import { resolveConfig, type CommonFlags } from '../../lab/config.js';
 import { readStateFile, stateFileName } from '../../lab/state.js';
 import type { StateDocument } from '../../lab/state-types.js';
 import { createIO } from '../io-terminal.js';
+import { commandSignal } from '../exit.js';
 import { accountOf, clientsFor, localEndpoint } from '../session.js';
 
 /** With the local cloud stopped we cannot ask STS; find the local state file for this region instead. */
@@ -25,7 +26,7 @@ export async function statusCommand(flags: CommonFlags): Promise<void> {
   if (config.target === 'aws' || endpoint) {
     const clients = clientsFor(config, endpoint);
     try {
-      accountId = await accountOf(clients, config);
+      accountId = await accountOf(clients, config, commandSignal());
     } finally {
       clients.destroy();
     }
