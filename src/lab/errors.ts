@@ -54,7 +54,8 @@ export function isMissingCredentials(e: unknown): boolean {
 }
 
 export function isAbort(e: unknown): boolean {
-  return e instanceof Interrupted || (e instanceof Error && e.name === 'AbortError');
+  // ExitPromptError: @inquirer/prompts was answered with Ctrl-C.
+  return e instanceof Interrupted || (e instanceof Error && (e.name === 'AbortError' || e.name === 'ExitPromptError'));
 }
 
 export function exitCodeFor(e: unknown): number {
