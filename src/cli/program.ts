@@ -1,0 +1,95 @@
+/**
+ * Commander wiring only. Each action lazy-imports its implementation, so `--help` loads neither
+ * the AWS SDK nor the terminal libraries.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT_OK, EXIT_USER } from '../lab/errors.js';
+import type { CommonFlags } from '../lab/config.js';
+import { runAction } from './exit.js';
+
+function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--target <target>', 'where the lab runs').choices(['local', 'aws']).default('local'))
+    .option('--region <region>', "AWS region (default: the AWS config's region, else us-east-1)")
+    .option('--profile <name>', 'AWS shared-config profile (aws target)')
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint')
+    .option('--state-dir <dir>', 'where state files live (default: $XDG_STATE_HOME/xray-lab, env XRAY_LAB_STATE_DIR)')
+    .option('--yes', 'answer yes to confirmations (required without a terminal on AWS and for teardown)')
+    .option('--json', 'print one JSON document on stdout and nothing else')
+    .option('--debug', 'show stack traces on errors');
+}
+
+function parseStepNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a step number is a whole number, e.g. 1.');
+  return Number(value);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('xray-lab')
+    .description('Run the AWS X-Ray tracing lab against real AWS or an embedded local cloud.')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  withCommonOptions(program.command('setup').description("run the lab's resource steps in order"))
+    .option('--sampling-rules <file>', "step 1's sampling document (default: the guide's)")
+    .action((flags: CommonFlags) =>
+      runAction(async () => (await import('./commands/lab.js')).setupCommand(flags), Boolean(flags.debug)),
+    );
+
+  withCommonOptions(
+    program
+      .command('step')
+      .argument('<n>', 'step number: 1 sampling rules, 2 table + sample data', parseStepNumber)
+      .description('run one lab step'),
+  )
+    .option('--sampling-rules <file>', "step 1's sampling document (default: the guide's)")
+    .action((n: number, flags: CommonFlags) =>
+      runAction(async () => (await import('./commands/lab.js')).stepCommand(n, flags), Boolean(flags.debug)),
+    );
+
+  withCommonOptions(program.command('status').description('show the target, account and every recorded resource')).action(
+    (flags: CommonFlags) => runAction(async () => (await import('./commands/status.js')).statusCommand(flags), Boolean(flags.debug)),
+  );
+
+  withCommonOptions(program.command('teardown').description('delete every recorded resource, newest first')).action(
+    (flags: CommonFlags) =>
+      runAction(async () => (await import('./commands/teardown.js')).teardownCommand(flags), Boolean(flags.debug)),
+  );
+
+  const local = program.command('local').description('the embedded local cloud');
+  local
+    .command('start')
+    .description('start the local cloud (in the background unless --foreground)')
+    .option('--port <n>', 'HTTP port (default 4566, env XRAY_LAB_LOCAL_PORT)')
+    .option('--foreground', 'run in this terminal until Ctrl-C')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--debug', 'show stack traces on errors')
+    .action((flags: { port?: string; foreground?: boolean; json?: boolean; debug?: boolean }) =>
+      runAction(async () => (await import('./commands/local.js')).localStartCommand(flags), Boolean(flags.debug)),
+    );
+  local
+    .command('stop')
+    .description('stop the background local cloud')
+    .option('--json', 'print one JSON document on stdout')
+    .action((flags: { json?: boolean }) => runAction(async () => (await import('./commands/local.js')).localStopCommand(flags), false));
+  local
+    .command('status')
+    .description('is the local cloud running, and where')
+    .option('--json', 'print one JSON document on stdout')
+    .action((flags: { json?: boolean }) => runAction(async () => (await import('./commands/local.js')).localStatusCommand(flags), false));
+
+  return program;
+}
+
+/** Parses argv and runs the command; commander's own errors (unknown flag, bad value) exit 2. */
+export async function run(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code);
+    process.exitCode = benign ? EXIT_OK : EXIT_USER;
+  }
+}

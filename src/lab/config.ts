@@ -1,0 +1,122 @@
+/**
+ * Resolves the options every lab command shares (flags, then environment, then the AWS config file,
+ * then defaults) into one plain object. No SDK imports: resolving config must stay cheap.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from './errors.js';
+import { defaultStateDir } from './state.js';
+import type { Target } from './state-types.js';
+
+export interface CommonFlags {
+  target?: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  stateDir?: string;
+  yes?: boolean;
+  json?: boolean;
+  debug?: boolean;
+  samplingRules?: string;
+}
+
+export interface LabConfig {
+  target: Target;
+  region: string;
+  profile?: string;
+  /** Explicit endpoint for every client; for the local target, the local cloud's URL. */
+  endpoint?: string;
+  stateDir: string;
+  yes: boolean;
+  json: boolean;
+  debug: boolean;
+  /** `--sampling-rules FILE` for step 1; omitted = the guide's own document. */
+  samplingRulesFile?: string;
+  /** Local cloud settings (used by the local target and `local` commands). */
+  local: LocalCloudConfig;
+}
+
+export interface LocalCloudConfig {
+  port: number;
+  dataDir: string;
+  host: string;
+}
+
+export const DEFAULT_LOCAL_PORT = 4566;
+export const DEFAULT_REGION = 'us-east-1';
+
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  if (env.XRAY_LAB_DATA_DIR) return env.XRAY_LAB_DATA_DIR;
+  const base = env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local', 'share');
+  return join(base, 'xray-lab', 'local');
+}
+
+export function parsePort(value: string, source: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new UserError(`${source} must be a port number from 0 to 65535, got "${value}".`);
+  return n;
+}
+
+export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string): LocalCloudConfig {
+  const p = port ?? env.XRAY_LAB_LOCAL_PORT;
+  return {
+    port: p === undefined ? DEFAULT_LOCAL_PORT : parsePort(p, port !== undefined ? '--port' : 'XRAY_LAB_LOCAL_PORT'),
+    dataDir: defaultDataDir(env),
+    host: '127.0.0.1',
+  };
+}
+
+/** The region of a profile in the shared config file (`[default]` or `[profile name]`), if any. */
+export function regionFromConfigFile(env: NodeJS.ProcessEnv, profile: string): string | undefined {
+  const file = env.AWS_CONFIG_FILE || join(env.HOME || homedir(), '.aws', 'config');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const wanted = profile === 'default' ? ['default', 'profile default'] : [`profile ${profile}`];
+  let inSection = false;
+  for (const line of text.split(/\r?\n/)) {
+    const section = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+    if (section) {
+      inSection = wanted.includes(section[1].trim());
+      continue;
+    }
+    const kv = /^\s*region\s*=\s*(\S+)\s*$/.exec(line);
+    if (inSection && kv) return kv[1];
+  }
+  return undefined;
+}
+
+export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = process.env): LabConfig {
+  const target = flags.target ?? 'local';
+  if (target !== 'local' && target !== 'aws') throw new UserError(`--target must be "local" or "aws", got "${target}".`);
+  const profile = flags.profile ?? env.AWS_PROFILE;
+  const region =
+    flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? regionFromConfigFile(env, profile ?? 'default') ?? DEFAULT_REGION;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UserError(`"${region}" is not an AWS region name (e.g. us-east-1).`);
+  if (flags.endpointUrl !== undefined) {
+    try {
+      const u = new URL(flags.endpointUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+    } catch {
+      throw new UserError(`--endpoint-url must be an http(s) URL, got "${flags.endpointUrl}".`);
+    }
+  }
+  const local = resolveLocalConfig(env);
+  const endpoint = flags.endpointUrl ?? (target === 'local' ? `http://${local.host}:${local.port}` : undefined);
+  return {
+    target,
+    region,
+    ...(profile !== undefined ? { profile } : {}),
+    ...(endpoint !== undefined ? { endpoint } : {}),
+    stateDir: flags.stateDir ?? defaultStateDir(env),
+    yes: flags.yes ?? false,
+    json: flags.json ?? false,
+    debug: flags.debug ?? false,
+    ...(flags.samplingRules !== undefined ? { samplingRulesFile: flags.samplingRules } : {}),
+    local,
+  };
+}

@@ -1,0 +1,6 @@
+/** The lab's steps, in order. The position here is the order of `setup` and (reversed) of teardown. */
+import type { LabStep } from '../src/lab/context.js';
+import { samplingRulesStep } from './sampling-rules.js';
+import { userTableStep } from './user-table.js';
+
+export const steps: readonly LabStep[] = [samplingRulesStep, userTableStep];

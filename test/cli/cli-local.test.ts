@@ -1,0 +1,139 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+
+/** Every file under dir, concatenated, to scan for leaks. */
+async function allText(dir: string): Promise<string> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const texts = await Promise.all(entries.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name), 'latin1')));
+  return texts.join('\n');
+}
+
+describe('xray-lab CLI, input handling', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await makeSandbox();
+  });
+  afterAll(async () => {
+    await sb.dispose();
+  });
+
+  it('shows help with exit 0', async () => {
+    const r = await sb.run(['--help']);
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('setup');
+  });
+
+  it.each([
+    ['an unknown flag', ['setup', '--bogus'], /unknown option '--bogus'/],
+    ['an unknown target', ['status', '--target', 'gcp'], /--target/],
+    ['a step number that is not a number', ['step', 'two'], /whole number/],
+    ['a step that does not exist', ['step', '7'], /no lab step 7; the steps available are 1, 2/],
+    ['a bad region', ['status', '--region', 'Mars'], /not an AWS region/],
+    ['a bad endpoint URL', ['status', '--target', 'aws', '--endpoint-url', 'ftp://x'], /--endpoint-url/],
+  ])('exits 2 on %s, with one clear line on stderr', async (_what, args, message) => {
+    const r = await sb.run(args);
+
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('xray-lab CLI on the local target', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await makeSandbox();
+  });
+  afterAll(async () => {
+    await sb.run(['local', 'stop']);
+    await sb.dispose();
+  });
+
+  it('setup starts the local cloud, runs steps 1–2 and prints one JSON document', async () => {
+    const r = await sb.run(['setup', '--json']);
+
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.target).toBe('local');
+    expect(doc.steps.map((s: { number: number }) => s.number)).toEqual([1, 2]);
+    expect(doc.steps[0].notes.join(' ')).toMatch(/cannot match any request of this lab/);
+  });
+
+  it('local status --json reports the running cloud', async () => {
+    const r = await sb.run(['local', 'status', '--json']);
+
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ running: true, dataDir: sb.dataDir });
+    expect(doc.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(typeof doc.pid).toBe('number');
+  });
+
+  it('status --json lists every recorded resource with step, type, id and creation time', async () => {
+    const r = await sb.run(['status', '--json']);
+
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.resources.map((x: { step: string; type: string; id: string }) => `${x.step} ${x.type} ${x.id}`)).toEqual([
+      'sampling-rules xray:SamplingRule xray-lab-high-priority-service',
+      'sampling-rules xray:SamplingRule xray-lab-user-api-prod',
+      'user-table dynamodb:Table UserProfiles',
+    ]);
+    for (const x of doc.resources) expect(Number.isNaN(Date.parse(x.createdAt))).toBe(false);
+  });
+
+  it('teardown without a terminal and without --yes refuses with exit 2 naming --yes', async () => {
+    const r = await sb.run(['teardown']);
+
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--yes');
+  });
+
+  it('teardown --yes deletes everything; a second teardown has nothing to do', async () => {
+    const first = await sb.run(['teardown', '--yes', '--json']);
+    const second = await sb.run(['teardown', '--yes', '--json']);
+    const status = await sb.run(['status', '--json']);
+
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout).deleted).toHaveLength(3);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).deleted).toEqual([]);
+    expect(JSON.parse(status.stdout).resources).toEqual([]);
+  });
+
+  it('step 1 with a missing or malformed sampling document exits 2 naming it, and records nothing', async () => {
+    const missing = join(sb.root, 'missing.json');
+    const bad = join(sb.root, 'bad.json');
+    await writeFile(bad, JSON.stringify({ version: 2, default: { fixed_target: 1, rate: 0.1 }, rules: [{ host: '*', http_method: '*', url_path: '*', fixed_target: -1, rate: 0.5 }] }));
+
+    const r1 = await sb.run(['step', '1', '--sampling-rules', missing]);
+    const r2 = await sb.run(['step', '1', '--sampling-rules', bad]);
+    const status = await sb.run(['status', '--json']);
+
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toContain(missing);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain(`${bad}: rules[0].fixed_target`);
+    expect(JSON.parse(status.stdout).resources).toEqual([]);
+  });
+
+  it('never writes the local credentials into the state or the local cloud files', async () => {
+    const text = (await allText(sb.stateDir)) + (await allText(sb.dataDir));
+
+    expect(text).not.toContain('xray-lab-local-not-a-secret');
+  });
+
+  it('local stop stops it, and a second stop says it is not running', async () => {
+    const stop = await sb.run(['local', 'stop', '--json']);
+    const again = await sb.run(['local', 'stop', '--json']);
+    const status = await sb.run(['local', 'status', '--json']);
+
+    expect(JSON.parse(stop.stdout).outcome).toBe('stopped');
+    expect(JSON.parse(again.stdout).outcome).toBe('not-running');
+    expect(JSON.parse(status.stdout).running).toBe(false);
+  });
+});

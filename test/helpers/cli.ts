@@ -1,0 +1,66 @@
+/**
+ * Runs the CLI as a real child process (`node --import tsx src/cli/main.ts`, so tests never see a
+ * stale dist/) in a sandbox: its own HOME, state dir and data dir, and a clean environment.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+const MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Sandbox {
+  root: string;
+  home: string;
+  stateDir: string;
+  dataDir: string;
+  /** The clean environment the CLI runs with; extend per call. */
+  env: NodeJS.ProcessEnv;
+  run(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliResult>;
+  dispose(): Promise<void>;
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = REPO_ROOT): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+export async function makeSandbox(): Promise<Sandbox> {
+  const root = await mkdtemp(join(tmpdir(), 'xray-lab-cli-'));
+  const home = join(root, 'home');
+  const stateDir = join(root, 'state');
+  const dataDir = join(root, 'data');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XRAY_LAB_STATE_DIR: stateDir,
+    XRAY_LAB_DATA_DIR: dataDir,
+    // Port 0: the local cloud picks a free port, so parallel test files never collide.
+    XRAY_LAB_LOCAL_PORT: '0',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    NO_COLOR: '1',
+  };
+  return {
+    root,
+    home,
+    stateDir,
+    dataDir,
+    env,
+    run: (args, extraEnv = {}) => runCli(args, { ...env, ...extraEnv }),
+    dispose: () => rm(root, { recursive: true, force: true }),
+  };
+}
