@@ -19,6 +19,10 @@ export interface CommonFlags {
   json?: boolean;
   debug?: boolean;
   samplingRules?: string;
+  /** Step 3: attach the guide's managed policies instead of the least-privilege inline policy. */
+  labPolicies?: boolean;
+  /** Step 3: the function's Node runtime (default nodejs22.x). */
+  runtime?: string;
 }
 
 export interface LabConfig {
@@ -33,6 +37,10 @@ export interface LabConfig {
   debug: boolean;
   /** `--sampling-rules FILE` for step 1; omitted = the guide's own document. */
   samplingRulesFile?: string;
+  /** `--lab-policies` for step 3; omitted = least privilege. */
+  labPolicies?: boolean;
+  /** `--runtime` for step 3; omitted = the packaging default. */
+  runtime?: string;
   /** Local cloud settings (used by the local target and `local` commands). */
   local: LocalCloudConfig;
 }
@@ -117,6 +125,8 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
     json: flags.json ?? false,
     debug: flags.debug ?? false,
     ...(flags.samplingRules !== undefined ? { samplingRulesFile: flags.samplingRules } : {}),
+    ...(flags.labPolicies ? { labPolicies: true } : {}),
+    ...(flags.runtime !== undefined ? { runtime: flags.runtime } : {}),
     local,
   };
 }
