@@ -16,6 +16,8 @@ export interface AssembledTrace {
   start: number;
   end: number;
   duration: number;
+  /** Total size of the stored documents. */
+  bytes: number;
   limitExceeded: boolean;
 }
 
@@ -135,6 +137,6 @@ export function assembleTrace(traceId: string, docs: SegmentDoc[], totalBytes = 
   if (all.length === 0) start = end = 0;
   return {
     id: traceId, segments: [...real, ...inferred], orphans: pending, start, end,
-    duration: Math.max(0, end - start), limitExceeded: totalBytes > TRACE_SIZE_LIMIT,
+    duration: Math.max(0, end - start), bytes: totalBytes, limitExceeded: totalBytes > TRACE_SIZE_LIMIT,
   };
 }
