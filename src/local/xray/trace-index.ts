@@ -5,7 +5,7 @@
  */
 import type { AnnotationScalar, EntityDoc } from './segments.js';
 import { traceIdEpoch } from './segments.js';
-import { entitiesOf, type TraceModel } from './model.js';
+import { entitiesOf, identityKey, type TraceModel } from './model.js';
 
 export const ERROR = 1;
 export const FAULT = 2;
@@ -23,6 +23,8 @@ export interface EntityStat {
 }
 
 export interface NodeStat {
+  /** Interned identity key (name, type, account): equal nodes of different traces share one string. */
+  key: string;
   name: string;
   type?: string;
   accountId?: string;
@@ -126,6 +128,7 @@ export function buildIndex(model: TraceModel, meta: { updated: number; revision:
     }
   }
   const nodes: NodeStat[] = model.nodes.map((n) => ({
+    key: intern.get(identityKey(n)),
     name: intern.get(n.name), type: intern.get(n.type), accountId: intern.get(n.accountId),
     inferred: n.inferred, root: n.root, segs: n.segments.map(entityStat),
   }));
