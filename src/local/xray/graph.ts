@@ -7,7 +7,7 @@
 import type { Edge, GetServiceGraphRequest, GetServiceGraphResult, GetTraceGraphRequest, GetTraceGraphResult, HistogramEntry, Service, ServiceStatistics } from '@aws-sdk/client-xray';
 import { ServiceError } from '../core/errors.js';
 import type { TraceStore } from './store.js';
-import { ERROR, FAULT, THROTTLE, type EntityStat, type NodeStat, type TraceIndex } from './trace-index.js';
+import { ERROR, FAULT, THROTTLE, type EntityColumns, type IndexContext, type NodeIdentity, type TraceIndex } from './trace-index.js';
 
 interface Stats {
   ok: number;
@@ -23,25 +23,28 @@ interface Stats {
 
 interface GraphNode {
   ref: number;
-  node: Pick<NodeStat, 'name' | 'type' | 'accountId' | 'inferred'>;
+  node: Pick<NodeIdentity, 'name' | 'type' | 'accountId' | 'inferred'>;
   client: boolean;
   root: boolean;
   stats: Stats;
-  edges: Map<string, { to: GraphNode; stats: Stats }>;
+  edges: Map<number, { to: GraphNode; stats: Stats }>;
 }
 
 const newStats = (): Stats => ({ ok: 0, throttle: 0, errorOther: 0, fault: 0, total: 0, responseTime: 0, start: Infinity, end: -Infinity, histogram: new Map() });
 
-function add(s: Stats, e: EntityStat): void {
-  const d = Math.max(0, e.end - e.start);
+function add(s: Stats, cols: EntityColumns, i: number): void {
+  const start = cols.start[i];
+  const end = cols.end[i];
+  const flags = cols.flags(i);
+  const d = Math.max(0, end - start);
   s.total++;
   s.responseTime += d;
-  if (e.flags & FAULT) s.fault++;
-  else if (e.flags & THROTTLE) s.throttle++;
-  else if (e.flags & ERROR) s.errorOther++;
+  if (flags & FAULT) s.fault++;
+  else if (flags & THROTTLE) s.throttle++;
+  else if (flags & ERROR) s.errorOther++;
   else s.ok++;
-  if (e.start < s.start) s.start = e.start;
-  if (e.end > s.end) s.end = e.end;
+  if (start < s.start) s.start = start;
+  if (end > s.end) s.end = end;
   // Millisecond buckets keep the histogram short for large windows.
   const bucket = Math.round(d * 1000) / 1000;
   s.histogram.set(bucket, (s.histogram.get(bucket) ?? 0) + 1);
@@ -64,9 +67,12 @@ function histogram(s: Stats): HistogramEntry[] {
 const toDate = (seconds: number) => new Date(Math.round(seconds * 1000));
 
 class GraphBuilder {
-  private readonly nodes = new Map<string, GraphNode>();
+  /** Keyed by node identity id; a root's client node by -1 - its identity id. */
+  private readonly nodes = new Map<number, GraphNode>();
 
-  private get(key: string, node: GraphNode['node'], client: boolean): GraphNode {
+  constructor(private readonly ctx: IndexContext) {}
+
+  private get(key: number, node: GraphNode['node'], client: boolean): GraphNode {
     let g = this.nodes.get(key);
     if (!g) {
       g = { ref: -1, node, client, root: false, stats: newStats(), edges: new Map() };
@@ -75,25 +81,34 @@ class GraphBuilder {
     return g;
   }
 
-  private edge(from: GraphNode, toKey: string, to: GraphNode, call: EntityStat): void {
+  private edge(from: GraphNode, toKey: number, to: GraphNode, at: number): void {
     let e = from.edges.get(toKey);
     if (!e) from.edges.set(toKey, (e = { to, stats: newStats() }));
-    add(e.stats, call);
+    add(e.stats, this.ctx.cols, at);
   }
 
   addTrace(t: TraceIndex): void {
-    const graphNodes = t.nodes.map((n) => {
-      const g = this.get(n.key, n, false);
-      for (const s of n.segs) add(g.stats, s);
-      return g;
-    });
-    for (const e of t.edges) for (const c of e.calls) this.edge(graphNodes[e.from], t.nodes[e.to].key, graphNodes[e.to], c);
-    if (t.rootNode >= 0 && t.root) {
-      const rootNode = t.nodes[t.rootNode];
+    const { cols, identities } = this.ctx;
+    const { nodes, edges, entOff } = t;
+    const graphNodes: GraphNode[] = [];
+    for (let n = 0; n * 3 < nodes.length; n++) {
+      const ident = identities[nodes[n * 3]];
+      const g = this.get(ident.id, ident, false);
+      const off = entOff + nodes[n * 3 + 1];
+      for (let k = 0; k < nodes[n * 3 + 2]; k++) add(g.stats, cols, off + k);
+      graphNodes.push(g);
+    }
+    for (let j = 0; j < edges.length; j += 4) {
+      const off = entOff + edges[j + 2];
+      const toKey = nodes[edges[j + 1] * 3];
+      for (let k = 0; k < edges[j + 3]; k++) this.edge(graphNodes[edges[j]], toKey, graphNodes[edges[j + 1]], off + k);
+    }
+    if (t.rootNode >= 0 && t.rootEnt >= 0) {
+      const ident = identities[nodes[t.rootNode * 3]];
       const root = graphNodes[t.rootNode];
       root.root = true;
-      const client = this.get(`client\u0000${rootNode.key}`, { name: rootNode.name, type: 'client', inferred: false }, true);
-      this.edge(client, rootNode.key, root, t.root);
+      const client = this.get(-1 - ident.id, { name: ident.name, type: 'client', inferred: false }, true);
+      this.edge(client, ident.id, root, entOff + t.rootEnt);
     }
   }
 
@@ -137,7 +152,7 @@ export function getServiceGraph(store: TraceStore, input: GetServiceGraphRequest
   if (input.GroupName !== undefined || input.GroupARN !== undefined) throw bad('Group not found: the local X-Ray has no groups');
   if (input.NextToken !== undefined) throw bad('Invalid NextToken');
   store.maybeSweep();
-  const b = new GraphBuilder();
+  const b = new GraphBuilder(store.ctx);
   for (const t of store.traces()) if (t.start < to && t.end >= from) b.addTrace(t);
   return { StartTime: toDate(from), EndTime: toDate(to), Services: b.services(), ContainsOldGroupVersions: false };
 }
@@ -145,7 +160,7 @@ export function getServiceGraph(store: TraceStore, input: GetServiceGraphRequest
 export function getTraceGraph(store: TraceStore, input: GetTraceGraphRequest): GetTraceGraphResult {
   if (!Array.isArray(input.TraceIds) || input.TraceIds.length === 0) throw bad('TraceIds is required');
   if (input.NextToken !== undefined) throw bad('Invalid NextToken');
-  const b = new GraphBuilder();
+  const b = new GraphBuilder(store.ctx);
   for (const id of new Set(input.TraceIds)) {
     const t = store.get(id);
     if (t) b.addTrace(t);

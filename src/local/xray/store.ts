@@ -11,7 +11,7 @@ import type { Clock } from '../core/types.js';
 import { validateSegmentDocument, type SegmentDoc } from './segments.js';
 import { assembleTrace, type AssembledTrace } from './assemble.js';
 import { buildModel, type TraceModel } from './model.js';
-import { buildIndex, Interner, type TraceIndex } from './trace-index.js';
+import { buildIndex, IndexContext, type TraceIndex } from './trace-index.js';
 
 export interface TraceStoreOptions {
   clock: Clock;
@@ -34,7 +34,8 @@ const DAY_MS = 86_400_000;
 
 export class TraceStore {
   private readonly index = new Map<string, TraceIndex>();
-  private readonly intern = new Interner();
+  /** Shared columns and identities the trace records point into. */
+  readonly ctx = new IndexContext();
   private readonly clock: Clock;
   private readonly retentionMs: number;
   private readonly sweepEveryMs: number;
@@ -104,6 +105,7 @@ export class TraceStore {
       const now = this.clock.now();
       this.writeBatch(groups, now);
       for (const [traceId, docs] of groups) this.reindex(traceId, docs, now);
+      this.ctx.cols.maybeCompact(this.index.values());
     }
     this.maybeSweep();
     return { UnprocessedTraceSegments: unprocessed };
@@ -138,7 +140,11 @@ export class TraceStore {
         this.deleteTrace.run(id);
       }
     })();
-    for (const id of doomed) this.index.delete(id);
+    for (const id of doomed) {
+      this.ctx.cols.dead += this.index.get(id)!.entCount;
+      this.index.delete(id);
+    }
+    this.ctx.cols.maybeCompact(this.index.values());
     return doomed.length;
   }
 
@@ -166,7 +172,8 @@ export class TraceStore {
       trace = assembleTrace(traceId, [...byId.values()].map((p) => p.doc), bytes);
     }
     const meta = { updated: now, revision: (prev?.revision ?? 0) + batch.length, bytes: trace.bytes };
-    this.index.set(traceId, buildIndex(buildModel(trace), meta, this.intern));
+    if (prev) this.ctx.cols.dead += prev.entCount;
+    this.index.set(traceId, buildIndex(buildModel(trace), meta, this.ctx));
   }
 
   /** Reload the compact index from SQLite (on open). */
@@ -181,7 +188,7 @@ export class TraceStore {
     const flush = () => {
       if (current === undefined) return;
       const m = meta.get(current) ?? { revision: docs.length, updated: this.clock.now() };
-      this.index.set(current, buildIndex(buildModel(assembleTrace(current, docs, bytes)), { ...m, bytes }, this.intern));
+      this.index.set(current, buildIndex(buildModel(assembleTrace(current, docs, bytes)), { ...m, bytes }, this.ctx));
     };
     for (const r of this.db.prepare('SELECT trace_id, doc FROM xray_segments ORDER BY trace_id').iterate() as IterableIterator<Row>) {
       if (r.trace_id !== current) {

@@ -60,6 +60,7 @@ export function evalTrace(store: TraceStore, idx: TraceIndex): EvalTrace {
   let full: { model: TraceModel; rootCauses: RootCauses } | undefined;
   return {
     idx,
+    ctx: store.ctx,
     full() {
       if (!full) {
         const model = store.loadModel(idx.id);

@@ -2,7 +2,7 @@
 import type { AnnotationValue, ServiceId, TraceSummary, ValueWithServiceIds } from '@aws-sdk/client-xray';
 import type { AnnotationScalar } from './segments.js';
 import { entitiesOf, type ModelNode, type TraceModel } from './model.js';
-import type { TraceIndex } from './trace-index.js';
+import { T_THROTTLE, type TraceIndex } from './trace-index.js';
 import type { RootCauses } from './rootcause.js';
 
 export function serviceId(n: ModelNode | { name: string; type?: string; accountId?: string }): ServiceId {
@@ -61,7 +61,7 @@ export function buildTraceSummary(model: TraceModel, idx: TraceIndex, rc: RootCa
     ...(responseTime !== undefined ? { ResponseTime: responseTime } : {}),
     HasFault: root?.fault === true,
     HasError: root?.error === true,
-    HasThrottle: idx.throttle,
+    HasThrottle: (idx.flags & T_THROTTLE) !== 0,
     IsPartial: model.partial,
     ...(http ? { Http: http } : {}),
     Annotations,

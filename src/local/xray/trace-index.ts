@@ -1,7 +1,9 @@
 /**
  * The compact in-memory record kept per stored trace, so time-window scans, filter expressions and
- * the service graph run over small objects instead of re-parsing segment documents. Built from the
- * trace model whenever a trace receives documents, and rebuilt from SQLite when a store opens.
+ * the service graph run without re-parsing segment documents. Sized for ~100k traces in well under
+ * 300 MB: per-entity numbers live in shared typed-array columns, node identities and repeated lists
+ * (annotations, users, ARNs) are shared between traces, and a trace keeps only small integer layouts.
+ * Built from the trace model whenever a trace receives documents; rebuilt from SQLite on open.
  */
 import type { AnnotationScalar, EntityDoc } from './segments.js';
 import { traceIdEpoch } from './segments.js';
@@ -13,7 +15,11 @@ export const THROTTLE = 4;
 export const IN_PROGRESS = 8;
 export const INFERRED = 16;
 
-/** One segment of a node, or one call on an edge: just what statistics and simple filters need. */
+/** Trace-level flags. */
+export const T_PARTIAL = 1;
+export const T_INFERRED = 2;
+export const T_THROTTLE = 4;
+
 export interface EntityStat {
   start: number;
   end: number;
@@ -22,28 +28,80 @@ export interface EntityStat {
   status: number;
 }
 
-export interface NodeStat {
-  /** Interned identity key (name, type, account): equal nodes of different traces share one string. */
+/** A service node identity (name, type, account), shared by every trace that touches it. */
+export interface NodeIdentity {
+  id: number;
   key: string;
   name: string;
   type?: string;
   accountId?: string;
   inferred: boolean;
-  root: boolean;
-  segs: EntityStat[];
 }
 
-export interface EdgeStat {
-  from: number;
-  to: number;
-  calls: EntityStat[];
-}
+/** Per-entity numbers for all traces: a trace owns the block [entOff, entOff + entCount). */
+export class EntityColumns {
+  start = new Float64Array(1024);
+  end = new Float64Array(1024);
+  /** flags in the low 8 bits, HTTP status above. */
+  meta = new Uint32Array(1024);
+  length = 0;
+  dead = 0;
 
-export interface RootInfo extends EntityStat {
-  url?: string;
-  method?: string;
-  userAgent?: string;
-  clientIp?: string;
+  reserve(n: number): number {
+    if (this.length + n > this.start.length) this.resize(Math.max(this.start.length * 2, this.length + n));
+    const off = this.length;
+    this.length += n;
+    return off;
+  }
+
+  set(i: number, s: EntityStat): void {
+    this.start[i] = s.start;
+    this.end[i] = s.end;
+    this.meta[i] = (s.flags & 0xff) | (Math.max(0, Math.min(s.status, 0xffffff)) << 8);
+  }
+
+  flags(i: number): number {
+    return this.meta[i] & 0xff;
+  }
+
+  status(i: number): number {
+    return this.meta[i] >>> 8;
+  }
+
+  stat(i: number): EntityStat {
+    return { start: this.start[i], end: this.end[i], flags: this.flags(i), status: this.status(i) };
+  }
+
+  /** Move live blocks together once more than half the columns are garbage. */
+  maybeCompact(traces: Iterable<TraceIndex>, minDead = 65_536): void {
+    if (this.dead < minDead || this.dead * 2 < this.length) return;
+    const live = this.length - this.dead;
+    const next = new EntityColumns();
+    next.resize(Math.max(1024, Math.ceil(live * 1.5)));
+    for (const t of traces) {
+      const off = next.reserve(t.entCount);
+      next.start.set(this.start.subarray(t.entOff, t.entOff + t.entCount), off);
+      next.end.set(this.end.subarray(t.entOff, t.entOff + t.entCount), off);
+      next.meta.set(this.meta.subarray(t.entOff, t.entOff + t.entCount), off);
+      t.entOff = off;
+    }
+    this.start = next.start;
+    this.end = next.end;
+    this.meta = next.meta;
+    this.length = next.length;
+    this.dead = 0;
+  }
+
+  private resize(cap: number): void {
+    const grow = <T extends Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a.subarray(0, this.length));
+      return b;
+    };
+    this.start = grow(this.start, (n) => new Float64Array(n));
+    this.end = grow(this.end, (n) => new Float64Array(n));
+    this.meta = grow(this.meta, (n) => new Uint32Array(n));
+  }
 }
 
 export interface TraceIndex {
@@ -56,35 +114,72 @@ export interface TraceIndex {
   updated: number;
   revision: number;
   bytes: number;
+  entOff: number;
+  entCount: number;
+  /** Per node: identity id, first segment (relative to entOff), segment count. */
+  nodes: number[];
+  /** Per edge: caller node, callee node (indexes into the trace's nodes), first call (relative), call count. */
+  edges: number[];
+  /** Index of the entry node in the trace's nodes, or -1. */
   rootNode: number;
-  root?: RootInfo;
-  partial: boolean;
-  inferred: boolean;
-  throttle: boolean;
-  nodes: NodeStat[];
-  edges: EdgeStat[];
-  users: string[];
-  annotations: [string, AnnotationScalar][];
-  arns: string[];
-  instanceIds: string[];
-  zones: string[];
+  /** The entry segment's entity (relative to entOff), or -1. */
+  rootEnt: number;
+  rootUrl?: string;
+  rootMethod?: string;
+  rootUserAgent?: string;
+  rootClientIp?: string;
+  flags: number;
+  users: readonly string[];
+  /** Flat key, value, key, value … of every distinct annotation pair. */
+  annotations: readonly (string | AnnotationScalar)[];
+  arns: readonly string[];
+  instanceIds: readonly string[];
+  zones: readonly string[];
 }
 
-/** Shares repeated strings (names, urls, user agents) between traces to keep the index small. */
-export class Interner {
-  private readonly pool = new Map<string, string>();
-  get(s: string): string;
-  get(s: string | undefined): string | undefined;
-  get(s: string | undefined): string | undefined {
+/** Shared state of all trace indexes of one store: string pool, node identities, entity columns. */
+export class IndexContext {
+  readonly cols = new EntityColumns();
+  readonly identities: NodeIdentity[] = [];
+  private readonly identityByKey = new Map<string, NodeIdentity>();
+  private readonly strings = new Map<string, string>();
+  private readonly lists = new Map<string, readonly unknown[]>();
+
+  str(s: string): string;
+  str(s: string | undefined): string | undefined;
+  str(s: string | undefined): string | undefined {
     if (s === undefined) return undefined;
-    const hit = this.pool.get(s);
+    const hit = this.strings.get(s);
     if (hit !== undefined) return hit;
-    this.pool.set(s, s);
+    this.strings.set(s, s);
     return s;
+  }
+
+  identity(name: string, type: string | undefined, accountId: string | undefined, inferred: boolean): NodeIdentity {
+    const key = identityKey({ name, type, accountId });
+    let id = this.identityByKey.get(key);
+    if (!id) {
+      id = { id: this.identities.length, key, name: this.str(name), type: this.str(type), accountId: this.str(accountId), inferred };
+      this.identities.push(id);
+      this.identityByKey.set(key, id);
+    }
+    return id;
+  }
+
+  /** One shared array per distinct list content: most traces repeat the same few lists. */
+  list<T extends string | AnnotationScalar>(items: T[]): readonly T[] {
+    if (items.length === 0) return EMPTY as readonly T[];
+    const key = items.map((x) => `${typeof x}:${String(x)}`).join('\u0001');
+    let hit = this.lists.get(key);
+    if (!hit) {
+      hit = Object.freeze(items.map((x) => (typeof x === 'string' ? this.str(x) : x)));
+      this.lists.set(key, hit);
+    }
+    return hit as readonly T[];
   }
 }
 
-const EMPTY: never[] = [];
+const EMPTY: readonly never[] = Object.freeze([]);
 
 export function entityFlags(e: EntityDoc): number {
   return (e.error ? ERROR : 0) | (e.fault ? FAULT : 0) | (e.throttle ? THROTTLE : 0) | (e.in_progress ? IN_PROGRESS : 0) | (e.inferred ? INFERRED : 0);
@@ -100,51 +195,59 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function uniq(xs: string[], intern: Interner): string[] {
-  return xs.length === 0 ? EMPTY : [...new Set(xs)].map((x) => intern.get(x));
-}
-
-export function buildIndex(model: TraceModel, meta: { updated: number; revision: number; bytes: number }, intern: Interner): TraceIndex {
-  const t = model.trace;
-  const users: string[] = [];
-  const arns: string[] = [];
-  const instanceIds: string[] = [];
-  const zones: string[] = [];
+function traceLists(model: TraceModel, ctx: IndexContext) {
+  const users = new Set<string>();
+  const arns = new Set<string>();
+  const instanceIds = new Set<string>();
+  const zones = new Set<string>();
   const annotations = new Map<string, [string, AnnotationScalar]>();
   let throttle = false;
-  for (const seg of t.segments) {
-    if (seg.user) users.push(seg.user);
-    if (seg.resource_arn) arns.push(seg.resource_arn);
+  for (const seg of model.trace.segments) {
+    if (seg.user) users.add(seg.user);
+    if (seg.resource_arn) arns.add(seg.resource_arn);
     const ec2 = (seg.aws?.ec2 ?? undefined) as Record<string, unknown> | undefined;
-    if (str(ec2?.instance_id)) instanceIds.push(ec2!.instance_id as string);
-    if (str(ec2?.availability_zone)) zones.push(ec2!.availability_zone as string);
+    if (str(ec2?.instance_id)) instanceIds.add(ec2!.instance_id as string);
+    if (str(ec2?.availability_zone)) zones.add(ec2!.availability_zone as string);
     for (const e of entitiesOf(seg)) {
       if (e.throttle) throttle = true;
       if (seg.inferred || !e.annotations) continue;
-      for (const [k, v] of Object.entries(e.annotations)) {
-        const key = `${k}\u0000${typeof v}\u0000${String(v)}`;
-        if (!annotations.has(key)) annotations.set(key, [intern.get(k), typeof v === 'string' ? intern.get(v) : v]);
-      }
+      for (const [k, v] of Object.entries(e.annotations)) annotations.set(`${k}\u0000${typeof v}\u0000${String(v)}`, [k, v]);
     }
   }
-  const nodes: NodeStat[] = model.nodes.map((n) => ({
-    key: intern.get(identityKey(n)),
-    name: intern.get(n.name), type: intern.get(n.type), accountId: intern.get(n.accountId),
-    inferred: n.inferred, root: n.root, segs: n.segments.map(entityStat),
-  }));
-  const edges: EdgeStat[] = model.edges.map((e) => ({ from: e.from, to: e.to, calls: e.calls.map(entityStat) }));
-  let root: RootInfo | undefined;
-  if (model.root) {
-    const req = model.root.http?.request;
-    root = {
-      ...entityStat(model.root), url: intern.get(str(req?.url)), method: intern.get(str(req?.method)),
-      userAgent: intern.get(str(req?.user_agent)), clientIp: intern.get(str(req?.client_ip)),
-    };
+  return {
+    throttle, users: ctx.list([...users]), arns: ctx.list([...arns]), instanceIds: ctx.list([...instanceIds]), zones: ctx.list([...zones]),
+    annotations: ctx.list([...annotations.values()].flat()),
+  };
+}
+
+/** Build a trace's record, writing its entity numbers into the shared columns. */
+export function buildIndex(model: TraceModel, meta: { updated: number; revision: number; bytes: number }, ctx: IndexContext): TraceIndex {
+  const t = model.trace;
+  const stats: EntityStat[] = [];
+  const nodes: number[] = [];
+  let rootEnt = -1;
+  model.nodes.forEach((n, ni) => {
+    nodes.push(ctx.identity(n.name, n.type, n.accountId, n.inferred).id, stats.length, n.segments.length);
+    for (const seg of n.segments) {
+      if (ni === model.rootNode && seg === model.root) rootEnt = stats.length;
+      stats.push(entityStat(seg));
+    }
+  });
+  const edges: number[] = [];
+  for (const e of model.edges) {
+    edges.push(e.from, e.to, stats.length, e.calls.length);
+    for (const c of e.calls) stats.push(entityStat(c));
   }
+  const entOff = ctx.cols.reserve(stats.length);
+  stats.forEach((s, i) => ctx.cols.set(entOff + i, s));
+  const lists = traceLists(model, ctx);
+  const req = model.root?.http?.request;
   return {
     id: t.id, idEpoch: traceIdEpoch(t.id), start: t.start, end: t.end, ...meta,
-    rootNode: model.rootNode, root, partial: model.partial, inferred: model.hasInferred, throttle, nodes, edges,
-    users: uniq(users, intern), annotations: annotations.size ? [...annotations.values()] : EMPTY,
-    arns: uniq(arns, intern), instanceIds: uniq(instanceIds, intern), zones: uniq(zones, intern),
+    entOff, entCount: stats.length, nodes, edges, rootNode: model.rootNode, rootEnt,
+    rootUrl: ctx.str(str(req?.url)), rootMethod: ctx.str(str(req?.method)),
+    rootUserAgent: ctx.str(str(req?.user_agent)), rootClientIp: ctx.str(str(req?.client_ip)),
+    flags: (model.partial ? T_PARTIAL : 0) | (model.hasInferred ? T_INFERRED : 0) | (lists.throttle ? T_THROTTLE : 0),
+    users: lists.users, annotations: lists.annotations, arns: lists.arns, instanceIds: lists.instanceIds, zones: lists.zones,
   };
 }

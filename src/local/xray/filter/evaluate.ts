@@ -6,13 +6,17 @@
  */
 import { ServiceError } from '../../core/errors.js';
 import type { AnnotationScalar, EntityDoc, SegmentDoc } from '../segments.js';
-import { entityStat, ERROR, FAULT, INFERRED, IN_PROGRESS, THROTTLE, type EntityStat, type TraceIndex } from '../trace-index.js';
+import {
+  entityStat, ERROR, FAULT, INFERRED, IN_PROGRESS, THROTTLE, T_INFERRED, T_PARTIAL, T_THROTTLE,
+  type EntityStat, type IndexContext, type TraceIndex,
+} from '../trace-index.js';
 import type { TraceModel } from '../model.js';
 import type { RootCauses } from '../rootcause.js';
 import type { CompareOp, Expr, Literal, Target } from './ast.js';
 
 export interface EvalTrace {
   idx: TraceIndex;
+  ctx: IndexContext;
   /** The assembled trace; called only when a block needs documents. */
   full(): { model: TraceModel; rootCauses: RootCauses };
 }
@@ -56,29 +60,31 @@ function compare(v: Value, op: CompareOp | undefined, lit: Literal | undefined):
   }
 }
 
-function anyOf(values: Value[], op: CompareOp | undefined, lit: Literal | undefined): boolean {
+function anyOf(values: readonly Value[], op: CompareOp | undefined, lit: Literal | undefined): boolean {
   return values.some((v) => compare(v, op, lit));
 }
 
 const isOk = (flags: number) => (flags & (ERROR | FAULT | THROTTLE)) === 0;
 const status = (s: number) => (s === 0 ? undefined : s);
 
-function traceValues(t: TraceIndex, kw: string): Value[] {
-  const r = t.root;
+function traceValues(t: TraceIndex, ctx: IndexContext, kw: string): readonly Value[] {
+  const cols = ctx.cols;
+  const r = t.rootEnt >= 0 ? t.entOff + t.rootEnt : -1;
+  const rootFlags = r >= 0 ? cols.flags(r) : 0;
   switch (kw) {
-    case 'ok': return [r ? isOk(r.flags) : undefined];
-    case 'error': return [r ? (r.flags & ERROR) !== 0 : undefined];
-    case 'fault': return [r ? (r.flags & FAULT) !== 0 : undefined];
-    case 'throttle': return [t.throttle];
-    case 'partial': return [t.partial];
-    case 'inferred': return [t.inferred];
-    case 'responsetime': return [r ? r.end - r.start : undefined];
+    case 'ok': return [r >= 0 ? isOk(rootFlags) : undefined];
+    case 'error': return [r >= 0 ? (rootFlags & ERROR) !== 0 : undefined];
+    case 'fault': return [r >= 0 ? (rootFlags & FAULT) !== 0 : undefined];
+    case 'throttle': return [(t.flags & T_THROTTLE) !== 0];
+    case 'partial': return [(t.flags & T_PARTIAL) !== 0];
+    case 'inferred': return [(t.flags & T_INFERRED) !== 0];
+    case 'responsetime': return [r >= 0 ? cols.end[r] - cols.start[r] : undefined];
     case 'duration': return [t.end - t.start];
-    case 'http.status': return [r ? status(r.status) : undefined];
-    case 'http.url': return [r?.url];
-    case 'http.method': return [r?.method];
-    case 'http.useragent': return [r?.userAgent];
-    case 'http.clientip': return [r?.clientIp];
+    case 'http.status': return [r >= 0 ? status(cols.status(r)) : undefined];
+    case 'http.url': return [t.rootUrl];
+    case 'http.method': return [t.rootMethod];
+    case 'http.useragent': return [t.rootUserAgent];
+    case 'http.clientip': return [t.rootClientIp];
     case 'user': return t.users;
     case 'resource.arn': return t.arns;
     case 'instance.id': return t.instanceIds;
@@ -123,7 +129,10 @@ function entityValues(c: Extract<Ctx, { scope: 'entity' }>, kw: string): Value[]
 }
 
 function annotationValues(t: TraceIndex, key: string): AnnotationScalar[] {
-  return t.annotations.filter(([k]) => k === key).map(([, v]) => v);
+  const out: AnnotationScalar[] = [];
+  const a = t.annotations;
+  for (let i = 0; i < a.length; i += 2) if (a[i] === key) out.push(a[i + 1]);
+  return out;
 }
 
 /** Partial structural match: listed fields must match, omitted fields are wildcards. */
@@ -176,7 +185,7 @@ function evalTrace(e: Expr, t: EvalTrace): boolean {
         // A bare annotation means "is set", whatever its value (false included).
         return e.op ? anyOf(values, e.op, e.value) : values.length > 0;
       }
-      return anyOf(traceValues(t.idx, e.field.name), e.op, e.value);
+      return anyOf(traceValues(t.idx, t.ctx, e.field.name), e.op, e.value);
     case 'service': return evalService(e, t);
     case 'edge': return evalEdge(e, t);
     case 'rootcause': return rootCauseItems(t.full().rootCauses, e.cause, e.level).some((item) => evalBlock(e.block, { scope: 'rootcause', item }));
@@ -189,18 +198,41 @@ function evalTrace(e: Expr, t: EvalTrace): boolean {
   }
 }
 
+/** A node of the compact index as the block evaluator sees it. */
+function compactNode(t: EvalTrace, n: number): NodeLike {
+  const ident = t.ctx.identities[t.idx.nodes[n * 3]];
+  return { name: ident.name, type: ident.type, accountId: ident.accountId, inferred: ident.inferred, root: n === t.idx.rootNode };
+}
+
+function anyEntity(t: EvalTrace, rel: number, count: number, block: Expr, node: NodeLike): boolean {
+  const off = t.idx.entOff + rel;
+  for (let k = 0; k < count; k++) if (evalBlock(block, { scope: 'entity', stat: t.ctx.cols.stat(off + k), node })) return true;
+  return false;
+}
+
 function evalService(e: Extract<Expr, { k: 'service' }>, t: EvalTrace): boolean {
   if (!e.full) {
-    return t.idx.nodes.some((n) => matchesTarget(n, e.target) && (!e.block || n.segs.some((stat) => evalBlock(e.block!, { scope: 'entity', stat, node: n }))));
+    const nodes = t.idx.nodes;
+    for (let n = 0; n * 3 < nodes.length; n++) {
+      if (!matchesTarget(t.ctx.identities[nodes[n * 3]] as unknown as NodeLike, e.target)) continue;
+      if (!e.block || anyEntity(t, nodes[n * 3 + 1], nodes[n * 3 + 2], e.block, compactNode(t, n))) return true;
+    }
+    return false;
   }
   return t.full().model.nodes.some((n) => matchesTarget(n, e.target) && n.segments.some((doc) => evalBlock(e.block!, { scope: 'entity', stat: entityStat(doc), node: n, doc })));
 }
 
 function evalEdge(e: Extract<Expr, { k: 'edge' }>, t: EvalTrace): boolean {
   if (!e.full) {
-    const nodes = t.idx.nodes;
-    return t.idx.edges.some((ed) => matchesTarget(nodes[ed.from], e.from) && matchesTarget(nodes[ed.to], e.to) &&
-      (!e.block || ed.calls.some((stat) => evalBlock(e.block!, { scope: 'entity', stat, node: nodes[ed.to] }))));
+    const { nodes, edges } = t.idx;
+    const ids = t.ctx.identities;
+    for (let j = 0; j < edges.length; j += 4) {
+      const from = ids[nodes[edges[j] * 3]] as unknown as NodeLike;
+      const to = ids[nodes[edges[j + 1] * 3]] as unknown as NodeLike;
+      if (!matchesTarget(from, e.from) || !matchesTarget(to, e.to)) continue;
+      if (!e.block || anyEntity(t, edges[j + 2], edges[j + 3], e.block, compactNode(t, edges[j + 1]))) return true;
+    }
+    return false;
   }
   const m = t.full().model;
   return m.edges.some((ed) => matchesTarget(m.nodes[ed.from], e.from) && matchesTarget(m.nodes[ed.to], e.to) &&
