@@ -89,22 +89,24 @@ class GraphBuilder {
 
   addTrace(t: TraceIndex): void {
     const { cols, identities } = this.ctx;
-    const { nodes, edges, entOff } = t;
+    const { entOff, layOff } = t;
+    const lay = cols.layout;
     const graphNodes: GraphNode[] = [];
-    for (let n = 0; n * 3 < nodes.length; n++) {
-      const ident = identities[nodes[n * 3]];
+    for (let n = 0; n < t.nodeCount; n++) {
+      const ident = identities[lay[layOff + n * 3]];
       const g = this.get(ident.id, ident, false);
-      const off = entOff + nodes[n * 3 + 1];
-      for (let k = 0; k < nodes[n * 3 + 2]; k++) add(g.stats, cols, off + k);
+      const off = entOff + lay[layOff + n * 3 + 1];
+      for (let k = 0; k < lay[layOff + n * 3 + 2]; k++) add(g.stats, cols, off + k);
       graphNodes.push(g);
     }
-    for (let j = 0; j < edges.length; j += 4) {
-      const off = entOff + edges[j + 2];
-      const toKey = nodes[edges[j + 1] * 3];
-      for (let k = 0; k < edges[j + 3]; k++) this.edge(graphNodes[edges[j]], toKey, graphNodes[edges[j + 1]], off + k);
+    const edgeBase = layOff + t.nodeCount * 3;
+    for (let j = edgeBase; j < edgeBase + t.edgeCount * 4; j += 4) {
+      const off = entOff + lay[j + 2];
+      const toKey = lay[layOff + lay[j + 1] * 3];
+      for (let k = 0; k < lay[j + 3]; k++) this.edge(graphNodes[lay[j]], toKey, graphNodes[lay[j + 1]], off + k);
     }
     if (t.rootNode >= 0 && t.rootEnt >= 0) {
-      const ident = identities[nodes[t.rootNode * 3]];
+      const ident = identities[lay[layOff + t.rootNode * 3]];
       const root = graphNodes[t.rootNode];
       root.root = true;
       const client = this.get(-1 - ident.id, { name: ident.name, type: 'client', inferred: false }, true);

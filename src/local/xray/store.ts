@@ -104,7 +104,7 @@ export class TraceStore {
     if (groups.size > 0) {
       const now = this.clock.now();
       this.writeBatch(groups, now);
-      for (const [traceId, docs] of groups) this.reindex(traceId, docs, now);
+      for (const [traceId, docs] of groups) this.reindex(traceId, docs);
       this.ctx.cols.maybeCompact(this.index.values());
     }
     this.maybeSweep();
@@ -141,7 +141,7 @@ export class TraceStore {
       }
     })();
     for (const id of doomed) {
-      this.ctx.cols.dead += this.index.get(id)!.entCount;
+      this.ctx.cols.release(this.index.get(id)!);
       this.index.delete(id);
     }
     this.ctx.cols.maybeCompact(this.index.values());
@@ -155,7 +155,7 @@ export class TraceStore {
     this.sweep();
   }
 
-  private reindex(traceId: string, batch: Pending[], now: number): void {
+  private reindex(traceId: string, batch: Pending[]): void {
     const prev = this.index.get(traceId);
     let trace: AssembledTrace;
     if (prev) {
@@ -171,24 +171,24 @@ export class TraceStore {
       for (const p of byId.values()) bytes += p.text.length;
       trace = assembleTrace(traceId, [...byId.values()].map((p) => p.doc), bytes);
     }
-    const meta = { updated: now, revision: (prev?.revision ?? 0) + batch.length, bytes: trace.bytes };
-    if (prev) this.ctx.cols.dead += prev.entCount;
+    const meta = { revision: (prev?.revision ?? 0) + batch.length, bytes: trace.bytes };
+    if (prev) this.ctx.cols.release(prev);
     this.index.set(traceId, buildIndex(buildModel(trace), meta, this.ctx));
   }
 
   /** Reload the compact index from SQLite (on open). */
   private rebuild(): void {
-    const meta = new Map<string, { revision: number; updated: number }>();
-    for (const r of this.db.prepare('SELECT trace_id, revision, updated FROM xray_traces').iterate() as IterableIterator<{ trace_id: string; revision: number; updated: number }>) {
-      meta.set(r.trace_id, { revision: r.revision, updated: r.updated });
+    const revisions = new Map<string, number>();
+    for (const r of this.db.prepare('SELECT trace_id, revision FROM xray_traces').iterate() as IterableIterator<{ trace_id: string; revision: number }>) {
+      revisions.set(r.trace_id, r.revision);
     }
     let current: string | undefined;
     let docs: SegmentDoc[] = [];
     let bytes = 0;
     const flush = () => {
       if (current === undefined) return;
-      const m = meta.get(current) ?? { revision: docs.length, updated: this.clock.now() };
-      this.index.set(current, buildIndex(buildModel(assembleTrace(current, docs, bytes)), { ...m, bytes }, this.ctx));
+      const revision = revisions.get(current) ?? docs.length;
+      this.index.set(current, buildIndex(buildModel(assembleTrace(current, docs, bytes)), { revision, bytes }, this.ctx));
     };
     for (const r of this.db.prepare('SELECT trace_id, doc FROM xray_segments ORDER BY trace_id').iterate() as IterableIterator<Row>) {
       if (r.trace_id !== current) {

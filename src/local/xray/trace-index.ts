@@ -38,7 +38,11 @@ export interface NodeIdentity {
   inferred: boolean;
 }
 
-/** Per-entity numbers for all traces: a trace owns the block [entOff, entOff + entCount). */
+/**
+ * Numbers for all traces in shared typed arrays: a trace owns the entity block
+ * [entOff, entOff + entCount) and the layout block [layOff, layOff + 3 × nodeCount + 4 × edgeCount).
+ * Blocks of dropped or re-indexed traces become garbage until the next compaction.
+ */
 export class EntityColumns {
   start = new Float64Array(1024);
   end = new Float64Array(1024);
@@ -46,12 +50,33 @@ export class EntityColumns {
   meta = new Uint32Array(1024);
   length = 0;
   dead = 0;
+  /** Per node: identity id, first segment (relative to entOff), segment count; then per edge: caller
+   * node, callee node (indexes into the trace's nodes), first call (relative), call count. */
+  layout = new Int32Array(1024);
+  layoutLength = 0;
+  layoutDead = 0;
 
   reserve(n: number): number {
     if (this.length + n > this.start.length) this.resize(Math.max(this.start.length * 2, this.length + n));
     const off = this.length;
     this.length += n;
     return off;
+  }
+
+  reserveLayout(n: number): number {
+    if (this.layoutLength + n > this.layout.length) {
+      const next = new Int32Array(Math.max(this.layout.length * 2, this.layoutLength + n));
+      next.set(this.layout.subarray(0, this.layoutLength));
+      this.layout = next;
+    }
+    const off = this.layoutLength;
+    this.layoutLength += n;
+    return off;
+  }
+
+  release(t: TraceIndex): void {
+    this.dead += t.entCount;
+    this.layoutDead += layoutSize(t);
   }
 
   set(i: number, s: EntityStat): void {
@@ -74,22 +99,25 @@ export class EntityColumns {
 
   /** Move live blocks together once more than half the columns are garbage. */
   maybeCompact(traces: Iterable<TraceIndex>, minDead = 65_536): void {
-    if (this.dead < minDead || this.dead * 2 < this.length) return;
-    const live = this.length - this.dead;
+    const ents = this.dead >= minDead && this.dead * 2 >= this.length;
+    const lay = this.layoutDead >= minDead && this.layoutDead * 2 >= this.layoutLength;
+    if (!ents && !lay) return;
     const next = new EntityColumns();
-    next.resize(Math.max(1024, Math.ceil(live * 1.5)));
+    next.resize(Math.max(1024, Math.ceil((this.length - this.dead) * 1.5)));
+    next.layout = new Int32Array(Math.max(1024, Math.ceil((this.layoutLength - this.layoutDead) * 1.5)));
     for (const t of traces) {
       const off = next.reserve(t.entCount);
       next.start.set(this.start.subarray(t.entOff, t.entOff + t.entCount), off);
       next.end.set(this.end.subarray(t.entOff, t.entOff + t.entCount), off);
       next.meta.set(this.meta.subarray(t.entOff, t.entOff + t.entCount), off);
       t.entOff = off;
+      const n = layoutSize(t);
+      const lo = next.reserveLayout(n);
+      next.layout.set(this.layout.subarray(t.layOff, t.layOff + n), lo);
+      t.layOff = lo;
     }
-    this.start = next.start;
-    this.end = next.end;
-    this.meta = next.meta;
-    this.length = next.length;
-    this.dead = 0;
+    Object.assign(this, { start: next.start, end: next.end, meta: next.meta, length: next.length, dead: 0 });
+    Object.assign(this, { layout: next.layout, layoutLength: next.layoutLength, layoutDead: 0 });
   }
 
   private resize(cap: number): void {
@@ -104,22 +132,24 @@ export class EntityColumns {
   }
 }
 
+export function layoutSize(t: TraceIndex): number {
+  return t.nodeCount * 3 + t.edgeCount * 4;
+}
+
 export interface TraceIndex {
   id: string;
   /** Trace-id timestamp, epoch seconds. */
   idEpoch: number;
   start: number;
   end: number;
-  /** Clock time (ms) of the last accepted document for this trace. */
-  updated: number;
   revision: number;
   bytes: number;
   entOff: number;
   entCount: number;
-  /** Per node: identity id, first segment (relative to entOff), segment count. */
-  nodes: number[];
-  /** Per edge: caller node, callee node (indexes into the trace's nodes), first call (relative), call count. */
-  edges: number[];
+  /** Start of this trace's node and edge layout in the shared layout column. */
+  layOff: number;
+  nodeCount: number;
+  edgeCount: number;
   /** Index of the entry node in the trace's nodes, or -1. */
   rootNode: number;
   /** The entry segment's entity (relative to entOff), or -1. */
@@ -221,7 +251,7 @@ function traceLists(model: TraceModel, ctx: IndexContext) {
 }
 
 /** Build a trace's record, writing its entity numbers into the shared columns. */
-export function buildIndex(model: TraceModel, meta: { updated: number; revision: number; bytes: number }, ctx: IndexContext): TraceIndex {
+export function buildIndex(model: TraceModel, meta: { revision: number; bytes: number }, ctx: IndexContext): TraceIndex {
   const t = model.trace;
   const stats: EntityStat[] = [];
   const nodes: number[] = [];
@@ -240,14 +270,23 @@ export function buildIndex(model: TraceModel, meta: { updated: number; revision:
   }
   const entOff = ctx.cols.reserve(stats.length);
   stats.forEach((s, i) => ctx.cols.set(entOff + i, s));
+  const layOff = ctx.cols.reserveLayout(nodes.length + edges.length);
+  ctx.cols.layout.set(nodes, layOff);
+  ctx.cols.layout.set(edges, layOff + nodes.length);
   const lists = traceLists(model, ctx);
   const req = model.root?.http?.request;
+  // One literal with every field (no spread) keeps all records on one compact hidden class.
   return {
-    id: t.id, idEpoch: traceIdEpoch(t.id), start: t.start, end: t.end, ...meta,
-    entOff, entCount: stats.length, nodes, edges, rootNode: model.rootNode, rootEnt,
+    id: t.id, idEpoch: traceIdEpoch(t.id), start: t.start, end: t.end, revision: meta.revision, bytes: meta.bytes,
+    entOff, entCount: stats.length, layOff, nodeCount: model.nodes.length, edgeCount: model.edges.length, rootNode: model.rootNode, rootEnt,
     rootUrl: ctx.str(str(req?.url)), rootMethod: ctx.str(str(req?.method)),
     rootUserAgent: ctx.str(str(req?.user_agent)), rootClientIp: ctx.str(str(req?.client_ip)),
     flags: (model.partial ? T_PARTIAL : 0) | (model.hasInferred ? T_INFERRED : 0) | (lists.throttle ? T_THROTTLE : 0),
     users: lists.users, annotations: lists.annotations, arns: lists.arns, instanceIds: lists.instanceIds, zones: lists.zones,
   };
+}
+
+/** The identity of node `n` of a trace. */
+export function nodeIdentityAt(ctx: IndexContext, t: TraceIndex, n: number): NodeIdentity {
+  return ctx.identities[ctx.cols.layout[t.layOff + n * 3]];
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceStore } from '../../../src/local/xray/store.js';
-import { T_PARTIAL, type TraceIndex } from '../../../src/local/xray/trace-index.js';
+import { nodeIdentityAt, T_PARTIAL, type TraceIndex } from '../../../src/local/xray/trace-index.js';
 import { makeLabTrace, seededRandom } from '../../../src/local/xray/synthetic.js';
 
 const T = '1-6553f100-0123456789abcdef01234567';
@@ -12,8 +12,8 @@ const START_MS = 1_700_000_000_000;
 
 const partial = (t: TraceIndex) => (t.flags & T_PARTIAL) !== 0;
 const identitiesOf = (store: TraceStore, id: string) => {
-  const nodes = store.get(id)!.nodes;
-  return nodes.filter((_, i) => i % 3 === 0).map((n) => store.ctx.identities[n]);
+  const t = store.get(id)!;
+  return Array.from({ length: t.nodeCount }, (_, n) => nodeIdentityAt(store.ctx, t, n));
 };
 const nodeNames = (store: TraceStore, id: string) => identitiesOf(store, id).map((n) => n.name);
 const nodeTypes = (store: TraceStore, id: string) => identitiesOf(store, id).map((n) => n.type);
@@ -120,6 +120,8 @@ describe('EntityColumns', () => {
     expect(store.size).toBe(20);
     expect(store.ctx.cols.dead).toBe(0);
     expect(store.ctx.cols.length).toBe([...store.traces()].reduce((n, t) => n + t.entCount, 0));
+    expect(store.ctx.cols.layoutDead).toBe(0);
+    expect(ids.slice(20).map((id) => nodeTypes(store, id).length)).toEqual(Array(20).fill(4));
     const after = ids.slice(20).map((id) => store.ctx.cols.status(store.get(id)!.entOff + store.get(id)!.rootEnt));
     expect(after).toEqual(before);
     expect(after).toEqual(ids.slice(20).map((_, i) => (i % 2 === 0 ? 200 : 404)));

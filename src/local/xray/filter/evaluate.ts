@@ -7,7 +7,7 @@
 import { ServiceError } from '../../core/errors.js';
 import type { AnnotationScalar, EntityDoc, SegmentDoc } from '../segments.js';
 import {
-  entityStat, ERROR, FAULT, INFERRED, IN_PROGRESS, THROTTLE, T_INFERRED, T_PARTIAL, T_THROTTLE,
+  entityStat, nodeIdentityAt, ERROR, FAULT, INFERRED, IN_PROGRESS, THROTTLE, T_INFERRED, T_PARTIAL, T_THROTTLE,
   type EntityStat, type IndexContext, type TraceIndex,
 } from '../trace-index.js';
 import type { TraceModel } from '../model.js';
@@ -36,7 +36,7 @@ type Ctx =
   | { scope: 'entity'; stat: EntityStat; node: NodeLike; doc?: EntityDoc }
   | { scope: 'rootcause'; item: Record<string, Value> };
 
-function matchesTarget(n: NodeLike, t: Target | undefined): boolean {
+function matchesTarget(n: Omit<NodeLike, 'root'>, t: Target | undefined): boolean {
   if (!t) return true;
   return (t.name === undefined || n.name === t.name) && (t.type === undefined || n.type === t.type) && (t.accountId === undefined || n.accountId === t.accountId);
 }
@@ -200,7 +200,7 @@ function evalTrace(e: Expr, t: EvalTrace): boolean {
 
 /** A node of the compact index as the block evaluator sees it. */
 function compactNode(t: EvalTrace, n: number): NodeLike {
-  const ident = t.ctx.identities[t.idx.nodes[n * 3]];
+  const ident = nodeIdentityAt(t.ctx, t.idx, n);
   return { name: ident.name, type: ident.type, accountId: ident.accountId, inferred: ident.inferred, root: n === t.idx.rootNode };
 }
 
@@ -212,10 +212,11 @@ function anyEntity(t: EvalTrace, rel: number, count: number, block: Expr, node: 
 
 function evalService(e: Extract<Expr, { k: 'service' }>, t: EvalTrace): boolean {
   if (!e.full) {
-    const nodes = t.idx.nodes;
-    for (let n = 0; n * 3 < nodes.length; n++) {
-      if (!matchesTarget(t.ctx.identities[nodes[n * 3]] as unknown as NodeLike, e.target)) continue;
-      if (!e.block || anyEntity(t, nodes[n * 3 + 1], nodes[n * 3 + 2], e.block, compactNode(t, n))) return true;
+    const lay = t.ctx.cols.layout;
+    const base = t.idx.layOff;
+    for (let n = 0; n < t.idx.nodeCount; n++) {
+      if (!matchesTarget(nodeIdentityAt(t.ctx, t.idx, n), e.target)) continue;
+      if (!e.block || anyEntity(t, lay[base + n * 3 + 1], lay[base + n * 3 + 2], e.block, compactNode(t, n))) return true;
     }
     return false;
   }
@@ -224,13 +225,11 @@ function evalService(e: Extract<Expr, { k: 'service' }>, t: EvalTrace): boolean 
 
 function evalEdge(e: Extract<Expr, { k: 'edge' }>, t: EvalTrace): boolean {
   if (!e.full) {
-    const { nodes, edges } = t.idx;
-    const ids = t.ctx.identities;
-    for (let j = 0; j < edges.length; j += 4) {
-      const from = ids[nodes[edges[j] * 3]] as unknown as NodeLike;
-      const to = ids[nodes[edges[j + 1] * 3]] as unknown as NodeLike;
-      if (!matchesTarget(from, e.from) || !matchesTarget(to, e.to)) continue;
-      if (!e.block || anyEntity(t, edges[j + 2], edges[j + 3], e.block, compactNode(t, edges[j + 1]))) return true;
+    const lay = t.ctx.cols.layout;
+    const base = t.idx.layOff + t.idx.nodeCount * 3;
+    for (let j = base; j < base + t.idx.edgeCount * 4; j += 4) {
+      if (!matchesTarget(nodeIdentityAt(t.ctx, t.idx, lay[j]), e.from) || !matchesTarget(nodeIdentityAt(t.ctx, t.idx, lay[j + 1]), e.to)) continue;
+      if (!e.block || anyEntity(t, lay[j + 2], lay[j + 3], e.block, compactNode(t, lay[j + 1]))) return true;
     }
     return false;
   }
