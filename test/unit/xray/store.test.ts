@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceStore } from '../../../src/local/xray/store.js';
+import { putTraceSegments } from '../../../src/local/xray/operations.js';
 import { nodeIdentityAt, T_PARTIAL, type TraceIndex } from '../../../src/local/xray/trace-index.js';
 import { makeLabTrace, seededRandom } from '../../../src/local/xray/synthetic.js';
 
@@ -125,5 +126,14 @@ describe('EntityColumns', () => {
     const after = ids.slice(20).map((id) => store.ctx.cols.status(store.get(id)!.entOff + store.get(id)!.rootEnt));
     expect(after).toEqual(before);
     expect(after).toEqual(ids.slice(20).map((_, i) => (i % 2 === 0 ? 200 : 404)));
+  });
+});
+
+describe('putTraceSegments operation', () => {
+  it('rejects a request without a list of document strings', () => {
+    const store = new TraceStore(new Database(':memory:'), { clock: fakeClock() });
+    expect(() => putTraceSegments(store, {} as never)).toThrow(/TraceSegmentDocuments is required/);
+    expect(() => putTraceSegments(store, { TraceSegmentDocuments: [{}] as never })).toThrow(/list of strings/);
+    expect(putTraceSegments(store, { TraceSegmentDocuments: ['x'] }).UnprocessedTraceSegments).toHaveLength(1);
   });
 });
