@@ -90,7 +90,10 @@ export function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
 
   return new Promise((resolve, reject) => {
-    const onBindError = (err: Error) => reject(err);
+    const onBindError = (err: Error) => {
+      socket.close();
+      reject(err);
+    };
     socket.once('error', onBindError);
     socket.bind(opts.port, host, () => {
       socket.off('error', onBindError);
