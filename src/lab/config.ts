@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
+import { NODE_RUNTIMES } from './packaging/runtimes.js';
 import { defaultStateDir } from './state.js';
 import type { Target } from './state-types.js';
 
@@ -112,6 +113,10 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
     } catch {
       throw new UserError(`--endpoint-url must be an http(s) URL, got "${flags.endpointUrl}".`);
     }
+  }
+  if (flags.runtime !== undefined && !Object.hasOwn(NODE_RUNTIMES, flags.runtime)) {
+    // Checked here so a bad flag fails before any step creates anything.
+    throw new UserError(`--runtime "${flags.runtime}" is not a runtime the user-service function can use; choose one of ${Object.keys(NODE_RUNTIMES).join(', ')}.`);
   }
   const local = resolveLocalConfig(env);
   const endpoint = flags.endpointUrl ?? (target === 'local' ? `http://${local.host}:${local.port}` : undefined);

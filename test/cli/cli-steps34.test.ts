@@ -33,6 +33,15 @@ describe('xray-lab setup → status → teardown on the local target, with AWS-l
     await sb.dispose();
   });
 
+  it('setup with an unsupported --runtime exits 2 naming the choices, before anything is created', async () => {
+    const r = await sb.run(['setup', '--yes', '--runtime', 'python3.9']);
+    const status = await sb.run(['status', '--json']);
+
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--runtime "python3\.9" .* nodejs22\.x/);
+    expect(JSON.parse(status.stdout).resources).toEqual([]);
+  });
+
   it('setup --yes --json runs steps 1–4, waits for IAM with a message, and prints a URL curl can call', { timeout: 120_000 }, async () => {
     const r = await sb.run(['setup', '--yes', '--json'], faults);
 
