@@ -57,7 +57,7 @@ export function buildProgram(): Command {
       runAction(async () => (await import('./commands/teardown.js')).teardownCommand(flags), Boolean(flags.debug)),
   );
 
-  withCommonOptions(program.command('guide').description('walk through the lab step by step in the terminal, with lessons and a quiz')).action(
+  withCommonOptions(program.command('guide').description('the lab step by step in the terminal, with lessons and a quiz')).action(
     (flags: CommonFlags) => runAction(async () => (await import('./commands/guide.js')).guideCommand(flags), Boolean(flags.debug)),
   );
 
