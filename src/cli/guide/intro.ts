@@ -25,7 +25,7 @@ export function costLines(): string[] {
   return [
     ...lines,
     `Estimated total for one walkthrough: ${usd(est.totalUsd)} (about ${PLANNED_REQUESTS} requests, US East list prices).`,
-    `X-Ray's always-free tier covers ${LAB_PRICES.xrayRecordedFree.toLocaleString('en-US')} traces recorded and ${LAB_PRICES.xrayRetrievedFree.toLocaleString('en-US')} retrieved or scanned per month; after that $${LAB_PRICES.xrayRecordedPerMillion} and $${LAB_PRICES.xrayRetrievedPerMillion} per million.`,
+    `X-Ray's always-free tier covers ${LAB_PRICES.xrayRecordedFree.toLocaleString('en-US')} traces recorded and ${LAB_PRICES.xrayRetrievedFree.toLocaleString('en-US')} retrieved or scanned per month; after that $${LAB_PRICES.xrayRecordedPerMillion.toFixed(2)} and $${LAB_PRICES.xrayRetrievedPerMillion.toFixed(2)} per million.`,
     'Idle resources (sampling rules, IAM role, an on-demand table, a function and an API nobody calls) cost nothing; tear them down at the end anyway.',
   ];
 }
