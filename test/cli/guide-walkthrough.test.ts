@@ -17,7 +17,7 @@ import { runShown, shownCommands, Terminal, type ShownCommand } from './guide-te
 const STATE_FILE = 'local-000000000000-us-east-1.json';
 const RULES = ['xray-lab-high-priority-service', 'xray-lab-user-api-prod'];
 
-describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { timeout: 120_000 }, () => {
+describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { timeout: 180_000 }, () => {
   let sb: Sandbox;
   let endpoint: string;
   let term: Terminal | undefined;
