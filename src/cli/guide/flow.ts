@@ -26,7 +26,7 @@ export function commandTarget(ctx: LabContext): CommandTarget {
 }
 
 function missingPrerequisites(ctx: LabContext, step: LabStep, steps: readonly LabStep[]): LabStep[] {
-  return step.requires.filter((id) => !ctx.state.isStepDone(id)).map((id) => steps.find((s) => s.id === id)!).filter(Boolean);
+  return steps.filter((s) => step.requires.includes(s.id) && !ctx.state.isStepDone(s.id));
 }
 
 function present(ctx: LabContext, ui: GuideUI, step: LabStep, total: number, lesson: StepLesson | undefined): void {
