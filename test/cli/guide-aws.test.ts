@@ -21,7 +21,7 @@ describe('xray-lab guide --target aws in a real terminal', { timeout: 90_000 }, 
     env = { ...sb.env, AWS_ACCESS_KEY_ID: 'AKIAGUIDETEST0000000', AWS_SECRET_ACCESS_KEY: 'guide-test-secret', AWS_REGION: 'us-east-1' };
   });
   afterAll(async () => {
-    await term?.close();
+    await Terminal.closeAll();
     await cloud.close();
     await sb.dispose();
   });

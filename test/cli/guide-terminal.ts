@@ -13,6 +13,7 @@ import { awsCliV2 } from '../support/awscli.js';
 
 const exec = promisify(execFile);
 let sessions = 0;
+const open = new Set<Terminal>();
 
 export class Terminal {
   private constructor(
@@ -31,7 +32,16 @@ export class Terminal {
     writeFileSync(join(dir, 'run.sh'), [`cd ${shq(REPO_ROOT)}`, 'unset CI', ...exports, cli, 'echo "[exit $?]"', 'exec sleep 600', ''].join('\n'));
     writeFileSync(join(dir, 'tmux.conf'), 'set -g history-limit 100000\n');
     await exec('tmux', ['-L', socket, '-f', join(dir, 'tmux.conf'), 'new-session', '-d', '-x', '120', '-y', '40', 'bash', join(dir, 'run.sh')]);
-    return new Terminal(socket, dir);
+    const t = new Terminal(socket, dir);
+    open.add(t);
+    return t;
+  }
+
+  /** Closes every terminal still open (a failed test may leave one), and the AWS CLI PATH dir. */
+  static async closeAll(): Promise<void> {
+    await Promise.all([...open].map((t) => t.close()));
+    if (awsBinDir) rmSync(awsBinDir, { recursive: true, force: true });
+    awsBinDir = undefined;
   }
 
   /** Everything the terminal has shown, wrapped lines joined (-J), trailing spaces removed. */
@@ -66,6 +76,7 @@ export class Terminal {
   }
 
   async close(): Promise<void> {
+    open.delete(this);
     await exec('tmux', ['-L', this.socket, 'kill-server']).catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -107,25 +118,27 @@ export interface ShellResult {
   stderr: string;
 }
 
+let awsBinDir: string | undefined;
+
 /** A PATH whose `aws` is the real AWS CLI v2 (an `aws` earlier on PATH may be v1). */
-function awsPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'xray-lab-awsbin-'));
-  symlinkSync(awsCliV2!, join(dir, 'aws'));
-  return `${dir}:${process.env.PATH ?? ''}`;
+function pathWithAws(): string {
+  if (!awsBinDir) {
+    awsBinDir = mkdtempSync(join(tmpdir(), 'xray-lab-awsbin-'));
+    symlinkSync(awsCliV2!, join(awsBinDir, 'aws'));
+  }
+  return `${awsBinDir}:${process.env.PATH ?? ''}`;
 }
-let pathWithAws: string | undefined;
 
 /**
  * Runs shown shell text with bash, as a learner pasting it would. No region or endpoint comes from the
  * environment: the command text must carry them.
  */
 export function runShown(text: string): Promise<ShellResult> {
-  pathWithAws ??= awsPath();
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', text], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        PATH: pathWithAws,
+        PATH: pathWithAws(),
         HOME: process.env.HOME,
         AWS_ACCESS_KEY_ID: 'test',
         AWS_SECRET_ACCESS_KEY: 'test',

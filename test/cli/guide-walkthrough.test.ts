@@ -27,7 +27,7 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     sb = await makeSandbox();
   });
   afterAll(async () => {
-    await term?.close();
+    await Terminal.closeAll();
     await sb.run(['local', 'stop']);
     await sb.dispose();
   });
