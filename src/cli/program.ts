@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT_OK, EXIT_USER } from '../lab/errors.js';
 import type { CommonFlags } from '../lab/config.js';
 import { runAction } from './exit.js';
+import { parseDurationSeconds, parsePositiveInt, parsePositiveNumber, parseUsers, type LoadFlags } from './commands/load-options.js';
 
 function withCommonOptions(cmd: Command): Command {
   return cmd
@@ -56,6 +57,17 @@ export function buildProgram(): Command {
     (flags: CommonFlags) =>
       runAction(async () => (await import('./commands/teardown.js')).teardownCommand(flags), Boolean(flags.debug)),
   );
+
+  withCommonOptions(program.command('load').description("step 5: the guide's test requests, then a bounded, measured load on the API"))
+    .option('--url <url>', "stage URL to load (default: the lab API's, from the state)")
+    .option('--duration <time>', 'how long to send, e.g. 60, 30s, 2m (default 60 s unless --requests)', parseDurationSeconds)
+    .option('--requests <n>', 'stop after this many requests', parsePositiveInt)
+    .option('--rate <r>', 'requests per second, sent on schedule (open loop; default 1)', parsePositiveNumber)
+    .option('--concurrency <c>', 'this many requests in flight, back to back (closed loop)', parsePositiveInt)
+    .option('--users <ids>', 'comma-separated user ids to pick from (default: user123,user456,nonexistent,user789)', parseUsers)
+    .option('--no-warmup', "skip the guide's 12 test requests before the load")
+    .option('--i-know-the-cost', 'allow more than 5 req/s or 2,000 requests on AWS')
+    .action((flags: LoadFlags) => runAction(async () => (await import('./commands/load.js')).loadCommand(flags), Boolean(flags.debug)));
 
   const local = program.command('local').description('the embedded local cloud');
   local
