@@ -69,6 +69,21 @@ export function buildProgram(): Command {
     .option('--i-know-the-cost', 'allow more than 5 req/s or 2,000 requests on AWS')
     .action((flags: LoadFlags) => runAction(async () => (await import('./commands/load.js')).loadCommand(flags), Boolean(flags.debug)));
 
+  withCommonOptions(program.command('logs').description("the function's CloudWatch log events, with each invocation's trace id"))
+    .option('--since <time>', 'how far back: 10m, 2h, 1d or an ISO time (default 10m)')
+    .option('--follow', 'keep printing new events until Ctrl-C')
+    .option('--function <name>', 'another function than user-service')
+    .action((flags: import('./commands/logs.js').LogsFlags) =>
+      runAction(async () => (await import('./commands/logs.js')).logsCommand(flags), Boolean(flags.debug)),
+    );
+
+  withCommonOptions(program.command('invoke').description("invoke the function directly with the guide's test event"))
+    .option('--user <id>', 'the user id to look up (default user123)')
+    .option('--function <name>', 'another function than user-service')
+    .action((flags: import('./commands/invoke.js').InvokeFlags) =>
+      runAction(async () => (await import('./commands/invoke.js')).invokeCommand(flags), Boolean(flags.debug)),
+    );
+
   const local = program.command('local').description('the embedded local cloud');
   local
     .command('start')
