@@ -84,6 +84,10 @@ export function buildProgram(): Command {
       runAction(async () => (await import('./commands/invoke.js')).invokeCommand(flags), Boolean(flags.debug)),
     );
 
+  withCommonOptions(program.command('doctor').description('check Node, credentials, region, permissions and the lab; explain missing traces and 500s')).action(
+    (flags: CommonFlags) => runAction(async () => (await import('./commands/doctor.js')).doctorCommand(flags), Boolean(flags.debug)),
+  );
+
   const local = program.command('local').description('the embedded local cloud');
   local
     .command('start')

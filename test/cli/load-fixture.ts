@@ -4,6 +4,7 @@
  * API Gateway invoke permission, and step 1's stage sampling rule. Gives the stage URL `load --url` takes.
  */
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { AttachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import { CreateSamplingRuleCommand, XRayClient } from '@aws-sdk/client-xray';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
@@ -37,6 +38,11 @@ export async function startLabStack(opts: { tracing?: boolean; permission?: bool
     }));
     await ddb.send(new PutItemCommand({ TableName: TABLE_NAME, Item: Object.fromEntries(Object.entries(SAMPLE_ITEM).map(([k, v]) => [k, { S: v }])) }));
     const role = await createRole(cloud.endpoint);
+    const iam = new IAMClient(cfg);
+    for (const arn of ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole', 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess']) {
+      await iam.send(new AttachRolePolicyCommand({ RoleName: 'XRayLambdaRole', PolicyArn: arn }));
+    }
+    iam.destroy();
     const zip = await buildHandlerZip();
     const fn = await lambda.send(new CreateFunctionCommand({
       FunctionName: FUNCTION_NAME, Runtime: 'nodejs22.x', Role: role, Handler: zip.handler, Code: { ZipFile: zip.zip },
