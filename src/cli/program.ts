@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT_OK, EXIT_USER } from '../lab/errors.js';
 import type { CommonFlags } from '../lab/config.js';
 import { runAction } from './exit.js';
+import { parseDurationSeconds, parsePositiveInt, parsePositiveNumber, parseUsers, type LoadFlags } from './commands/load-options.js';
 
 function withCommonOptions(cmd: Command): Command {
   return cmd
@@ -64,15 +65,50 @@ export function buildProgram(): Command {
       runAction(async () => (await import('./commands/teardown.js')).teardownCommand(flags), Boolean(flags.debug)),
   );
 
+  withCommonOptions(program.command('guide').description('the lab step by step in the terminal, with lessons and a quiz')).action(
+    (flags: CommonFlags) => runAction(async () => (await import('./commands/guide.js')).guideCommand(flags), Boolean(flags.debug)),
+  );
+
+  withCommonOptions(program.command('load').description("step 5: the guide's test requests, then a bounded, measured load on the API"))
+    .option('--url <url>', "stage URL to load (default: the lab API's, from the state)")
+    .option('--duration <time>', 'how long to send, e.g. 60, 30s, 2m (default 60 s unless --requests)', parseDurationSeconds)
+    .option('--requests <n>', 'stop after this many requests', parsePositiveInt)
+    .option('--rate <r>', 'requests per second, sent on schedule (open loop; default 1)', parsePositiveNumber)
+    .option('--concurrency <c>', 'this many requests in flight, back to back (closed loop)', parsePositiveInt)
+    .option('--users <ids>', 'comma-separated user ids to pick from (default: user123,user456,nonexistent,user789)', parseUsers)
+    .option('--no-warmup', "skip the guide's 12 test requests before the load")
+    .option('--i-know-the-cost', 'allow more than 5 req/s or 2,000 requests on AWS')
+    .action((flags: LoadFlags) => runAction(async () => (await import('./commands/load.js')).loadCommand(flags), Boolean(flags.debug)));
+
+  withCommonOptions(program.command('logs').description("the function's CloudWatch log events, with each invocation's trace id"))
+    .option('--since <time>', 'how far back: 10m, 2h, 1d or an ISO time (default 10m)')
+    .option('--follow', 'keep printing new events until Ctrl-C')
+    .option('--function <name>', 'another function than user-service')
+    .action((flags: import('./commands/logs.js').LogsFlags) =>
+      runAction(async () => (await import('./commands/logs.js')).logsCommand(flags), Boolean(flags.debug)),
+    );
+
+  withCommonOptions(program.command('invoke').description("invoke the function directly with the guide's test event"))
+    .option('--user <id>', 'the user id to look up (default user123)')
+    .option('--function <name>', 'another function than user-service')
+    .action((flags: import('./commands/invoke.js').InvokeFlags) =>
+      runAction(async () => (await import('./commands/invoke.js')).invokeCommand(flags), Boolean(flags.debug)),
+    );
+
+  withCommonOptions(program.command('doctor').description('check Node, credentials, region, permissions and the lab; explain missing traces and 500s')).action(
+    (flags: CommonFlags) => runAction(async () => (await import('./commands/doctor.js')).doctorCommand(flags), Boolean(flags.debug)),
+  );
+
   const local = program.command('local').description('the embedded local cloud');
   local
     .command('start')
     .description('start the local cloud (in the background unless --foreground)')
     .option('--port <n>', 'HTTP port (default 4566, env XRAY_LAB_LOCAL_PORT)')
+    .option('--daemon-port <n>', 'UDP port of the X-Ray daemon intake (default 2000, env XRAY_LAB_DAEMON_PORT)')
     .option('--foreground', 'run in this terminal until Ctrl-C')
     .option('--json', 'print one JSON document on stdout')
     .option('--debug', 'show stack traces on errors')
-    .action((flags: { port?: string; foreground?: boolean; json?: boolean; debug?: boolean }) =>
+    .action((flags: { port?: string; daemonPort?: string; foreground?: boolean; json?: boolean; debug?: boolean }) =>
       runAction(async () => (await import('./commands/local.js')).localStartCommand(flags), Boolean(flags.debug)),
     );
   local
@@ -92,8 +128,10 @@ export function buildProgram(): Command {
 /** Parses argv and runs the command; commander's own errors (unknown flag, bad value) exit 2. */
 export async function run(argv: readonly string[]): Promise<void> {
   const program = buildProgram();
+  // Bare `xray-lab` at a terminal is the walkthrough; without one, commander prints the help as before.
+  const args = argv.length <= 2 && process.stdin.isTTY && process.stdout.isTTY ? [...argv, 'guide'] : [...argv];
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync(args);
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code);

@@ -1,0 +1,162 @@
+/**
+ * `xray-lab load` as a child process against the lab's stack on an in-process local cloud (real Lambda
+ * processes, real API Gateway data plane, real sockets).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSandbox, REPO_ROOT, type Sandbox } from '../helpers/cli.js';
+import { startLabStack, type LabStack } from './load-fixture.js';
+
+// Until the X-Ray engine is wired into the local cloud, its stages trace only requests that arrive with
+// Sampled=1. Asked of the stack itself: with a sampler, the first request of a second falls in the reservoir.
+let samplerWired = false;
+
+let stack: LabStack;
+let box: Sandbox;
+const AWS_ENV = { AWS_ACCESS_KEY_ID: 'AKIAXRAYLABTEST00001', AWS_SECRET_ACCESS_KEY: 'xray-lab-test-secret-do-not-leak' };
+
+beforeAll(async () => {
+  stack = await startLabStack();
+  box = await makeSandbox();
+  const probe = await fetch(`${stack.url}/users/user123`);
+  samplerWired = /Sampled=1/.test(probe.headers.get('x-amzn-trace-id') ?? '');
+}, 60_000);
+afterAll(async () => {
+  await stack?.close();
+  await box?.dispose();
+});
+
+const target = () => ['--url', stack.url, '--endpoint-url', stack.cloud.endpoint];
+
+describe('load against the local stack', () => {
+  it('--requests 200 --json sends exactly 200 requests, sees 200s and 404s, and predicts the traced count from the stage rule', async () => {
+    const r = await box.run(['load', ...target(), '--requests', '200', '--concurrency', '8', '--json']);
+
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.sent).toBe(200);
+    expect(out.byStatus['200']).toBeGreaterThan(0);
+    expect(out.byStatus['404']).toBeGreaterThan(0);
+    expect(out.byStatus['200'] + out.byStatus['404']).toBe(200);
+    expect(out.errors).toBe(0);
+    expect(Object.keys(out.latencyMs).sort()).toEqual(['max', 'p50', 'p90', 'p99']);
+    expect(out.latencyMs.p50).toBeGreaterThan(0);
+    expect(out.warmup).toMatchObject({ sent: 12, byStatus: { '200': 11, '404': 1 }, errors: 0 });
+    expect(out.stage).toEqual({ apiId: stack.apiId, name: 'user-api/prod', tracingEnabled: true });
+    expect(out.expectedSampled.rules).toEqual([{ ruleName: 'xray-lab-user-api-prod', reservoirSize: 2, fixedRate: 0.5, share: 1 }]);
+    expect(out.expectedSampled.low).toBeLessThan(out.expectedSampled.high);
+    expect(out.expectedSampled.low).toBeGreaterThan(50);
+    if (samplerWired) {
+      expect(out.sampled).toBeGreaterThanOrEqual(out.expectedSampled.low);
+      expect(out.sampled).toBeLessThanOrEqual(out.expectedSampled.high);
+      expect(out.sampledAsExpected).toBe(true);
+    }
+  }, 60_000);
+
+  it('--rate keeps its schedule within 5 % over 10 s', async () => {
+    const r = await box.run(['load', ...target(), '--rate', '20', '--duration', '10s', '--no-warmup', '--json']);
+
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.sent).toBe(200);
+    // Open loop: starts follow the clock whatever the responses do, so the started rate is the schedule's.
+    expect(Math.abs(out.schedule.offeredRps - 20)).toBeLessThanOrEqual(1);
+    expect(out.durationS).toBeGreaterThanOrEqual(9.5);
+    expect(out.errors).toBe(0);
+    // Without a terminal, progress is plain lines on stderr.
+    expect(r.stderr).toMatch(/^load \d+% t=.* sent=\d+/m);
+  }, 30_000);
+
+  it('prints the human summary with statuses, percentiles and the traced line', async () => {
+    const r = await box.run(['load', ...target(), '--requests', '20', '--concurrency', '4', '--no-warmup']);
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^20 requests in [\d.]+ s \([\d.]+ req\/s completed, [\d.]+ req\/s started\) to http/m);
+    expect(r.stdout).toMatch(/^Status: (200|404) ×\d+/m);
+    expect(r.stdout).toMatch(/^Latency: p50 .* · p90 .* · p99 .* · max /m);
+    expect(r.stdout).toMatch(/^Transport errors: 0$/m);
+    expect(r.stdout).toMatch(/^Traced: \d+ of 20 — rules predict [\d.]+ \(\d+–\d+\)/m);
+  }, 30_000);
+
+  it('Ctrl-C mid-run stops sending and still prints the summary', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'load', ...target(), '--rate', '10', '--duration', '60', '--json'], {
+      cwd: REPO_ROOT, env: box.env, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const running = new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/sent=[1-9]/.test(stderr)) resolve();
+    }));
+    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+
+    await running;
+    child.kill('SIGINT');
+    const code = await closed;
+
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.aborted).toBe(true);
+    expect(out.sent).toBeGreaterThan(0);
+    expect(out.sent).toBeLessThan(600);
+    expect(out.byStatus).toBeTypeOf('object');
+  }, 30_000);
+});
+
+describe('load refuses bad input with exit 2', () => {
+  it.each([
+    [['--rate', '0'], /--rate.*invalid.*above 0/s],
+    [['--duration', '-1'], /--duration.*invalid.*duration/s],
+    [['--requests', '1.5'], /--requests.*whole number/s],
+    [['--users', 'a,,b'], /--users.*comma-separated/s],
+    [['--bogus'], /unknown option '--bogus'/],
+    [['--rate', '2', '--concurrency', '3'], /--rate and --concurrency/],
+  ])('%j', async (args, message) => {
+    const r = await box.run(['load', '--url', 'http://127.0.0.1:9/prod', ...args]);
+
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  }, 20_000);
+
+  it('says how to get an API when none is recorded and no --url is given', async () => {
+    const r = await box.run(['load', '--endpoint-url', stack.cloud.endpoint]);
+
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/No API is recorded for the local cloud .*`xray-lab setup`.*--url/s);
+  }, 20_000);
+});
+
+describe('load on the aws target guards the bill', () => {
+  const aws = () => ['--target', 'aws', '--region', 'us-east-1', ...target()];
+
+  it('refuses a rate above the safe default unless --i-know-the-cost', async () => {
+    const r = await box.run(['load', ...aws(), '--rate', '50', '--duration', '5', '--yes'], AWS_ENV);
+
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--rate 50 is above the 5 requests\/s .* --i-know-the-cost/s);
+  }, 20_000);
+
+  it('refuses an unbounded closed loop and too many requests', async () => {
+    const open = await box.run(['load', ...aws(), '--concurrency', '2', '--yes'], AWS_ENV);
+    const many = await box.run(['load', ...aws(), '--rate', '5', '--duration', '10m', '--yes'], AWS_ENV);
+
+    expect(open.code).toBe(2);
+    expect(open.stderr).toMatch(/no upper bound .* --requests/s);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toMatch(/up to 3000 requests, above the 2000/);
+  }, 30_000);
+
+  it('shows the estimated cost, then needs --yes without a terminal', async () => {
+    const noYes = await box.run(['load', ...aws(), '--requests', '5', '--no-warmup'], AWS_ENV);
+    const yes = await box.run(['load', ...aws(), '--requests', '5', '--no-warmup', '--yes', '--json'], AWS_ENV);
+
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toMatch(/Estimated AWS cost of 5 requests .*\$0\.0/);
+    expect(noYes.stderr).toMatch(/pass --yes to confirm/);
+    expect(yes.code).toBe(0);
+    expect(JSON.parse(yes.stdout).sent).toBe(5);
+  }, 30_000);
+});
