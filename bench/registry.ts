@@ -1,0 +1,7 @@
+/** Benchmark names → lazy modules (so running one never loads the others' dependencies). */
+import type { Benchmark } from './lib/result.js';
+
+export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
+  'cli-startup': async () => (await import('./cli-startup.js')).cliStartup,
+  'load-honesty': async () => (await import('./load-honesty.js')).loadHonesty,
+};
