@@ -4,4 +4,6 @@ import type { Benchmark } from './lib/result.js';
 export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'cli-startup': async () => (await import('./cli-startup.js')).cliStartup,
   'load-honesty': async () => (await import('./load-honesty.js')).loadHonesty,
+  lambda: async () => (await import('./lambda.js')).lambdaBench,
+  'request-path': async () => (await import('./request-path.js')).requestPath,
 };

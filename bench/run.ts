@@ -30,6 +30,8 @@ export async function runBenchmark(name: string, smoke: boolean, log: (l: string
 }
 
 async function main(argv: string[]): Promise<void> {
+  // The SDK's notice that Node 20 support ends would interleave with the tables.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const smoke = argv.includes('--smoke');
   const named = argv.filter((a) => !a.startsWith('--'));
   const names = named.length ? named : Object.keys(BENCHMARKS);
