@@ -6,4 +6,5 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'load-honesty': async () => (await import('./load-honesty.js')).loadHonesty,
   lambda: async () => (await import('./lambda.js')).lambdaBench,
   'request-path': async () => (await import('./request-path.js')).requestPath,
+  'xray-store': async () => (await import('./xray-store.js')).xrayStore,
 };
