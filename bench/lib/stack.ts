@@ -12,7 +12,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
 import { FUNCTION_NAME, ROLE_NAME, SAMPLE_ITEM, STAGE_NAME, TABLE_NAME } from '../../src/lab/guide.js';
-import { cliSandbox, type CliSandbox } from './proc.js';
+import { cliSandbox, ensureBuilt, type CliSandbox } from './proc.js';
 
 export const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'AKIAXRAYLABBENCH0000', secretAccessKey: 'bench-not-a-secret' };
@@ -31,6 +31,8 @@ export interface RunningCloud {
 
 /** `xray-lab local start` (built CLI) in a sandbox: the local cloud in its own process, as users run it. */
 export async function startCloudProcess(): Promise<RunningCloud> {
+  // The cloud runs from dist/: a stale build would benchmark old code.
+  ensureBuilt(() => {});
   const box = cliSandbox();
   const r = await box.run(['local', 'start', '--json']);
   if (r.code !== 0) {
