@@ -7,7 +7,7 @@ import {
   APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, GetResourcesCommand,
   PutIntegrationCommand, PutMethodCommand, UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
@@ -64,6 +64,8 @@ export async function createTableWithUsers(endpoint: string): Promise<void> {
       TableName: TABLE_NAME, BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [{ AttributeName: 'userId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }],
     }));
+    // Like DynamoDB, the table is CREATING for a moment: writes before ACTIVE are ResourceNotFound.
+    await waitUntilTableExists({ client: ddb, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: TABLE_NAME });
     for (const id of USERS) {
       await ddb.send(new PutItemCommand({ TableName: TABLE_NAME, Item: { ...Object.fromEntries(Object.entries(SAMPLE_ITEM).map(([k, v]) => [k, { S: v }])), userId: { S: id } } }));
     }

@@ -41,7 +41,8 @@ export function ratio(a: number, b: number): number | null {
 /** Rounds for display and JSON: enough digits to compare, no float noise. */
 export function round(x: number, digits = 2): number {
   const f = 10 ** digits;
-  return Math.round(x * f) / f;
+  // `|| 0` turns -0 into 0: JSON has no -0, so results must not carry one.
+  return Math.round(x * f) / f || 0;
 }
 
 /** Runs `a` and `b` alternately `rounds` times so drift on a shared machine hits both equally. */
