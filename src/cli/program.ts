@@ -52,10 +52,12 @@ export function buildProgram(): Command {
     (flags: CommonFlags) => runAction(async () => (await import('./commands/status.js')).statusCommand(flags), Boolean(flags.debug)),
   );
 
-  withCommonOptions(program.command('teardown').description('delete every recorded resource, newest first')).action(
-    (flags: CommonFlags) =>
+  withCommonOptions(program.command('teardown').description('delete every recorded resource, newest first'))
+    .option('--discover', 'also find lab resources the state file does not know (by the xray-lab:run tag and by name) and delete the tagged ones')
+    .option('--include-untagged', 'with --discover: ask, name by name, about look-alikes without the run tag')
+    .action((flags: CommonFlags & { discover?: boolean; includeUntagged?: boolean }) =>
       runAction(async () => (await import('./commands/teardown.js')).teardownCommand(flags), Boolean(flags.debug)),
-  );
+    );
 
   const local = program.command('local').description('the embedded local cloud');
   local
