@@ -80,6 +80,8 @@ export async function executeTeardown(ctx: LabContext, steps: readonly LabStep[]
 
 async function deleteCompanionLogGroup(ctx: LabContext, functionName: string, report: TeardownReport, where: { region: string; endpoint?: string }): Promise<void> {
   const id = `/aws/lambda/${functionName}`;
+  // A step that records the log group deletes it itself (later in the plan).
+  if (ctx.state.resources().some((x) => x.type === RESOURCE_TYPES.logGroup && x.id === id)) return;
   try {
     const outcome = await deleteLogGroup(ctx, id);
     report.companions.push({ type: RESOURCE_TYPES.logGroup, id, outcome });
