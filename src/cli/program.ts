@@ -53,10 +53,12 @@ export function buildProgram(): Command {
     (flags: CommonFlags) => runAction(async () => (await import('./commands/status.js')).statusCommand(flags), Boolean(flags.debug)),
   );
 
-  withCommonOptions(program.command('teardown').description('delete every recorded resource, newest first')).action(
-    (flags: CommonFlags) =>
+  withCommonOptions(program.command('teardown').description('delete every recorded resource, newest first'))
+    .option('--discover', 'also find lab resources the state file does not know (by the xray-lab:run tag and by name) and delete the tagged ones')
+    .option('--include-untagged', 'with --discover: ask, name by name, about look-alikes without the run tag')
+    .action((flags: CommonFlags & { discover?: boolean; includeUntagged?: boolean }) =>
       runAction(async () => (await import('./commands/teardown.js')).teardownCommand(flags), Boolean(flags.debug)),
-  );
+    );
 
   withCommonOptions(program.command('guide').description('the lab step by step in the terminal, with lessons and a quiz')).action(
     (flags: CommonFlags) => runAction(async () => (await import('./commands/guide.js')).guideCommand(flags), Boolean(flags.debug)),

@@ -57,8 +57,8 @@ export interface LabStep {
   /** Ids of steps that must be done first. */
   requires: string[];
   run(ctx: LabContext): Promise<StepOutcome>;
-  /** Deletes one resource this step recorded; "not found" must count as deleted. */
-  teardown?(ctx: LabContext, resource: ResourceRecord): Promise<void>;
+  /** Deletes one resource this step recorded; "not found" must count as deleted (say so by returning 'already-gone'). */
+  teardown?(ctx: LabContext, resource: ResourceRecord): Promise<void | 'already-gone'>;
 }
 
 export function newRunId(now: number, random: () => number = Math.random): string {
