@@ -52,7 +52,7 @@ async function runSelected(flags: CommonFlags, selected: (all: readonly LabStep[
 }
 
 export async function setupCommand(flags: CommonFlags): Promise<void> {
-  await runSelected(flags, (all) => [...all], 'setup');
+  await runSelected(flags, (all) => all.filter((s) => !s.readOnly), 'setup');
 }
 
 export async function stepCommand(n: number, flags: CommonFlags): Promise<void> {
