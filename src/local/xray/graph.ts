@@ -1,0 +1,171 @@
+/**
+ * GetServiceGraph and GetTraceGraph (https://docs.aws.amazon.com/xray/latest/api/API_GetServiceGraph.html).
+ * Nodes are (name, type, account); a node's statistics come from its own segments (inferred ones for
+ * DynamoDB), an edge's from the caller's subsegments for that call; each entry point gets a synthetic
+ * `client` node. Computed from the compact trace index only. Left out: groups, ReceivedEventAgeHistogram.
+ */
+import type { Edge, GetServiceGraphRequest, GetServiceGraphResult, GetTraceGraphRequest, GetTraceGraphResult, HistogramEntry, Service, ServiceStatistics } from '@aws-sdk/client-xray';
+import { ServiceError } from '../core/errors.js';
+import type { TraceStore } from './store.js';
+import { ERROR, FAULT, THROTTLE, type EntityColumns, type IndexContext, type NodeIdentity, type TraceIndex } from './trace-index.js';
+
+interface Stats {
+  ok: number;
+  throttle: number;
+  errorOther: number;
+  fault: number;
+  total: number;
+  responseTime: number;
+  start: number;
+  end: number;
+  histogram: Map<number, number>;
+}
+
+interface GraphNode {
+  ref: number;
+  node: Pick<NodeIdentity, 'name' | 'type' | 'accountId' | 'inferred'>;
+  client: boolean;
+  root: boolean;
+  stats: Stats;
+  edges: Map<number, { to: GraphNode; stats: Stats }>;
+}
+
+const newStats = (): Stats => ({ ok: 0, throttle: 0, errorOther: 0, fault: 0, total: 0, responseTime: 0, start: Infinity, end: -Infinity, histogram: new Map() });
+
+function add(s: Stats, cols: EntityColumns, i: number): void {
+  const start = cols.start[i];
+  const end = cols.end[i];
+  const flags = cols.flags(i);
+  const d = Math.max(0, end - start);
+  s.total++;
+  s.responseTime += d;
+  if (flags & FAULT) s.fault++;
+  else if (flags & THROTTLE) s.throttle++;
+  else if (flags & ERROR) s.errorOther++;
+  else s.ok++;
+  if (start < s.start) s.start = start;
+  if (end > s.end) s.end = end;
+  // Millisecond buckets keep the histogram short for large windows.
+  const bucket = Math.round(d * 1000) / 1000;
+  s.histogram.set(bucket, (s.histogram.get(bucket) ?? 0) + 1);
+}
+
+function statistics(s: Stats): ServiceStatistics {
+  return {
+    OkCount: s.ok,
+    ErrorStatistics: { ThrottleCount: s.throttle, OtherCount: s.errorOther, TotalCount: s.throttle + s.errorOther },
+    FaultStatistics: { OtherCount: s.fault, TotalCount: s.fault },
+    TotalCount: s.total,
+    TotalResponseTime: s.responseTime,
+  };
+}
+
+function histogram(s: Stats): HistogramEntry[] {
+  return [...s.histogram].sort((a, b) => a[0] - b[0]).map(([Value, Count]) => ({ Value, Count }));
+}
+
+const toDate = (seconds: number) => new Date(Math.round(seconds * 1000));
+
+class GraphBuilder {
+  /** Keyed by node identity id; a root's client node by -1 - its identity id. */
+  private readonly nodes = new Map<number, GraphNode>();
+
+  constructor(private readonly ctx: IndexContext) {}
+
+  private get(key: number, node: GraphNode['node'], client: boolean): GraphNode {
+    let g = this.nodes.get(key);
+    if (!g) {
+      g = { ref: -1, node, client, root: false, stats: newStats(), edges: new Map() };
+      this.nodes.set(key, g);
+    }
+    return g;
+  }
+
+  private edge(from: GraphNode, toKey: number, to: GraphNode, at: number): void {
+    let e = from.edges.get(toKey);
+    if (!e) from.edges.set(toKey, (e = { to, stats: newStats() }));
+    add(e.stats, this.ctx.cols, at);
+  }
+
+  addTrace(t: TraceIndex): void {
+    const { cols, identities } = this.ctx;
+    const { entOff, layOff } = t;
+    const lay = cols.layout;
+    const graphNodes: GraphNode[] = [];
+    for (let n = 0; n < t.nodeCount; n++) {
+      const ident = identities[lay[layOff + n * 3]];
+      const g = this.get(ident.id, ident, false);
+      const off = entOff + lay[layOff + n * 3 + 1];
+      for (let k = 0; k < lay[layOff + n * 3 + 2]; k++) add(g.stats, cols, off + k);
+      graphNodes.push(g);
+    }
+    const edgeBase = layOff + t.nodeCount * 3;
+    for (let j = edgeBase; j < edgeBase + t.edgeCount * 4; j += 4) {
+      const off = entOff + lay[j + 2];
+      const toKey = lay[layOff + lay[j + 1] * 3];
+      for (let k = 0; k < lay[j + 3]; k++) this.edge(graphNodes[lay[j]], toKey, graphNodes[lay[j + 1]], off + k);
+    }
+    if (t.rootNode >= 0 && t.rootEnt >= 0) {
+      const ident = identities[lay[layOff + t.rootNode * 3]];
+      const root = graphNodes[t.rootNode];
+      root.root = true;
+      const client = this.get(-1 - ident.id, { name: ident.name, type: 'client', inferred: false }, true);
+      this.edge(client, ident.id, root, entOff + t.rootEnt);
+    }
+  }
+
+  services(): Service[] {
+    const ordered = [...this.nodes.values()].sort((a, b) => Number(b.client) - Number(a.client));
+    ordered.forEach((g, i) => (g.ref = i));
+    return ordered.map((g) => {
+      const edges: Edge[] = [...g.edges.values()].map((e) => ({
+        ReferenceId: e.to.ref, StartTime: toDate(e.stats.start), EndTime: toDate(e.stats.end),
+        SummaryStatistics: statistics(e.stats), ResponseTimeHistogram: histogram(e.stats), Aliases: [],
+      }));
+      const n = g.node;
+      const base: Service = { ReferenceId: g.ref, Name: n.name, Names: [n.name], ...(n.type ? { Type: n.type } : {}) };
+      if (g.client) return { ...base, State: 'unknown', Edges: edges };
+      return {
+        ...base,
+        ...(n.accountId ? { AccountId: n.accountId } : {}),
+        State: n.inferred ? 'unknown' : 'active',
+        ...(n.inferred ? {} : { Root: g.root }),
+        StartTime: toDate(g.stats.start), EndTime: toDate(g.stats.end), Edges: edges,
+        SummaryStatistics: statistics(g.stats), DurationHistogram: histogram(g.stats), ResponseTimeHistogram: histogram(g.stats),
+      };
+    });
+  }
+}
+
+function bad(message: string): ServiceError {
+  return new ServiceError('InvalidRequestException', message, 400);
+}
+
+function seconds(d: unknown, name: string): number {
+  if (d instanceof Date && !Number.isNaN(d.getTime())) return d.getTime() / 1000;
+  if (typeof d === 'number' && Number.isFinite(d)) return d;
+  throw bad(`${name} is required`);
+}
+
+export function getServiceGraph(store: TraceStore, input: GetServiceGraphRequest): GetServiceGraphResult {
+  const from = seconds(input.StartTime, 'StartTime');
+  const to = seconds(input.EndTime, 'EndTime');
+  if (to <= from) throw bad('EndTime must be after StartTime');
+  if (input.GroupName !== undefined || input.GroupARN !== undefined) throw bad('Group not found: the local X-Ray has no groups');
+  if (input.NextToken !== undefined) throw bad('Invalid NextToken');
+  store.maybeSweep();
+  const b = new GraphBuilder(store.ctx);
+  for (const t of store.traces()) if (t.start < to && t.end >= from) b.addTrace(t);
+  return { StartTime: toDate(from), EndTime: toDate(to), Services: b.services(), ContainsOldGroupVersions: false };
+}
+
+export function getTraceGraph(store: TraceStore, input: GetTraceGraphRequest): GetTraceGraphResult {
+  if (!Array.isArray(input.TraceIds) || input.TraceIds.length === 0) throw bad('TraceIds is required');
+  if (input.NextToken !== undefined) throw bad('Invalid NextToken');
+  const b = new GraphBuilder(store.ctx);
+  for (const id of new Set(input.TraceIds)) {
+    const t = store.get(id);
+    if (t) b.addTrace(t);
+  }
+  return { Services: b.services() };
+}

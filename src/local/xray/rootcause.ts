@@ -1,0 +1,112 @@
+/**
+ * Root causes as GetTraceSummaries reports them: starting at the entry segment, follow the failing
+ * (or, for response time, the slowest) entity downwards, across service boundaries, to the deepest one.
+ * Each service on the way contributes its entity path. Our reading of the AWS docs; AWS's exact
+ * choice among several failing branches is not documented (we take the first by start time).
+ */
+import type { ErrorRootCause, FaultRootCause, ResponseTimeRootCause, RootCauseException } from '@aws-sdk/client-xray';
+import type { CauseObject, EntityDoc, SegmentDoc } from './segments.js';
+import type { TraceModel } from './model.js';
+
+export interface RootCauses {
+  fault: FaultRootCause[];
+  error: ErrorRootCause[];
+  responseTime: ResponseTimeRootCause[];
+}
+
+type Flag = 'fault' | 'error';
+
+interface Hop {
+  seg: SegmentDoc;
+  path: EntityDoc[];
+}
+
+function duration(e: EntityDoc): number {
+  return (typeof e.end_time === 'number' ? e.end_time : e.start_time) - e.start_time;
+}
+
+function exceptionsOf(e: EntityDoc): RootCauseException[] {
+  const c = e.cause;
+  if (!c || typeof c === 'string') return [];
+  return ((c as CauseObject).exceptions ?? []).map((x) => ({ ...(x.type ? { Name: x.type } : {}), ...(x.message ? { Message: x.message } : {}) }));
+}
+
+function isRemote(e: EntityDoc): boolean {
+  if (e.namespace === 'aws' || e.namespace === 'remote') return true;
+  const c = e.cause;
+  return typeof c === 'object' && c !== null && (c.exceptions ?? []).some((x) => x.remote === true);
+}
+
+class Walker {
+  private readonly callees = new Map<string, SegmentDoc[]>();
+  constructor(private readonly model: TraceModel) {
+    for (const s of model.trace.segments) {
+      if (!s.parent_id) continue;
+      const list = this.callees.get(s.parent_id) ?? [];
+      list.push(s);
+      this.callees.set(s.parent_id, list);
+    }
+  }
+
+  calleesOf(e: EntityDoc): SegmentDoc[] {
+    // A real callee replaces the inferred stand-in (assembly never produces both, but be safe).
+    return (this.callees.get(e.id) ?? []).sort((a, b) => Number(a.inferred ?? false) - Number(b.inferred ?? false));
+  }
+
+  hasFlag(e: EntityDoc, flag: Flag): boolean {
+    if (e[flag]) return true;
+    if ((e.subsegments ?? []).some((s) => this.hasFlag(s, flag))) return true;
+    return this.calleesOf(e).some((s) => this.hasFlag(s, flag));
+  }
+
+  /** Follow `pick` from a segment down; returns one hop per service crossed. */
+  follow(seg: SegmentDoc, pick: (children: EntityDoc[]) => EntityDoc | undefined, seen = new Set<SegmentDoc>()): Hop[] {
+    // parent_id links come from clients: a cycle must end the walk, not the process.
+    seen.add(seg);
+    const path: EntityDoc[] = [seg];
+    let cur: EntityDoc = seg;
+    for (let guard = 0; guard < 64; guard++) {
+      const children = [...(cur.subsegments ?? []), ...this.calleesOf(cur)];
+      const next = pick(children);
+      if (!next) break;
+      if (this.model.nodeOfSegment.has(next as SegmentDoc)) {
+        if (seen.has(next as SegmentDoc)) break;
+        return [{ seg, path }, ...this.follow(next as SegmentDoc, pick, seen)];
+      }
+      path.push(next);
+      cur = next;
+    }
+    return [{ seg, path }];
+  }
+}
+
+function serviceOf(model: TraceModel, seg: SegmentDoc) {
+  const n = model.nodes[model.nodeOfSegment.get(seg)!];
+  return { Name: n.name, Names: [n.name], ...(n.type ? { Type: n.type } : {}), ...(n.accountId ? { AccountId: n.accountId } : {}), Inferred: n.inferred };
+}
+
+export function computeRootCauses(model: TraceModel): RootCauses {
+  const out: RootCauses = { fault: [], error: [], responseTime: [] };
+  const root = model.root;
+  if (!root) return out;
+  const w = new Walker(model);
+  for (const flag of ['fault', 'error'] as const) {
+    if (!w.hasFlag(root, flag)) continue;
+    const hops = w.follow(root, (children) => children.filter((c) => w.hasFlag(c, flag)).sort((a, b) => a.start_time - b.start_time)[0]);
+    const Services = hops.map((h) => ({
+      ...serviceOf(model, h.seg),
+      EntityPath: h.path.map((e) => ({ Name: e.name, Exceptions: exceptionsOf(e), Remote: isRemote(e) })),
+    }));
+    out[flag].push({ Services, ClientImpacting: root[flag] === true });
+  }
+  const total = duration(root);
+  const hops = w.follow(root, (children) => children.filter((c) => !c.in_progress).sort((a, b) => duration(b) - duration(a))[0]);
+  out.responseTime.push({
+    Services: hops.map((h) => ({
+      ...serviceOf(model, h.seg),
+      EntityPath: h.path.map((e) => ({ Name: e.name, Coverage: total > 0 ? Math.min(1, duration(e) / total) : 0, Remote: isRemote(e) })),
+    })),
+    ClientImpacting: true,
+  });
+  return out;
+}

@@ -1,0 +1,151 @@
+/**
+ * GetTraceSummaries and BatchGetTraces (https://docs.aws.amazon.com/xray/latest/api/API_GetTraceSummaries.html,
+ * API_BatchGetTraces.html). Scans run over the compact index; only the traces on the returned page
+ * are assembled from SQLite. Newest first; NextToken is an opaque keyset cursor.
+ * Left out on purpose: groups (none exist locally), Insights.
+ */
+import { createHash } from 'node:crypto';
+import type { BatchGetTracesRequest, BatchGetTracesResult, GetTraceSummariesRequest, GetTraceSummariesResult, Trace, TraceSummary } from '@aws-sdk/client-xray';
+import { ServiceError } from '../core/errors.js';
+import type { TraceStore } from './store.js';
+import type { TraceIndex } from './trace-index.js';
+import { parseFilter } from './filter/parser.js';
+import { mentionsGroup, type Expr } from './filter/ast.js';
+import { evaluate, type EvalTrace } from './filter/evaluate.js';
+import { computeRootCauses, type RootCauses } from './rootcause.js';
+import type { TraceModel } from './model.js';
+import { buildTraceSummary } from './summary.js';
+
+export const SUMMARIES_PAGE_SIZE = 100;
+/** Fraction kept when `Sampling: true` comes without a SamplingStrategy (AWS does not document its default). */
+export const DEFAULT_SAMPLING_FRACTION = 0.1;
+const MAX_BATCH_IDS = 5;
+
+function bad(message: string): ServiceError {
+  return new ServiceError('InvalidRequestException', message, 400);
+}
+
+function seconds(d: unknown, name: string): number {
+  if (d instanceof Date && !Number.isNaN(d.getTime())) return d.getTime() / 1000;
+  if (typeof d === 'number' && Number.isFinite(d)) return d;
+  throw bad(`${name} is required`);
+}
+
+interface Cursor {
+  s: number;
+  i: string;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(token: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.s === 'number' && typeof c.i === 'string') return c;
+  } catch {
+    // fall through
+  }
+  throw bad('Invalid NextToken');
+}
+
+/** Deterministic per-trace draw in [0, 1), so sampled pages agree across calls. */
+function draw(traceId: string): number {
+  return createHash('sha1').update(traceId).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+/** Lazily assembles a stored trace for block filters and summaries, once per query. */
+export function evalTrace(store: TraceStore, idx: TraceIndex): EvalTrace {
+  let full: { model: TraceModel; rootCauses: RootCauses } | undefined;
+  return {
+    idx,
+    ctx: store.ctx,
+    full() {
+      if (!full) {
+        const model = store.loadModel(idx.id);
+        if (!model) throw new ServiceError('InternalFailure', `trace ${idx.id} vanished during the query`, 500);
+        full = { model, rootCauses: computeRootCauses(model) };
+      }
+      return full;
+    },
+  };
+}
+
+export function compileFilter(expression: string | undefined): Expr | undefined {
+  if (expression === undefined || expression.trim() === '') return undefined;
+  if (expression.length > 2000) throw bad('FilterExpression must be at most 2000 characters');
+  const expr = parseFilter(expression);
+  if (mentionsGroup(expr)) throw bad('Group not found: the local X-Ray has no groups, so group.name and group.arn match nothing');
+  return expr;
+}
+
+export function getTraceSummaries(store: TraceStore, input: GetTraceSummariesRequest): GetTraceSummariesResult {
+  const from = seconds(input.StartTime, 'StartTime');
+  const to = seconds(input.EndTime, 'EndTime');
+  if (to <= from) throw bad('EndTime must be after StartTime');
+  const rangeType = input.TimeRangeType ?? 'TraceId';
+  if (!['TraceId', 'Event', 'Service'].includes(rangeType)) throw bad(`Invalid TimeRangeType: ${rangeType}`);
+  const strategy = input.SamplingStrategy;
+  if (strategy?.Name !== undefined && !['PartialScan', 'FixedRate'].includes(strategy.Name)) throw bad(`Invalid SamplingStrategy name: ${strategy.Name}`);
+  const fraction = input.Sampling ? Math.min(1, Math.max(0, strategy?.Value ?? DEFAULT_SAMPLING_FRACTION)) : 1;
+  const scanOnlySample = input.Sampling === true && strategy?.Name === 'PartialScan';
+  const filter = compileFilter(input.FilterExpression);
+  const cursor = input.NextToken ? decodeCursor(input.NextToken) : undefined;
+  store.maybeSweep();
+
+  const inWindow = (t: TraceIndex): boolean => {
+    if (rangeType === 'TraceId') return t.idEpoch >= Math.floor(from) && t.idEpoch < to;
+    if (rangeType === 'Service') return t.end >= from && t.end < to;
+    return t.start < to && t.end >= from;
+  };
+  let processed = 0;
+  const matched: TraceIndex[] = [];
+  for (const t of store.traces()) {
+    if (!inWindow(t)) continue;
+    const sampledOut = fraction < 1 && draw(t.id) >= fraction;
+    if (sampledOut && scanOnlySample) continue;
+    processed++;
+    if (sampledOut) continue;
+    if (cursor && (t.start > cursor.s || (t.start === cursor.s && t.id >= cursor.i))) continue;
+    if (filter && !evaluate(filter, evalTrace(store, t))) continue;
+    matched.push(t);
+  }
+  matched.sort((a, b) => b.start - a.start || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const page = matched.slice(0, SUMMARIES_PAGE_SIZE);
+  const summaries: TraceSummary[] = [];
+  for (const t of page) {
+    const full = evalTrace(store, t).full();
+    summaries.push(buildTraceSummary(full.model, t, full.rootCauses, rangeType === 'Event' ? Math.max(from, t.start) : undefined));
+  }
+  const more = matched.length > page.length;
+  const last = page[page.length - 1];
+  return {
+    TraceSummaries: summaries,
+    ApproximateTime: new Date(Math.round((more ? last.start : from) * 1000)),
+    TracesProcessedCount: processed,
+    ...(more ? { NextToken: encodeCursor({ s: last.start, i: last.id }) } : {}),
+  };
+}
+
+export function batchGetTraces(store: TraceStore, input: BatchGetTracesRequest): BatchGetTracesResult {
+  if (input.NextToken !== undefined) throw bad('NextToken is currently not supported');
+  const ids = input.TraceIds;
+  if (!Array.isArray(ids) || ids.length === 0) throw bad('TraceIds is required');
+  if (ids.length > MAX_BATCH_IDS) throw bad(`Exceeding maximum query size: ${MAX_BATCH_IDS}`);
+  store.maybeSweep();
+  const Traces: Trace[] = [];
+  const UnprocessedTraceIds: string[] = [];
+  for (const id of ids) {
+    const t = typeof id === 'string' ? store.loadTrace(id) : undefined;
+    if (!t) {
+      UnprocessedTraceIds.push(String(id));
+      continue;
+    }
+    Traces.push({
+      Id: t.id, Duration: t.duration, LimitExceeded: t.limitExceeded,
+      Segments: t.segments.map((s) => ({ Id: s.id, Document: JSON.stringify(s) })),
+    });
+  }
+  return { Traces, UnprocessedTraceIds };
+}

@@ -1,0 +1,80 @@
+/** One TraceSummary (reference §5) from an assembled trace's model, its index record and root causes. */
+import type { AnnotationValue, ServiceId, TraceSummary, ValueWithServiceIds } from '@aws-sdk/client-xray';
+import type { AnnotationScalar } from './segments.js';
+import { entitiesOf, type ModelNode, type TraceModel } from './model.js';
+import { T_THROTTLE, type TraceIndex } from './trace-index.js';
+import type { RootCauses } from './rootcause.js';
+
+export function serviceId(n: ModelNode | { name: string; type?: string; accountId?: string }): ServiceId {
+  return { Name: n.name, Names: [n.name], ...(n.accountId ? { AccountId: n.accountId } : {}), ...(n.type ? { Type: n.type } : {}) };
+}
+
+function annotationValue(v: AnnotationScalar): AnnotationValue {
+  if (typeof v === 'number') return { NumberValue: v };
+  if (typeof v === 'boolean') return { BooleanValue: v };
+  return { StringValue: v };
+}
+
+const toDate = (seconds: number) => new Date(Math.round(seconds * 1000));
+
+export function buildTraceSummary(model: TraceModel, idx: TraceIndex, rc: RootCauses, matchedEventTime?: number): TraceSummary {
+  const root = model.root;
+  const annotations = new Map<string, Map<string, { value: AnnotationScalar; nodes: Set<number> }>>();
+  const users = new Map<string, Set<number>>();
+  model.nodes.forEach((node, ni) => {
+    for (const seg of node.segments) {
+      if (seg.user) users.set(seg.user, (users.get(seg.user) ?? new Set()).add(ni));
+      if (seg.inferred) continue;
+      for (const e of entitiesOf(seg)) {
+        for (const [k, v] of Object.entries(e.annotations ?? {})) {
+          const byValue = annotations.get(k) ?? new Map();
+          annotations.set(k, byValue);
+          const vk = `${typeof v}:${String(v)}`;
+          const entry = byValue.get(vk) ?? { value: v, nodes: new Set<number>() };
+          entry.nodes.add(ni);
+          byValue.set(vk, entry);
+        }
+      }
+    }
+  });
+  const ids = (set: Set<number>) => [...set].map((i) => serviceId(model.nodes[i]));
+  const Annotations: Record<string, ValueWithServiceIds[]> = {};
+  for (const [k, byValue] of annotations) {
+    Annotations[k] = [...byValue.values()].map((e) => ({ AnnotationValue: annotationValue(e.value), ServiceIds: ids(e.nodes) }));
+  }
+  const req = root?.http?.request;
+  const status = root?.http?.response?.status;
+  const http = root?.http
+    ? {
+        ...(req?.url ? { HttpURL: req.url } : {}),
+        ...(typeof status === 'number' ? { HttpStatus: status } : {}),
+        ...(req?.method ? { HttpMethod: req.method } : {}),
+        ...(req?.user_agent ? { UserAgent: req.user_agent } : {}),
+        ...(req?.client_ip ? { ClientIp: req.client_ip } : {}),
+      }
+    : undefined;
+  const responseTime = root ? (root.end_time ?? root.start_time) - root.start_time : undefined;
+  return {
+    Id: model.trace.id,
+    StartTime: toDate(model.trace.start),
+    Duration: model.trace.duration,
+    ...(responseTime !== undefined ? { ResponseTime: responseTime } : {}),
+    HasFault: root?.fault === true,
+    HasError: root?.error === true,
+    HasThrottle: (idx.flags & T_THROTTLE) !== 0,
+    IsPartial: model.partial,
+    ...(http ? { Http: http } : {}),
+    Annotations,
+    Users: [...users].map(([UserName, nodes]) => ({ UserName, ServiceIds: ids(nodes) })),
+    ServiceIds: model.nodes.map(serviceId),
+    ResourceARNs: idx.arns.map((ARN) => ({ ARN })),
+    InstanceIds: idx.instanceIds.map((Id) => ({ Id })),
+    AvailabilityZones: idx.zones.map((Name) => ({ Name })),
+    ...(model.rootNode >= 0 ? { EntryPoint: serviceId(model.nodes[model.rootNode]) } : {}),
+    FaultRootCauses: rc.fault,
+    ErrorRootCauses: rc.error,
+    ResponseTimeRootCauses: rc.responseTime,
+    Revision: idx.revision,
+    ...(matchedEventTime !== undefined ? { MatchedEventTime: toDate(matchedEventTime) } : {}),
+  };
+}
