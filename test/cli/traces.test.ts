@@ -58,6 +58,14 @@ describe('xray-lab traces on the local target', () => {
     expect(r.stdout).toContain('12 traces · 2 with errors · 1 with faults · 0 throttled');
   });
 
+  it('says it is waiting, then reports an empty window with exit 0', async () => {
+    const r = await sb.run(['traces', '--start', '2020-01-01T00:00:00Z', '--end', '2020-01-01T01:00:00Z', '--wait', '1s', ...at()]);
+
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Waiting for traces to appear in X-Ray \(up to 1 s/);
+    expect(r.stdout).toMatch(/^No traces in this time range/);
+  });
+
   it('turns an invalid filter expression into exit 2 with the service\'s position message', async () => {
     const r = await sb.run(['traces', '--filter', 'service(', ...at()]);
 
