@@ -59,15 +59,20 @@ export function buildProgram(): Command {
 
   registerTraces(program);
 
+  withCommonOptions(program.command('guide').description('the lab step by step in the terminal, with lessons and a quiz')).action(
+    (flags: CommonFlags) => runAction(async () => (await import('./commands/guide.js')).guideCommand(flags), Boolean(flags.debug)),
+  );
+
   const local = program.command('local').description('the embedded local cloud');
   local
     .command('start')
     .description('start the local cloud (in the background unless --foreground)')
     .option('--port <n>', 'HTTP port (default 4566, env XRAY_LAB_LOCAL_PORT)')
+    .option('--daemon-port <n>', 'UDP port of the X-Ray daemon intake (default 2000, env XRAY_LAB_DAEMON_PORT)')
     .option('--foreground', 'run in this terminal until Ctrl-C')
     .option('--json', 'print one JSON document on stdout')
     .option('--debug', 'show stack traces on errors')
-    .action((flags: { port?: string; foreground?: boolean; json?: boolean; debug?: boolean }) =>
+    .action((flags: { port?: string; daemonPort?: string; foreground?: boolean; json?: boolean; debug?: boolean }) =>
       runAction(async () => (await import('./commands/local.js')).localStartCommand(flags), Boolean(flags.debug)),
     );
   local
@@ -120,8 +125,10 @@ type TraceFlagsLike = CommonFlags & { since?: string; start?: string; end?: stri
 /** Parses argv and runs the command; commander's own errors (unknown flag, bad value) exit 2. */
 export async function run(argv: readonly string[]): Promise<void> {
   const program = buildProgram();
+  // Bare `xray-lab` at a terminal is the walkthrough; without one, commander prints the help as before.
+  const args = argv.length <= 2 && process.stdin.isTTY && process.stdout.isTTY ? [...argv, 'guide'] : [...argv];
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync(args);
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code);

@@ -39,11 +39,14 @@ export interface LabConfig {
 
 export interface LocalCloudConfig {
   port: number;
+  /** UDP port of the X-Ray daemon intake (default 2000, env XRAY_LAB_DAEMON_PORT; 0 = any free port). */
+  daemonPort: number;
   dataDir: string;
   host: string;
 }
 
 export const DEFAULT_LOCAL_PORT = 4566;
+export const DEFAULT_DAEMON_PORT = 2000;
 export const DEFAULT_REGION = 'us-east-1';
 
 export function defaultDataDir(env: NodeJS.ProcessEnv): string {
@@ -58,10 +61,12 @@ export function parsePort(value: string, source: string): number {
   return n;
 }
 
-export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string): LocalCloudConfig {
+export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemonPort?: string): LocalCloudConfig {
   const p = port ?? env.XRAY_LAB_LOCAL_PORT;
+  const d = daemonPort ?? env.XRAY_LAB_DAEMON_PORT;
   return {
     port: p === undefined ? DEFAULT_LOCAL_PORT : parsePort(p, port !== undefined ? '--port' : 'XRAY_LAB_LOCAL_PORT'),
+    daemonPort: d === undefined ? DEFAULT_DAEMON_PORT : parsePort(d, daemonPort !== undefined ? '--daemon-port' : 'XRAY_LAB_DAEMON_PORT'),
     dataDir: defaultDataDir(env),
     host: '127.0.0.1',
   };

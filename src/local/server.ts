@@ -23,8 +23,12 @@ import { safeExtractZip } from './core/safe-zip.js';
 import { createStsService } from './services/sts.js';
 import { createXrayService } from './services/xray/index.js';
 import { SamplingRules } from './services/xray/rules.js';
+import { createXrayEngine } from './services/xray/engine.js';
+import { startDaemon, type Daemon } from './xray/index.js';
 
 export const DEFAULT_PORT = 4566;
+/** The X-Ray daemon's well-known UDP port, which the X-Ray SDKs send to by default. */
+export const DEFAULT_DAEMON_PORT = 2000;
 export const DEFAULT_ACCOUNT = '000000000000';
 /** Lambda accepts 50 MB zips, which base64 in a JSON body grow to ~67 MB. */
 export const MAX_BODY_BYTES = 70 * 1024 * 1024;
@@ -47,10 +51,10 @@ export interface LocalCloudOptions {
   extractZip?: ZipExtractor;
   /** Builds the Lambda execution engine once the endpoint is known; default: the real LambdaEngine. */
   createLambdaRunner?: (hooks: LambdaRunnerHooks) => LambdaRunner;
-  /** Where traced functions send segments over UDP (default 127.0.0.1:2000, the X-Ray daemon port). */
-  xrayDaemonAddress?: string;
-  /** Receives the Lambda service's own segment documents (AWS::Lambda, AWS::Lambda::Function). */
-  onLambdaSegments?: (docs: string[]) => void;
+  /** UDP port of the X-Ray daemon intake on the same host (default 2000; 0 picks a free one; default 0 when `port` is 0, so tests never collide). */
+  daemonPort?: number;
+  /** Randomness of sampling decisions (tests pass a seeded one). */
+  random?: () => number;
   /** What API Gateway invokes, samples with and writes segments to (Lambda engine, X-Ray engine). */
   apigateway?: DataPlaneDeps;
 }
@@ -67,6 +71,8 @@ export interface LocalCloud {
   port: number;
   host: string;
   dataDir?: string;
+  /** `host:port` of the UDP intake for X-Ray SDK documents (what AWS_XRAY_DAEMON_ADDRESS names). */
+  daemonAddress: string;
   env: LocalCloudEnv;
   /** In-process APIs other local services (API Gateway's data plane) call. */
   lambda: LambdaApi;
@@ -102,6 +108,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const iam = createIamService(env);
   const rules = new SamplingRules(env);
   const logs = createLogsService(env);
+  const xray = createXrayEngine(env, rules, options.random);
   // Filled in once the endpoint is known (after listen); Invoke reads it per request.
   const engine: { runner?: LambdaRunner } = {};
   const lambda = createLambdaService(env, {
@@ -117,9 +124,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         return result === 'not-found' ? { notFound: true } : { payload: result.payload, functionError: result.functionError };
       },
     },
+    sampler: {
+      decide: (q) => xray.decide(regionOfStage(q.resourceArn) ?? env.defaultRegion, q),
+    },
+    sink: { putSegments: (docs) => xray.putSegments(docs) },
     ...options.apigateway,
   });
-  for (const s of [createStsService(env), iam.service, createXrayService(env, rules), lambda.service, logs.service, apigateway.service]) services.set(s.name, s);
+  for (const s of [createStsService(env), iam.service, createXrayService(env, rules, xray.routes), lambda.service, logs.service, apigateway.service]) services.set(s.name, s);
 
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const server = createServer((req, res) => {
@@ -173,13 +184,25 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     send(res, await service.handle(httpReq, ctx));
   }
 
-  const health = () => ({ status: 'running', version: VERSION, pid: process.pid, endpoint, dataDir: options.dataDir ?? null, services: [...services.keys(), 'dynamodb'] });
+  const health = () => ({ status: 'running', version: VERSION, pid: process.pid, endpoint, daemonAddress, dataDir: options.dataDir ?? null, services: [...services.keys(), 'dynamodb'] });
 
-  await listen(server, options.port ?? DEFAULT_PORT, host).catch(async (err: unknown) => {
+  const daemonPort = options.daemonPort ?? (options.port === 0 ? 0 : DEFAULT_DAEMON_PORT);
+  let daemon: Daemon | undefined;
+  try {
+    await listen(server, options.port ?? DEFAULT_PORT, host);
+    daemon = await startDaemon({ host, port: daemonPort, onDocuments: (docs) => xray.putSegments(docs) }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        throw new LocalCloudStartError(`UDP port ${daemonPort} on ${host} (the X-Ray daemon port) is already in use: stop the other X-Ray daemon or local cloud, or choose another port with --daemon-port.`);
+      }
+      throw err;
+    });
+  } catch (err) {
+    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     await dynamodb.close();
     env.db.close();
     throw err;
-  });
+  }
+  const daemonAddress = `${daemon.address}:${daemon.port}`;
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const hooks: LambdaRunnerHooks = { endpoint, env, onLogEvents: (group, stream, events) => logs.append(group, stream, events) };
@@ -190,11 +213,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       region: env.defaultRegion,
       accountId: env.accountId,
       endpoint: h.endpoint,
-      daemonAddress: options.xrayDaemonAddress ?? '127.0.0.1:2000',
+      daemonAddress,
       clock: env.clock,
       ids: env.ids,
-      // Until the X-Ray store is wired here, Lambda's service segments go only where the caller says.
-      onSegments: (docs) => options.onLambdaSegments?.(docs),
+      onSegments: (docs) => xray.putSegments(docs),
       onLogEvents: h.onLogEvents,
     });
   }
@@ -205,6 +227,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     port,
     host,
     dataDir: options.dataDir,
+    daemonAddress,
     env,
     lambda,
     logs,
@@ -214,10 +237,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of services.values()) await s.close?.();
+      // After the functions stopped, so their last datagrams still land.
+      await daemon.close();
       await dynamodb.close();
       env.db.close();
     },
   };
+}
+
+/** `arn:aws:apigateway:{region}::/restapis/{id}/stages/{stage}` → region. */
+function regionOfStage(arn: string | undefined): string | undefined {
+  return arn?.split(':')[3] || undefined;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -51,6 +51,7 @@ export async function makeSandbox(): Promise<Sandbox> {
     XRAY_LAB_DATA_DIR: dataDir,
     // Port 0: the local cloud picks a free port, so parallel test files never collide.
     XRAY_LAB_LOCAL_PORT: '0',
+    XRAY_LAB_DAEMON_PORT: '0',
     AWS_EC2_METADATA_DISABLED: 'true',
     NO_COLOR: '1',
   };

@@ -6,12 +6,13 @@ import { probe } from '../local/pidfile.js';
 
 export interface LocalFlags {
   port?: string;
+  daemonPort?: string;
   foreground?: boolean;
   json?: boolean;
 }
 
 export async function localStartCommand(flags: LocalFlags): Promise<void> {
-  const cfg = resolveLocalConfig(process.env, flags.port);
+  const cfg = resolveLocalConfig(process.env, flags.port, flags.daemonPort);
   const io = createIO(flags.json ?? false);
   if (flags.foreground) return runForeground(cfg, io);
   const { info, alreadyRunning } = await startBackground(cfg, io);

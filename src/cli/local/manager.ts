@@ -39,7 +39,7 @@ export async function startBackground(cfg: LocalCloudConfig, io: IO): Promise<{ 
   const log = await open(logFile, 'a', 0o600);
   const task = io.task(`Starting the local cloud on port ${cfg.port}`);
   // Re-run this very CLI (same node flags, e.g. a TypeScript loader) in foreground mode.
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'local', 'start', '--foreground', '--port', String(cfg.port)], {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'local', 'start', '--foreground', '--port', String(cfg.port), '--daemon-port', String(cfg.daemonPort)], {
     detached: true,
     stdio: ['ignore', log.fd, log.fd],
     env: { ...process.env, XRAY_LAB_DATA_DIR: cfg.dataDir },
@@ -76,19 +76,17 @@ export async function runForeground(cfg: LocalCloudConfig, io: IO): Promise<void
   const { startLocalCloud, LocalCloudStartError } = await import('../../local/server.js');
   let cloud;
   try {
-    cloud = await startLocalCloud({ port: cfg.port, host: cfg.host, dataDir: cfg.dataDir });
+    cloud = await startLocalCloud({ port: cfg.port, daemonPort: cfg.daemonPort, host: cfg.host, dataDir: cfg.dataDir });
   } catch (e) {
     if (e instanceof LocalCloudStartError) throw new UserError(e.message);
     throw e;
   }
-  // The daemon address is part of the contract but not yet of every server build.
-  const daemonAddress = (cloud as { daemonAddress?: unknown }).daemonAddress;
   const info: LocalCloudInfo = {
     pid: process.pid,
     endpoint: cloud.endpoint,
     port: cloud.port,
     dataDir: cfg.dataDir,
-    ...(typeof daemonAddress === 'string' ? { daemonAddress } : {}),
+    daemonAddress: cloud.daemonAddress,
     startedAt: new Date().toISOString(),
     logFile: logFilePath(cfg.dataDir),
   };

@@ -152,6 +152,10 @@ export class LambdaEngine {
       executedVersion: '$LATEST', requestId, traceId: trace.traceId, sampled: trace.sampled, durationMs, coldStart: report.cold,
     };
     if (req.logType === 'Tail') return { ...result, logResult: tailLog(await bookkeeping) };
+    if (req.awaitCompletion) {
+      await bookkeeping;
+      return result;
+    }
     this.track(bookkeeping);
     return result;
   }

@@ -31,6 +31,11 @@ export interface InvokeRequest {
   /** Base64 JSON, as in the Invoke API's X-Amz-Client-Context header. */
   clientContext?: string;
   requestId?: string;
+  /**
+   * Answer only after the function's Overhead phase and its segments are recorded. A synchronous caller that
+   * traces the call (API Gateway) needs this so its own subsegment encloses the Lambda segments.
+   */
+  awaitCompletion?: boolean;
 }
 
 export interface InvokeResult {

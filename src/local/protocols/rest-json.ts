@@ -12,12 +12,15 @@ export interface RestRequest {
   query: URLSearchParams;
   headers: HttpRequest['headers'];
   body: Buffer;
-  /** The body parsed as JSON (`{}` when empty). Throws a SerializationException-style error lazily when invalid. */
-  json(): Record<string, unknown>;
+  /**
+   * The body parsed as JSON (`{}` when empty); throws SerializationException when it is not a JSON object.
+   * The type parameter is the operation's input shape: operations still validate what they read.
+   */
+  json<T = Record<string, unknown>>(): T;
 }
 
 /** What an operation returns: a JSON object (status = route's success status), or a full response. */
-export type RestResult = Record<string, unknown> | HttpResponse | void;
+export type RestResult = object | HttpResponse | void;
 
 export interface RestRoute {
   method: string;
@@ -55,8 +58,14 @@ export function jsonResponse(status: number, body: unknown, requestId: string, e
   return {
     status,
     headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, ...extraHeaders },
-    body: body === undefined ? '' : JSON.stringify(body),
+    body: body === undefined ? '' : JSON.stringify(body, epochSeconds),
   };
+}
+
+/** restJson1's default timestamp format is epoch seconds; `Date`s in operation output are written so. */
+function epochSeconds(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  return raw instanceof Date ? raw.getTime() / 1000 : value;
 }
 
 export function restJsonError(err: ServiceError, requestId: string, messageKey: 'message' | 'Message' = 'message'): HttpResponse {
@@ -99,7 +108,7 @@ export function restJsonService(opts: RestJsonServiceOptions): LocalService {
             query: req.query,
             headers: req.headers,
             body: req.body,
-            json: () => (parsed ??= parseJsonBody(req.body)),
+            json: <T>() => (parsed ??= parseJsonBody(req.body)) as T,
           };
           const result = await route.handler(restReq, ctx);
           if (isFullResponse(result)) {

@@ -192,7 +192,7 @@ export function createLambdaService(env: LocalCloudEnv, deps: LambdaDeps): Lambd
         if (e instanceof ServiceError && (e.code === 'ResourceNotFoundException' || e.code === 'ValidationException')) return 'not-found';
         throw e;
       }
-      return runInvocation(deps.runner(), fn, functions.codeDir(fn), { payload, traceHeader: opts.traceHeader, requestId: opts.requestId });
+      return runInvocation(deps.runner(), fn, functions.codeDir(fn), { payload, traceHeader: opts.traceHeader, requestId: opts.requestId, awaitCompletion: true });
     },
     hasPermission(functionName, principal, sourceArn) {
       const fn = functions.items.get(parseFunctionName(functionName).name);

@@ -25,6 +25,11 @@ export interface RunRequest {
   traceHeader?: string;
   clientContext?: string;
   requestId?: string;
+  /**
+   * Answer only after the function's Overhead phase and its segments are recorded. A synchronous caller that
+   * traces the call (API Gateway) needs this so its own subsegment encloses the Lambda segments.
+   */
+  awaitCompletion?: boolean;
 }
 
 export interface RunResult {

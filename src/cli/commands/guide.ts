@@ -1,0 +1,39 @@
+/** `guide` (and bare `xray-lab` in a terminal): the interactive walkthrough of the lab. */
+import { Chalk } from 'chalk';
+import type { CommonFlags } from '../../lab/config.js';
+import { UserError } from '../../lab/errors.js';
+import { steps } from '../../../steps/index.js';
+import { runGuide } from '../guide/flow.js';
+import { lessons } from '../guide/lessons/index.js';
+import type { GuideUI } from '../guide/screen.js';
+import { openSession } from '../session.js';
+
+/** Questions need a keyboard and a screen; CI sets CI even inside a pseudo-terminal. */
+export function canAsk(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY && process.stderr.isTTY) && !env.CI;
+}
+
+export async function guideCommand(flags: CommonFlags): Promise<void> {
+  // Decide before starting anything, so a pipe never waits on a question nobody can answer.
+  if (flags.json) throw new UserError('guide has no JSON output', 'Use `xray-lab setup --json` for a machine-readable run.');
+  const interactive = canAsk();
+  if (!interactive && !flags.yes) {
+    throw new UserError(
+      'guide is an interactive walkthrough and needs a terminal',
+      'Run it in a terminal, pass --yes to run every step without questions, or use `xray-lab setup`.',
+    );
+  }
+  const session = await openSession(flags, 'guide');
+  try {
+    const color = interactive && (!('NO_COLOR' in process.env) || process.env.NO_COLOR === '');
+    const ui: GuideUI = {
+      print: (t) => void process.stdout.write(t),
+      style: new Chalk({ level: color ? 1 : 0 }),
+      width: process.stdout.columns || 100,
+      interactive,
+    };
+    await runGuide(session.ctx, ui, steps, lessons);
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,27 @@
+/** What the guide knows about one lab step, beyond the step module itself. */
+import type { LabContext } from '../../lab/context.js';
+import type { AwsCommand } from './commands.js';
+
+export interface Correction {
+  /** What the lab guide does, in a few words. */
+  guide: string;
+  /** Why that is wrong and what the shown command does instead: one line. */
+  why: string;
+}
+
+export interface StepLesson {
+  /** The X-Ray (or AWS) idea this step teaches, a few short paragraphs. */
+  teaches: string[];
+  /** One sentence for the recap at the end. */
+  takeaway: string;
+  /** More depth, shown on "Show details". */
+  details: string[];
+  /** AWS CLI commands doing what the step does. Shown before it runs, so they refer to names, not to ids that do not exist yet. */
+  commands(ctx: LabContext): AwsCommand[];
+  /** Where the lab guide's own commands are wrong or outdated. */
+  corrections: Correction[];
+  /** Calls the real services to prove the result is there; returns evidence lines, throws when it is not. */
+  verify(ctx: LabContext): Promise<string[]>;
+  /** Commands to look at the result yourself, with the real ids filled in. */
+  checkCommands(ctx: LabContext): AwsCommand[];
+}

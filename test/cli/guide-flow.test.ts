@@ -1,0 +1,118 @@
+/**
+ * The walkthrough's decisions, driven in-process through RecordingIO against a real local cloud:
+ * skipping, resuming at the first step not done, verification failures, and the quiz score.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { Chalk } from 'chalk';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runGuide } from '../../src/cli/guide/flow.js';
+import { lessons } from '../../src/cli/guide/lessons/index.js';
+import { QUIZ } from '../../src/cli/guide/quiz.js';
+import type { GuideUI } from '../../src/cli/guide/screen.js';
+import { createClients, LOCAL_CREDENTIALS, type Clients } from '../../src/lab/clients.js';
+import { resolveConfig } from '../../src/lab/config.js';
+import { systemClock, type LabContext } from '../../src/lab/context.js';
+import { RecordingIO } from '../../src/lab/io.js';
+import { StateStore } from '../../src/lab/state.js';
+import { executeTeardown } from '../../src/lab/teardown.js';
+import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
+import { steps } from '../../steps/index.js';
+
+describe('guide flow', () => {
+  let cloud: LocalCloud;
+  let dir: string;
+  let clients: Clients;
+  let state: StateStore;
+  let printed: string;
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud({ port: 0 });
+  });
+  afterAll(async () => {
+    await cloud.close();
+  });
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'xray-lab-guide-flow-'));
+    clients = createClients({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: cloud.endpoint });
+    state = await StateStore.open({ dir, target: 'local', accountId: cloud.env.accountId, region: 'us-east-1', command: 'test' });
+    printed = '';
+  });
+  afterEach(async () => {
+    await executeTeardown(context(new RecordingIO()), steps);
+    await state.close();
+    clients.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function context(io: RecordingIO): LabContext {
+    return {
+      config: { ...resolveConfig({ stateDir: dir }, {}), endpoint: cloud.endpoint },
+      target: 'local',
+      region: 'us-east-1',
+      accountId: cloud.env.accountId,
+      clients,
+      state,
+      io,
+      clock: systemClock,
+      signal: new AbortController().signal,
+      runId: 'run-test',
+    };
+  }
+  const ui = (): GuideUI => ({ print: (t) => void (printed += t), style: new Chalk({ level: 0 }), width: 100, interactive: true });
+  const quizAnswers = (right: number) => QUIZ.map((q, i) => (i < right ? q.answer : q.choices.find((c) => c.value !== q.answer)!.value));
+
+  it('a skipped step stays undone, the recap says so, and the next run offers it first', async () => {
+    const io = new RecordingIO(['skip', 'run', ...quizAnswers(5), false]);
+
+    const report = await runGuide(context(io), ui(), steps, lessons);
+
+    expect(report).toEqual({ ran: ['user-table'], skipped: ['sampling-rules'], quit: false });
+    expect(state.isStepDone('sampling-rules')).toBe(false);
+    expect(printed).toMatch(/○ Step 1: Sampling rules \(not done: run `xray-lab guide` again to do it\)/);
+    expect(printed).toMatch(/Score: 5 of 5/);
+    expect(printed).toMatch(/Kept\. Run `xray-lab teardown` when you are done\./);
+
+    printed = '';
+    const again = new RecordingIO(['quit']);
+    const second = await runGuide(context(again), ui(), steps, lessons);
+
+    expect(second.quit).toBe(true);
+    expect(again.events.filter((e) => e.kind === 'select').map((e) => e.text)).toEqual(['Step 1: what now?']);
+    expect(printed).toMatch(/Continuing at step 1: Sampling rules/);
+  });
+
+  it('counts quiz answers and tears down on request', async () => {
+    const io = new RecordingIO(['run', 'run', ...quizAnswers(2), true]);
+
+    await runGuide(context(io), ui(), steps, lessons);
+
+    expect(printed).toMatch(/Score: 2 of 5/);
+    expect([...printed.matchAll(/✘ Not quite/g)]).toHaveLength(3);
+    expect(printed).toMatch(/Deleted 3 resources/);
+    expect(state.resources()).toEqual([]);
+  });
+
+  it("fails loudly (not silently) when a step's result is not really there", async () => {
+    const io = new RecordingIO(['run']);
+    const ctx = context(io);
+    // The table disappears between the step and its check: something the step itself cannot cause.
+    const lesson = lessons['user-table'];
+    const broken = {
+      ...lessons,
+      'user-table': {
+        ...lesson,
+        verify: async (c: LabContext) => {
+          await (await c.clients.dynamodb()).send(new DeleteTableCommand({ TableName: 'UserProfiles' }));
+          return lesson.verify(c);
+        },
+      },
+    };
+    await state.markStepDone('sampling-rules', 'run-test');
+
+    await expect(runGuide(ctx, ui(), steps, broken)).rejects.toThrow(/Step 2 ran, but its check failed: .*UserProfiles/);
+    expect(io.events.some((e) => e.kind === 'task-fail' && /result is not there/.test(e.text))).toBe(true);
+  });
+});
