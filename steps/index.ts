@@ -4,5 +4,6 @@ import { samplingRulesStep } from './sampling-rules.js';
 import { userApiStep } from './user-api.js';
 import { userFunctionStep } from './user-function.js';
 import { userTableStep } from './user-table.js';
+import { tracesStep } from './traces.js';
 
-export const steps: readonly LabStep[] = [samplingRulesStep, userTableStep, userFunctionStep, userApiStep];
+export const steps: readonly LabStep[] = [samplingRulesStep, userTableStep, userFunctionStep, userApiStep, tracesStep];

@@ -148,10 +148,10 @@ function explain(fromDoc: ApiSamplingRule[], doc: LocalSamplingDocument, region:
   return notes;
 }
 
-async function teardown(ctx: LabContext, resource: ResourceRecord): Promise<void> {
+async function teardown(ctx: LabContext, resource: ResourceRecord): Promise<void | 'already-gone'> {
   // Check first: DeleteSamplingRule's error for a missing rule is not a well-defined "not found" code.
   const existing = await existingRules(ctx);
-  if (!existing.has(resource.id)) return;
+  if (!existing.has(resource.id)) return 'already-gone';
   const { DeleteSamplingRuleCommand } = await import('@aws-sdk/client-xray');
   const xray = await ctx.clients.xray();
   await xray.send(new DeleteSamplingRuleCommand({ RuleName: resource.id }), { abortSignal: ctx.signal });

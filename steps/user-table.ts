@@ -98,13 +98,14 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
   };
 }
 
-async function teardown(ctx: LabContext, resource: ResourceRecord): Promise<void> {
+async function teardown(ctx: LabContext, resource: ResourceRecord): Promise<void | 'already-gone'> {
   const { DeleteTableCommand } = await import('@aws-sdk/client-dynamodb');
   const ddb = await ctx.clients.dynamodb();
   try {
     await ddb.send(new DeleteTableCommand({ TableName: resource.id }), { abortSignal: ctx.signal });
   } catch (e) {
     if (!isNotFound(e)) throw e;
+    return 'already-gone';
   }
 }
 

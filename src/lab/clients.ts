@@ -11,6 +11,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { XRayClient } from '@aws-sdk/client-xray';
+import { attachCrashPoint } from './crash-point.js';
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -61,7 +62,8 @@ export function createClients(s: ClientSettings): Clients {
   const built = new Map<string, Promise<Destroyable>>();
   function lazy<T extends Destroyable>(key: string, make: () => Promise<T>): () => Promise<T> {
     return () => {
-      if (!built.has(key)) built.set(key, make());
+      // The crash-point middleware exists only when XRAY_LAB_CRASH_AT is set (crash-injection tests).
+      if (!built.has(key)) built.set(key, make().then((c) => (attachCrashPoint(c as unknown as Parameters<typeof attachCrashPoint>[0]), c)));
       return built.get(key) as Promise<T>;
     };
   }

@@ -1,6 +1,7 @@
 /** Runs lab steps in order, refusing a step whose prerequisites are not done (exit 2, naming the step). */
 import { UserError } from './errors.js';
 import type { LabContext, LabStep, StepOutcome } from './context.js';
+import { enterStep, stepFinished } from './crash-point.js';
 
 export interface StepRun {
   step: string;
@@ -34,7 +35,10 @@ export async function runSteps(ctx: LabContext, steps: readonly LabStep[], selec
     checkPrerequisites(step, steps, (id) => ctx.state.isStepDone(id));
     ctx.signal.throwIfAborted();
     ctx.io.notify(`Step ${step.number}: ${step.title}`);
+    enterStep(step.id);
     const outcome = await step.run(ctx);
+    enterStep(undefined);
+    await stepFinished(step.id);
     await ctx.state.markStepDone(step.id, ctx.runId);
     runs.push({ step: step.id, number: step.number, title: step.title, outcome });
   }

@@ -22,6 +22,8 @@ import { LambdaEngine } from './lambda/index.js';
 import { safeExtractZip } from './core/safe-zip.js';
 import { createStsService } from './services/sts.js';
 import { createXrayService } from './services/xray/index.js';
+import { createTaggingService } from './services/tagging.js';
+import { localTagSources } from './services/tagging-sources.js';
 import { SamplingRules } from './services/xray/rules.js';
 import { createXrayEngine } from './services/xray/engine.js';
 import { startDaemon, type Daemon } from './xray/index.js';
@@ -131,6 +133,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     ...options.apigateway,
   });
   for (const s of [createStsService(env), iam.service, createXrayService(env, rules, xray.routes), lambda.service, logs.service, apigateway.service]) services.set(s.name, s);
+  const tagSources = localTagSources({ env, functions: lambda.functions, apis: apigateway.store, logs: logs.store, rules, dynamo: dynamodb.call });
+  services.set('tagging', createTaggingService(tagSources));
 
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const server = createServer((req, res) => {

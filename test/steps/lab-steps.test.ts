@@ -144,7 +144,8 @@ describe('lab steps 1–2 against the local cloud', () => {
     const first = await executeTeardown(context(), steps);
     const second = await executeTeardown(context(), steps);
 
-    expect(first.deleted.map((r) => r.id)).toEqual(['UserProfiles', 'xray-lab-user-api-prod', 'xray-lab-high-priority-service']);
+    expect(first.deleted.map((r) => r.id)).toEqual(['UserProfiles', 'xray-lab-high-priority-service']);
+    expect(first.alreadyGone.map((r) => r.id)).toEqual(['xray-lab-user-api-prod']);
     expect(first.failed).toEqual([]);
     expect(second.deleted).toEqual([]);
     expect(await ruleNames()).toEqual(['Default']);

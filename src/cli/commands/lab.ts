@@ -33,6 +33,11 @@ async function runSelected(flags: CommonFlags, selected: (all: readonly LabStep[
   try {
     const { ctx } = session;
     const chosen = selected(steps);
+    if (ctx.target === 'aws') {
+      // Stop before creating anything when credentials, region or permissions are not right.
+      const { assertReady } = await import('../../lab/doctor/index.js');
+      await assertReady({ config: ctx.config, clients: ctx.clients, env: process.env, nodeVersion: process.version, signal: ctx.signal, now: Date.now() });
+    }
     await confirmCreate(ctx, chosen);
     const runs = await runSteps(ctx, steps, chosen);
     ctx.io.result(
@@ -52,7 +57,7 @@ async function runSelected(flags: CommonFlags, selected: (all: readonly LabStep[
 }
 
 export async function setupCommand(flags: CommonFlags): Promise<void> {
-  await runSelected(flags, (all) => [...all], 'setup');
+  await runSelected(flags, (all) => all.filter((s) => !s.readOnly), 'setup');
 }
 
 export async function stepCommand(n: number, flags: CommonFlags): Promise<void> {

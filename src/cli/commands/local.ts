@@ -14,7 +14,11 @@ export interface LocalFlags {
 export async function localStartCommand(flags: LocalFlags): Promise<void> {
   const cfg = resolveLocalConfig(process.env, flags.port, flags.daemonPort);
   const io = createIO(flags.json ?? false);
-  if (flags.foreground) return runForeground(cfg, io);
+  if (flags.foreground) {
+    // Everything the cloud process writes (LevelDB files, function code, logs) is the user's alone.
+    process.umask(0o077);
+    return runForeground(cfg, io);
+  }
   const { info, alreadyRunning } = await startBackground(cfg, io);
   io.result(
     { running: true, alreadyRunning, endpoint: info.endpoint, pid: info.pid, dataDir: info.dataDir, logFile: info.logFile, ...(info.daemonAddress ? { daemonAddress: info.daemonAddress } : {}) },

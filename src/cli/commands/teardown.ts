@@ -1,18 +1,34 @@
-/** `teardown`: delete everything the state records, newest first; safe to run twice. */
+/**
+ * `teardown`: delete everything the state records, newest first; safe to run twice.
+ * With `--discover`, also find lab resources the state does not know (by tag and by name) and
+ * delete the tagged ones; untagged look-alikes only with `--include-untagged`, one confirmation each.
+ */
 import type { CommonFlags } from '../../lab/config.js';
-import { LabError, UserError } from '../../lab/errors.js';
+import { UserError } from '../../lab/errors.js';
 import { executeTeardown } from '../../lab/teardown.js';
 import { steps } from '../../../steps/index.js';
 import { openSession } from '../session.js';
+import { runDiscoverTeardown } from './teardown-discover.js';
+import { failIfLeft, renderTeardown, summarize } from './teardown-report.js';
 
-export async function teardownCommand(flags: CommonFlags): Promise<void> {
-  const session = await openSession(flags, 'teardown');
+export interface TeardownFlags extends CommonFlags {
+  discover?: boolean;
+  includeUntagged?: boolean;
+}
+
+export async function teardownCommand(flags: TeardownFlags): Promise<void> {
+  if (flags.includeUntagged && !flags.discover) throw new UserError('--include-untagged only makes sense with --discover.');
+  const session = await openSession(flags, flags.discover ? 'teardown --discover' : 'teardown');
   try {
     const { ctx } = session;
+    if (flags.discover) return await runDiscoverTeardown(ctx, Boolean(flags.includeUntagged));
     const recorded = ctx.state.resources();
     const base = { target: ctx.target, region: ctx.region, accountId: ctx.accountId, stateFile: ctx.state.path };
     if (recorded.length === 0) {
-      ctx.io.result({ ...base, deleted: [], failed: [], skipped: [] }, 'Nothing to delete: no resources are recorded.');
+      ctx.io.result(
+        { ...base, deleted: [], alreadyGone: [], failed: [], skipped: [], remaining: 0 },
+        'Nothing to delete: no resources are recorded. (`xray-lab teardown --discover` looks for lab resources the state does not know.)',
+      );
       return;
     }
     if (!ctx.config.yes) {
@@ -24,24 +40,9 @@ export async function teardownCommand(flags: CommonFlags): Promise<void> {
       });
       if (!ok) throw new UserError('Cancelled; nothing was deleted.');
     }
-    const report = await executeTeardown(ctx, steps);
-    const brief = (r: { type: string; id: string; arn?: string }) => ({ type: r.type, id: r.id, ...(r.arn ? { arn: r.arn } : {}) });
-    ctx.io.result(
-      {
-        ...base,
-        deleted: report.deleted.map(brief),
-        failed: report.failed.map((f) => ({ ...brief(f.resource), error: f.error })),
-        skipped: report.skipped.map(brief),
-      },
-      [
-        `Deleted ${report.deleted.length} resources.`,
-        ...report.failed.map((f) => `Could not delete ${f.resource.type} ${f.resource.id}: ${f.error}`),
-        ...report.skipped.map((s) => `Kept ${s.type} ${s.id}: something that depends on it is still there.`),
-      ].join('\n'),
-    );
-    if (report.failed.length > 0) {
-      throw new LabError(`${report.failed.length} resources could not be deleted; they stay in the state file, run teardown again to retry.`);
-    }
+    const summary = summarize(ctx, await executeTeardown(ctx, steps));
+    ctx.io.result({ ...base, ...summary }, renderTeardown(summary));
+    failIfLeft(summary);
   } finally {
     await session.close();
   }

@@ -18,12 +18,23 @@ export interface AwsQueryServiceOptions {
   operations: Record<string, QueryOperation>;
 }
 
+/** Keys that would reach Object.prototype through a form field like `__proto__.x=1`. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** List positions beyond this are refused: `member.4294967295` would make a 4-billion-slot array to walk. */
+export const MAX_LIST_INDEX = 1000;
+
 /** `Tags.member.1.Key=k` → `{ Tags: [{ Key: 'k' }] }`; plain keys stay strings. */
 export function parseQueryForm(params: URLSearchParams): QueryInput {
   const root: Record<string, unknown> = {};
   for (const [key, value] of params) {
     if (key === 'Action' || key === 'Version') continue;
     const parts = key.split('.');
+    for (const part of parts) {
+      if (FORBIDDEN_KEYS.has(part)) throw new ServiceError('InvalidInput', `The parameter name ${key} is not valid.`, 400);
+      if (/^\d+$/.test(part) && (Number(part) < 1 || Number(part) > MAX_LIST_INDEX)) {
+        throw new ServiceError('InvalidInput', `The list position in ${key} must be from 1 to ${MAX_LIST_INDEX}.`, 400);
+      }
+    }
     let node: Record<string, unknown> | unknown[] = root;
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;

@@ -101,7 +101,7 @@ export function restJsonService(opts: RestJsonServiceOptions): LocalService {
           pathMatched = true;
           if (route.method !== req.method) continue;
           const params: Record<string, string> = {};
-          route.labels.forEach((label, i) => (params[label] = decodeURIComponent(m[i + 1]!)));
+          route.labels.forEach((label, i) => (params[label] = decodeLabel(m[i + 1]!)));
           let parsed: Record<string, unknown> | undefined;
           const restReq: RestRequest = {
             params,
@@ -125,6 +125,15 @@ export function restJsonService(opts: RestJsonServiceOptions): LocalService {
       }
     },
   };
+}
+
+/** A malformed percent-escape in the path is the caller's fault (400), not an internal failure. */
+function decodeLabel(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ServiceError('ValidationException', `The request path contains an invalid percent-encoding: ${raw.slice(0, 100)}`, 400);
+  }
 }
 
 function parseJsonBody(body: Buffer): Record<string, unknown> {

@@ -1,0 +1,117 @@
+/** Child processes for benchmarks: timed runs, the built CLI in a sandbox, the AWS CLI v2. */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './result.js';
+
+export const CLI_BIN = join(REPO_ROOT, 'bin', 'xray-lab.js');
+const DIST_MAIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+
+export interface Timed {
+  code: number | null;
+  ms: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Wall time from spawn to exit, measured by the parent (what a user waits for). */
+export function timedRun(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, ms: performance.now() - t0, stdout, stderr });
+    });
+  });
+}
+
+/** Newest mtime under a directory (sources), to tell whether dist/ is stale. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Benchmarks time the built CLI (what users run); build it when missing or older than the sources. */
+export function ensureBuilt(log: (l: string) => void): void {
+  const stale = !existsSync(DIST_MAIN) || statSync(DIST_MAIN).mtimeMs < Math.max(newestMtime(join(REPO_ROOT, 'src')), newestMtime(join(REPO_ROOT, 'steps')));
+  if (!stale) return;
+  log('building the CLI (npm run build)…');
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+export interface CliSandbox {
+  root: string;
+  env: NodeJS.ProcessEnv;
+  run(args: string[], extraEnv?: NodeJS.ProcessEnv, timeoutMs?: number): Promise<Timed>;
+  dispose(): void;
+}
+
+/** Isolated HOME, state and data dirs; port 0 so the local cloud never collides with a user's. */
+export function cliSandbox(): CliSandbox {
+  const root = mkdtempSync(join(tmpdir(), 'xray-lab-bench-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: join(root, 'home'),
+    XRAY_LAB_STATE_DIR: join(root, 'state'),
+    XRAY_LAB_DATA_DIR: join(root, 'data'),
+    XRAY_LAB_LOCAL_PORT: '0',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    NO_COLOR: '1',
+  };
+  return {
+    root,
+    env,
+    run: (args, extraEnv = {}, timeoutMs) => timedRun(process.execPath, [CLI_BIN, ...args], { ...env, ...extraEnv }, timeoutMs),
+    dispose: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/** The AWS CLI v2 binary (an `aws` earlier on PATH may be the Python v1). */
+export function findAwsCliV2(): string | undefined {
+  for (const bin of ['/usr/bin/aws', '/usr/local/bin/aws']) {
+    if (!existsSync(bin)) continue;
+    try {
+      if (execFileSync(bin, ['--version'], { encoding: 'utf8' }).startsWith('aws-cli/2')) return bin;
+    } catch {
+      // not runnable: try the next one
+    }
+  }
+  return undefined;
+}
+
+/** Stops a child we started and waits for it to exit (SIGKILL after a grace period). */
+export async function stopChild(child: ChildProcess, graceMs = 3_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Resident set size of a process in MB, from /proc (Linux). */
+export function rssMb(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
