@@ -3,6 +3,7 @@
  * stage (`xray-lab load` runs longer or harder ones). Creates and records nothing.
  */
 import { UserError } from '../src/lab/errors.js';
+import { API_STEP_ID } from './user-api.js';
 import type { LabContext, LabStep, StepOutcome } from '../src/lab/context.js';
 import { invokeUrlFromState } from '../src/lab/load/invoke-url.js';
 import { runLabLoad } from '../src/lab/load/lab-run.js';
@@ -55,8 +56,7 @@ export const loadStep: LabStep = {
   id: LOAD_STEP_ID,
   number: 5,
   title: 'Test requests and load',
-  // Step 4's id is not known here; run() checks for the API it records instead.
-  requires: [],
+  requires: [API_STEP_ID],
   // Sends traffic, creates nothing: setup skips it, teardown has nothing to undo.
   readOnly: true,
   run,
