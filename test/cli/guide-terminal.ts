@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { CLI_COMMAND, REPO_ROOT } from '../helpers/cli.js';
 import { awsCliV2 } from '../support/awscli.js';
 
 const exec = promisify(execFile);
@@ -28,7 +28,7 @@ export class Terminal {
     const exports = Object.entries({ ...env, TERM: 'xterm-256color' })
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `export ${k}=${shq(String(v))}`);
-    const cli = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args].map(shq).join(' ');
+    const cli = [...CLI_COMMAND, ...args].map(shq).join(' ');
     writeFileSync(join(dir, 'run.sh'), [`cd ${shq(REPO_ROOT)}`, 'unset CI', ...exports, cli, 'echo "[exit $?]"', 'exec sleep 600', ''].join('\n'));
     writeFileSync(join(dir, 'tmux.conf'), 'set -g history-limit 100000\n');
     await exec('tmux', ['-L', socket, '-f', join(dir, 'tmux.conf'), 'new-session', '-d', '-x', '120', '-y', '40', 'bash', join(dir, 'run.sh')]);
