@@ -10,6 +10,8 @@ export interface AwsCommand {
   args: string[];
   /** `NAME=$(aws …)`: the command's output is kept in a shell variable for later commands. */
   assignTo?: string;
+  /** Shell text run after the command succeeds, e.g. `cat` of the file it wrote. */
+  andThen?: string;
 }
 
 /**
@@ -81,7 +83,7 @@ export function renderCommand(cmd: GuideCommand, t: CommandTarget, width = 100):
   if (isShellLine(cmd)) return cmd.shell.split('\n');
   const parts = groups(commandArgv(cmd, t));
   const open = cmd.assignTo ? `${cmd.assignTo}=$(` : '';
-  const close = cmd.assignTo ? ')' : '';
+  const close = (cmd.assignTo ? ')' : '') + (cmd.andThen ? ` && ${cmd.andThen}` : '');
   const oneLine = `${open}${parts.join(' ')}${close}`;
   if (oneLine.length <= width) return [oneLine];
   const lines = parts.map((p, i) => (i === 0 ? `${open}${p}` : `    ${p}`));

@@ -28,9 +28,15 @@ export function functionRef(ctx: LabContext): string {
   return ctx.state.find(FUNCTION_STEP_ID, FUNCTION_TYPE, FUNCTION_NAME)?.arn ?? FUNCTION_NAME;
 }
 
-/** `aws lambda invoke` with an inline JSON payload: CLI v2 needs raw-in-base64-out, and /dev/stdout shows the answer. */
+/** Where `lambda invoke` writes the function's answer (the CLI's own output is only the status). */
+const RESPONSE_FILE = `/tmp/${FUNCTION_NAME}-response.json`;
+
+/** `aws lambda invoke` with an inline JSON payload: CLI v2 needs raw-in-base64-out. */
 export function invokeCommand(fn: string): AwsCommand {
-  return { args: ['lambda', 'invoke', '--function-name', fn, '--cli-binary-format', 'raw-in-base64-out', '--payload', INVOKE_PAYLOAD, '/dev/stdout'] };
+  return {
+    args: ['lambda', 'invoke', '--function-name', fn, '--cli-binary-format', 'raw-in-base64-out', '--payload', INVOKE_PAYLOAD, RESPONSE_FILE],
+    andThen: `cat ${RESPONSE_FILE}; echo`,
+  };
 }
 
 function permissionCommands(ctx: LabContext): AwsCommand[] {
