@@ -95,7 +95,8 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     const two = await term.waitFor(prompt(2));
     expect(two).toMatch(/GetSamplingRules lists xray-lab-user-api-prod: priority 1001, 2\/s then 50%, service "user-api\/prod"/);
     expect(await ruleNames()).toEqual([...RULES, 'Default']);
-    await runSection(two, 1, 'Check it yourself', [/xray-lab-user-api-prod/, /Default/]);
+    // Each step's checks run in the background while the walkthrough goes on (the CLI is slow to start).
+    const checks = [runSection(two, 1, 'Check it yourself', [/xray-lab-user-api-prod/, /Default/])];
 
     await term.keys('Down', 'Down', 'Enter'); // Show details
     await term.waitFor(/^ {2}Details\n(.|\n)*PAY_PER_REQUEST/m);
@@ -104,7 +105,7 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     const three = await term.waitFor(prompt(3));
     expect(three).toMatch(/GetItem user123: John Doe/);
     expect(await tableStatus()).toBe('ACTIVE');
-    await runSection(three, 2, 'Check it yourself', [/UserProfiles\s+ACTIVE/, /John Doe/]);
+    checks.push(runSection(three, 2, 'Check it yourself', [/UserProfiles\s+ACTIVE/, /John Doe/]));
     expect(three).toMatch(/Step 3 of 6: IAM role and traced Lambda function/);
     expect(three).toMatch(/⚠ It deploys python3\.9/);
     expect(three).toMatch(/⚠ It annotates the current segment/);
@@ -121,7 +122,7 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     expect(four).toMatch(new RegExp(`GetFunction: ${FN_ARN} is Active \\(nodejs\\d+\\.x, tracing Active\\)`));
     expect(four).toMatch(/Invoke user123: status 200, John Doe/);
     expect(await functionState()).toBe('Active Active');
-    await runSection(four, 3, 'Check it yourself', [new RegExp(`${FN_ARN}\\s+nodejs\\d+\\.x\\s+Active\\s+Active`), /dynamodb:GetItem/, /John Doe/]);
+    checks.push(runSection(four, 3, 'Check it yourself', [new RegExp(`${FN_ARN}\\s+nodejs\\d+\\.x\\s+Active\\s+Active`), /dynamodb:GetItem/, /John Doe/]));
 
     await term.keys('Down', 'Down', 'Down', 'Enter'); // Quit
     expect(await term.exitCode()).toBe(0);
@@ -132,6 +133,7 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     term = undefined;
 
     expect(Object.keys((await state()).steps)).toEqual(['sampling-rules', 'user-table', 'user-function']);
+    await Promise.all(checks);
   });
 
   it('bare xray-lab in a terminal is the guide; Ctrl-C at its prompt exits 130 and keeps the progress', async () => {
@@ -162,7 +164,7 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     const apiId = (await state()).resources.find((r) => r.type === 'apigateway:RestApi')!.id;
     const url = `${endpoint}/_aws/execute-api/${apiId}/prod`;
     expect(five).toMatch(new RegExp(`GetStage: user-api/prod \\(${apiId}\\) has tracing enabled`));
-    await runSection(five, 4, 'Check it yourself', [/prod\s+True/, /xray-lab-apigateway-invoke/, /John Doe[^]*HTTP 200/, /HTTP 404/]);
+    const checks = [runSection(five, 4, 'Check it yourself', [/prod\s+True/, /xray-lab-apigateway-invoke/, /John Doe[^]*HTTP 200/, /HTTP 404/])];
     expect(commandsOf(shownCommands(five), 5, 'Do it yourself')[0]).toBe(`curl -s -w '\\nHTTP %{http_code}\\n' "${url}/users/user123"`);
     // Step 5's own commands, on the live API: the test requests and the loop.
     await runSection(five, 5, 'Do it yourself', [/HTTP 200/, /HTTP 404/, /^(200 ){10}$/m]);
@@ -170,7 +172,7 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     await term.keys('Enter'); // Run step 5
     const six = await term.waitFor(prompt(6));
     expect(six).toMatch(/GetTraceSummaries: \d+ traces in the last 10 minutes, [1-9]\d* with an error/);
-    await runSection(six, 5, 'Check it yourself', [/^[1-9]\d*$/m]);
+    checks.push(runSection(six, 5, 'Check it yourself', [/^[1-9]\d*$/m]));
     expect(six).toMatch(/⚠ It passes `--time-range-type TimeRangeByStartTime`/);
     // Step 6's own queries, before it runs: a table of traces, one full trace, the filters, the graph.
     await runSection(six, 6, 'Do it yourself', [/1-[0-9a-f]{8}-[0-9a-f]{24}/, /"Segments"/, /\t404/, /user-api\/prod\s+\|\s+AWS::ApiGateway::Stage/, /UserProfiles/]);
@@ -178,7 +180,7 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     await term.keys('Enter'); // Run step 6
     const quiz = await term.waitFor(/^\? 1\. /m);
     expect(quiz).toMatch(/BatchGetTraces 1-[0-9a-f]{8}-[0-9a-f]{24}: segments .*user-api\/prod/);
-    await runSection(quiz, 6, 'Check it yourself', [/"origin": ?"AWS::ApiGateway::Stage"/, /\t404/]);
+    checks.push(runSection(quiz, 6, 'Check it yourself', [/"origin": ?"AWS::ApiGateway::Stage"/, /\t404/]));
     expect(quiz).toMatch(/Recap(.|\n)*✔ Step 4: REST API(.|\n)*✔ Step 6: Analyse traces/);
 
     // Answers: right, wrong, right, right, right.
@@ -191,6 +193,7 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     expect(scored).toMatch(/✘ Not quite: the answer is "About 2\.8: the first 2, then 10% of the other 8"/);
     expect(scored).toMatch(/Score: 4 of 5/);
 
+    await Promise.all(checks); // before the teardown removes what they look at
     const n = (await state()).resources.length;
     await term.waitFor(new RegExp(`Delete the ${n} resources in the local cloud now\\?`));
     await term.keys('y', 'Enter');
@@ -209,13 +212,17 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
 
   it("steps 1-4's 'Do it yourself' commands, pasted into bash, rebuild the lab on the same cloud", async () => {
     const outputs: string[] = [];
-    for (const step of [1, 2, 3, 4]) {
+    const replay = async (step: number): Promise<void> => {
       const cmds = commandsOf(shown, step, 'Do it yourself');
       expect(cmds.length, `step ${step}`).toBeGreaterThan(0);
       const r = await runBlock(cmds);
       expect(r.status, `step ${step}\n${cmds.join('\n')}\n${r.stderr}`).toBe(0);
-      outputs.push(r.stdout);
-    }
+      outputs[step - 1] = r.stdout;
+    };
+
+    // Step 1 depends on nothing; step 3's invoke reads step 2's item; step 4 needs the function.
+    await Promise.all([replay(1), replay(2).then(() => replay(3))]);
+    await replay(4);
 
     expect(await ruleNames()).toEqual([...RULES, 'Default']);
     expect(await tableStatus()).toBe('ACTIVE');
