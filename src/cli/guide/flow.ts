@@ -78,7 +78,7 @@ function showOutcome(ui: GuideUI, outcome: StepOutcome): void {
 async function walkStep(ctx: LabContext, ui: GuideUI, steps: readonly LabStep[], step: LabStep, lesson: StepLesson | undefined): Promise<'ran' | 'skipped' | 'quit'> {
   const blocked = missingPrerequisites(ctx, step, steps);
   // Files the shown commands read (the function's zip) must exist before they can be copied.
-  if (lesson?.prepare && blocked.length === 0) await lesson.prepare(ctx);
+  if (lesson?.prepare) await lesson.prepare(ctx);
   present(ctx, ui, step, steps.length, lesson);
   if (blocked.length > 0) {
     paragraphs(ui, [`This step needs ${blocked.map((s) => `step ${s.number} (${s.title})`).join(' and ')} first, which was skipped.`]);

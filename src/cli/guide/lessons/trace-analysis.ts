@@ -56,6 +56,7 @@ export const traceAnalysisLesson: StepLesson = {
     `${FUNCTION_NAME} appears twice on the map: AWS::Lambda (the service accepting the invocation) and AWS::Lambda::Function (your code running). service() matches both; service(id(name: "${FUNCTION_NAME}", type: "AWS::Lambda::Function")) picks one.`,
     'DynamoDB sends no segments: its node is inferred from the DynamoDB subsegments the function recorded, and named after the table.',
     'On AWS, a trace is searchable some seconds to a minute after the request, so an empty answer right after the load may just be early.',
+    "The START/END line uses GNU date (Linux, CloudShell); on macOS write START=$(date -v-10M +%s) instead.",
   ],
   commands,
   corrections: [
