@@ -52,7 +52,7 @@ export const traceAnalysisLesson: StepLesson = {
   ],
   takeaway: 'Summaries find traces, BatchGetTraces shows one in full, filter expressions (on errors, services, annotations) select them, and the service graph sums them up.',
   details: [
-    'The time window is compared with each trace\'s start (range type TraceId, the default) or with the time X-Ray received it (Event). Start and end are epoch seconds; the window may be at most 24 hours.',
+    'Start and end are epoch seconds. With range type TraceId (the default) a trace is in the window when it started there (the start is part of its id); Event also counts traces that were still active in it. Keep windows short: a day at most is what is commonly reported to work.',
     `${FUNCTION_NAME} appears twice on the map: AWS::Lambda (the service accepting the invocation) and AWS::Lambda::Function (your code running). service() matches both; service(id(name: "${FUNCTION_NAME}", type: "AWS::Lambda::Function")) picks one.`,
     'DynamoDB sends no segments: its node is inferred from the DynamoDB subsegments the function recorded, and named after the table.',
     'On AWS, a trace is searchable some seconds to a minute after the request, so an empty answer right after the load may just be early.',

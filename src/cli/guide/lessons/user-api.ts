@@ -84,7 +84,7 @@ export const userApiLesson: StepLesson = {
     { guide: 'grants the invoke permission for source "…/*/*"', why: 'that lets any method on any path of the API call the function; the permission above allows GET /users/* only' },
     {
       guide: 'finds the root resource with `items[0].id`',
-      why: 'get-resources returns the resources in no promised order; the query above selects the one whose path is /',
+      why: 'that works on a fresh API, where / is the only resource, but the order is not documented; the query above selects the resource whose path is /',
     },
   ],
   verify,
