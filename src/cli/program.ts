@@ -76,7 +76,7 @@ export function buildProgram(): Command {
   withCommonOptions(program.command('load').description("step 5: the guide's test requests, then a bounded, measured load on the API"))
     .option('--url <url>', "stage URL to load (default: the lab API's, from the state)")
     .option('--duration <time>', 'how long to send, e.g. 60, 30s, 2m (default 60 s unless --requests)', parseDurationSeconds)
-    .option('--requests <n>', 'stop after this many requests', parsePositiveInt)
+    .option('--requests <n>', 'stop after this many requests (alone on the local target: sent over 8 connections)', parsePositiveInt)
     .option('--rate <r>', 'requests per second, sent on schedule (open loop; default 1)', parsePositiveNumber)
     .option('--concurrency <c>', 'this many requests in flight, back to back (closed loop)', parsePositiveInt)
     .option('--users <ids>', 'comma-separated user ids to pick from (default: user123,user456,nonexistent,user789)', parseUsers)

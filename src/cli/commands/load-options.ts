@@ -67,11 +67,18 @@ export interface LoadPlan {
   warmup: boolean;
 }
 
-export function planFromFlags(flags: LoadFlags): LoadPlan {
+/** Closed-loop connections when only a request count is given on the local target. */
+export const LOCAL_DEFAULT_CONCURRENCY = 8;
+
+export function planFromFlags(flags: LoadFlags, target: 'local' | 'aws' = 'aws'): LoadPlan {
   if (flags.rate !== undefined && flags.concurrency !== undefined) {
     throw new UserError('--rate and --concurrency are two different modes: give one of them.');
   }
-  const mode: LoadMode = flags.concurrency !== undefined ? { kind: 'concurrency', connections: flags.concurrency } : { kind: 'rate', rps: flags.rate ?? DEFAULT_RATE };
+  // `--requests N` alone on the local cloud means "send N now": a guide-like 1 req/s would take N seconds.
+  // On AWS the cautious 1 req/s stays the default, because requests cost money there.
+  const countOnly = flags.requests !== undefined && flags.duration === undefined && flags.rate === undefined;
+  const connections = flags.concurrency ?? (countOnly && target === 'local' ? LOCAL_DEFAULT_CONCURRENCY : undefined);
+  const mode: LoadMode = connections !== undefined ? { kind: 'concurrency', connections } : { kind: 'rate', rps: flags.rate ?? DEFAULT_RATE };
   const durationMs = flags.duration !== undefined ? Math.round(flags.duration * 1000) : flags.requests === undefined ? DEFAULT_DURATION_S * 1000 : undefined;
   return {
     mode,

@@ -76,7 +76,7 @@ async function confirmAwsRun(io: IO, config: LabConfig, plan: LoadPlan, facts: T
 
 export async function loadCommand(flags: LoadFlags): Promise<void> {
   const config = resolveConfig(flags);
-  const plan = planFromFlags(flags);
+  const plan = planFromFlags(flags, config.target);
   const io = createIO(config.json);
   const signal = commandSignal();
   // With --url the local cloud need not run (no prediction then); without, the state lives there.
