@@ -2,5 +2,6 @@
 import type { LabStep } from '../src/lab/context.js';
 import { samplingRulesStep } from './sampling-rules.js';
 import { userTableStep } from './user-table.js';
+import { tracesStep } from './traces.js';
 
-export const steps: readonly LabStep[] = [samplingRulesStep, userTableStep];
+export const steps: readonly LabStep[] = [samplingRulesStep, userTableStep, tracesStep];

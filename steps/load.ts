@@ -57,5 +57,7 @@ export const loadStep: LabStep = {
   title: 'Test requests and load',
   // Step 4's id is not known here; run() checks for the API it records instead.
   requires: [],
+  // Sends traffic, creates nothing: setup skips it, teardown has nothing to undo.
+  readOnly: true,
   run,
 };

@@ -60,6 +60,8 @@ export function buildProgram(): Command {
       runAction(async () => (await import('./commands/teardown.js')).teardownCommand(flags), Boolean(flags.debug)),
     );
 
+  registerTraces(program);
+
   withCommonOptions(program.command('guide').description('the lab step by step in the terminal, with lessons and a quiz')).action(
     (flags: CommonFlags) => runAction(async () => (await import('./commands/guide.js')).guideCommand(flags), Boolean(flags.debug)),
   );
@@ -119,6 +121,39 @@ export function buildProgram(): Command {
 
   return program;
 }
+
+/** `traces [list|show|map|analyze]`: query X-Ray; `list` is the default subcommand. */
+function registerTraces(program: Command): void {
+  const traces = program.command('traces').description('query X-Ray: list traces, show one, the service map, the bottleneck');
+  const queryOptions = (cmd: Command, since: string): Command =>
+    withCommonOptions(cmd)
+      .option('--since <duration>', `time window ending now, e.g. 10m, 1h, 2d (default ${since})`)
+      .option('--start <time>', 'window start: ISO-8601 or epoch seconds (instead of --since)')
+      .option('--end <time>', 'window end (default now)')
+      .option('--wait <duration>', 'how long to wait for traces X-Ray has not indexed yet (default 60s on AWS, 2s locally; 0 = no wait)');
+  queryOptions(traces.command('list', { isDefault: true }).description('recent trace summaries as a table'), '10m')
+    .option('--filter <expr>', 'X-Ray filter expression, e.g. \'service("user-service")\'')
+    .option('--limit <n>', 'at most this many traces, newest first (default 50)')
+    .action((flags: TraceFlagsLike) =>
+      runAction(async () => (await import('./commands/traces/list.js')).tracesListCommand(flags), Boolean(flags.debug)),
+    );
+  withCommonOptions(traces.command('show').argument('<trace-id>', 'e.g. 1-5f84c7a1-0123456789abcdef01234567').description('one trace as a waterfall timeline'))
+    .option('--wait <duration>', 'how long to wait for the trace to appear (default 60s on AWS, 2s locally)')
+    .action((id: string, flags: TraceFlagsLike) =>
+      runAction(async () => (await import('./commands/traces/show.js')).tracesShowCommand(id, flags), Boolean(flags.debug)),
+    );
+  queryOptions(traces.command('map').description('the service graph: nodes, traffic, health and edges'), '1h').action((flags: TraceFlagsLike) =>
+    runAction(async () => (await import('./commands/traces/map.js')).tracesMapCommand(flags), Boolean(flags.debug)),
+  );
+  queryOptions(traces.command('analyze').description('where is the bottleneck? latency per node, dominant span, root causes'), '1h')
+    .option('--filter <expr>', 'only traces matching this X-Ray filter expression')
+    .option('--limit <n>', 'analyse at most this many traces, newest first (default 200)')
+    .action((flags: TraceFlagsLike) =>
+      runAction(async () => (await import('./commands/traces/analyze.js')).tracesAnalyzeCommand(flags), Boolean(flags.debug)),
+    );
+}
+
+type TraceFlagsLike = CommonFlags & { since?: string; start?: string; end?: string; filter?: string; limit?: string; wait?: string };
 
 /** Parses argv and runs the command; commander's own errors (unknown flag, bad value) exit 2. */
 export async function run(argv: readonly string[]): Promise<void> {

@@ -56,6 +56,8 @@ export interface LabStep {
   title: string;
   /** Ids of steps that must be done first. */
   requires: string[];
+  /** Only queries (step 6): creates nothing, so `setup`, which builds the lab's resources, skips it. */
+  readOnly?: boolean;
   run(ctx: LabContext): Promise<StepOutcome>;
   /** Deletes one resource this step recorded; "not found" must count as deleted (say so by returning 'already-gone'). */
   teardown?(ctx: LabContext, resource: ResourceRecord): Promise<void | 'already-gone'>;

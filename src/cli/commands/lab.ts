@@ -56,11 +56,8 @@ async function runSelected(flags: CommonFlags, selected: (all: readonly LabStep[
   }
 }
 
-/** `setup` builds the lab's resources (steps 1–4); load and trace analysis are steps of their own. */
-const LAST_RESOURCE_STEP = 4;
-
 export async function setupCommand(flags: CommonFlags): Promise<void> {
-  await runSelected(flags, (all) => all.filter((s) => s.number <= LAST_RESOURCE_STEP), 'setup');
+  await runSelected(flags, (all) => all.filter((s) => !s.readOnly), 'setup');
 }
 
 export async function stepCommand(n: number, flags: CommonFlags): Promise<void> {

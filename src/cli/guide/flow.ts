@@ -115,6 +115,8 @@ export async function runGuide(
   lessons: Readonly<Record<string, StepLesson>>,
 ): Promise<GuideReport> {
   const report: GuideReport = { ran: [], skipped: [], quit: false };
+  // A query-only step (step 6) adds nothing to the walkthrough until it has a lesson; `xray-lab step 6` runs it.
+  steps = steps.filter((s) => !s.readOnly || lessons[s.id] !== undefined);
   await introduce(ctx, ui);
   showProgress(ctx, ui, steps);
   for (const step of steps) {
