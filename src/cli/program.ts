@@ -20,6 +20,13 @@ function withCommonOptions(cmd: Command): Command {
     .option('--debug', 'show stack traces on errors');
 }
 
+/** Step 3's options, shared by `setup` and `step`. */
+function withFunctionOptions(cmd: Command): Command {
+  return cmd
+    .option('--lab-policies', "step 3: attach the guide's managed policies (incl. AmazonDynamoDBFullAccess) instead of a least-privilege inline policy")
+    .option('--runtime <runtime>', 'step 3: Node runtime of the function (nodejs22.x default, nodejs24.x, nodejs20.x)');
+}
+
 function parseStepNumber(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a step number is a whole number, e.g. 1.');
   return Number(value);
@@ -32,18 +39,18 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 
-  withCommonOptions(program.command('setup').description("run the lab's resource steps in order"))
+  withFunctionOptions(withCommonOptions(program.command('setup').description("run the lab's resource steps in order")))
     .option('--sampling-rules <file>', "step 1's sampling document (default: the guide's)")
     .action((flags: CommonFlags) =>
       runAction(async () => (await import('./commands/lab.js')).setupCommand(flags), Boolean(flags.debug)),
     );
 
-  withCommonOptions(
+  withFunctionOptions(withCommonOptions(
     program
       .command('step')
-      .argument('<n>', 'step number: 1 sampling rules, 2 table + sample data', parseStepNumber)
+      .argument('<n>', 'step number: 1 sampling rules, 2 table + sample data, 3 role + traced function, 4 REST API + stage tracing', parseStepNumber)
       .description('run one lab step'),
-  )
+  ))
     .option('--sampling-rules <file>', "step 1's sampling document (default: the guide's)")
     .action((n: number, flags: CommonFlags) =>
       runAction(async () => (await import('./commands/lab.js')).stepCommand(n, flags), Boolean(flags.debug)),

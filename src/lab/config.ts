@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
+import { NODE_RUNTIMES } from './packaging/runtimes.js';
 import { defaultStateDir } from './state.js';
 import type { Target } from './state-types.js';
 
@@ -19,6 +20,10 @@ export interface CommonFlags {
   json?: boolean;
   debug?: boolean;
   samplingRules?: string;
+  /** Step 3: attach the guide's managed policies instead of the least-privilege inline policy. */
+  labPolicies?: boolean;
+  /** Step 3: the function's Node runtime (default nodejs22.x). */
+  runtime?: string;
 }
 
 export interface LabConfig {
@@ -33,6 +38,10 @@ export interface LabConfig {
   debug: boolean;
   /** `--sampling-rules FILE` for step 1; omitted = the guide's own document. */
   samplingRulesFile?: string;
+  /** `--lab-policies` for step 3; omitted = least privilege. */
+  labPolicies?: boolean;
+  /** `--runtime` for step 3; omitted = the packaging default. */
+  runtime?: string;
   /** Local cloud settings (used by the local target and `local` commands). */
   local: LocalCloudConfig;
 }
@@ -110,6 +119,10 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
       throw new UserError(`--endpoint-url must be an http(s) URL, got "${flags.endpointUrl}".`);
     }
   }
+  if (flags.runtime !== undefined && !Object.hasOwn(NODE_RUNTIMES, flags.runtime)) {
+    // Checked here so a bad flag fails before any step creates anything.
+    throw new UserError(`--runtime "${flags.runtime}" is not a runtime the user-service function can use; choose one of ${Object.keys(NODE_RUNTIMES).join(', ')}.`);
+  }
   const local = resolveLocalConfig(env);
   const endpoint = flags.endpointUrl ?? (target === 'local' ? `http://${local.host}:${local.port}` : undefined);
   return {
@@ -122,6 +135,8 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
     json: flags.json ?? false,
     debug: flags.debug ?? false,
     ...(flags.samplingRules !== undefined ? { samplingRulesFile: flags.samplingRules } : {}),
+    ...(flags.labPolicies ? { labPolicies: true } : {}),
+    ...(flags.runtime !== undefined ? { runtime: flags.runtime } : {}),
     local,
   };
 }

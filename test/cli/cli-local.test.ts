@@ -53,13 +53,13 @@ describe('xray-lab CLI on the local target', () => {
     await sb.dispose();
   });
 
-  it('setup starts the local cloud, runs steps 1–2 and prints one JSON document', async () => {
+  it('setup starts the local cloud, runs steps 1–4 and prints one JSON document', async () => {
     const r = await sb.run(['setup', '--json']);
 
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.target).toBe('local');
-    expect(doc.steps.map((s: { number: number }) => s.number)).toEqual([1, 2]);
+    expect(doc.steps.map((s: { number: number }) => s.number)).toEqual([1, 2, 3, 4]);
     expect(doc.steps[0].notes.join(' ')).toMatch(/cannot match any request of this lab/);
   });
 
@@ -82,6 +82,12 @@ describe('xray-lab CLI on the local target', () => {
       'sampling-rules xray:SamplingRule xray-lab-high-priority-service',
       'sampling-rules xray:SamplingRule xray-lab-user-api-prod',
       'user-table dynamodb:Table UserProfiles',
+      'user-function iam:Role XRayLambdaRole',
+      'user-function iam:RolePolicy xray-lab-user-service',
+      'user-function lambda:Function user-service',
+      'user-function logs:LogGroup /aws/lambda/user-service',
+      expect.stringMatching(/^user-api apigateway:RestApi [a-z0-9]{10}$/),
+      'user-api lambda:Permission user-service/xray-lab-apigateway-invoke',
     ]);
     for (const x of doc.resources) expect(Number.isNaN(Date.parse(x.createdAt))).toBe(false);
   });
@@ -99,7 +105,7 @@ describe('xray-lab CLI on the local target', () => {
     const status = await sb.run(['status', '--json']);
 
     expect(first.code, first.stderr).toBe(0);
-    expect(JSON.parse(first.stdout).deleted).toHaveLength(3);
+    expect(JSON.parse(first.stdout).deleted).toHaveLength(9);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout).deleted).toEqual([]);
     expect(JSON.parse(status.stdout).resources).toEqual([]);

@@ -44,6 +44,8 @@ export async function statusCommand(flags: CommonFlags): Promise<void> {
     createdAt: r.createdAt,
     status: r.status,
   }));
+  // Step 4 records where its stage answers; the newest API record wins.
+  const invokeUrl = [...(doc?.resources ?? [])].reverse().map((r) => r.extra?.invokeUrl).find((u): u is string => typeof u === 'string');
   const data = {
     target: config.target,
     region: config.region,
@@ -51,10 +53,12 @@ export async function statusCommand(flags: CommonFlags): Promise<void> {
     ...(config.target === 'local' ? { localCloud: endpoint ? { running: true, endpoint } : { running: false } } : {}),
     stateFile: file ?? null,
     stepsDone: Object.keys(doc?.steps ?? {}),
+    ...(invokeUrl ? { invokeUrl } : {}),
     resources,
   };
   const lines = [
     `Target ${config.target}, region ${config.region}, account ${accountId ?? 'unknown (local cloud not running)'}`,
+    ...(invokeUrl ? [`Invoke URL: ${invokeUrl}  (e.g. ${invokeUrl}/users/user123)`] : []),
     resources.length === 0 ? 'No resources recorded.' : `${resources.length} recorded resources:`,
     ...resources.map((r) => `  [${r.step}] ${r.type} ${r.arn ?? r.id}  created ${r.createdAt}${r.status === 'creating' ? ' (create may not have completed)' : ''}`),
   ];

@@ -1,0 +1,122 @@
+/**
+ * Waiting out AWS's eventual consistency and rate limits, always through the injected clock (so tests
+ * never sleep for real) and always with a message (so a learner knows why nothing seems to happen).
+ */
+import type { Clock } from './context.js';
+import { errorCode } from './aws-errors.js';
+import { LabError } from './errors.js';
+
+export interface BackoffOptions {
+  clock: Clock;
+  signal?: AbortSignal;
+  /** First wait; each later wait doubles, up to maxDelayMs. */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /** Give up once this much time has been spent waiting. */
+  budgetMs?: number;
+  /** Which failures are worth another attempt; anything else is thrown at once. */
+  retryable(e: unknown): boolean;
+  /** Called before each wait (attempt counts from 1). */
+  onWait?(attempt: number, delayMs: number, error: unknown): void;
+  /** Explains the give-up; the last error is attached as the cause. */
+  giveUpMessage(waitedMs: number, error: unknown): string;
+}
+
+/** Runs fn until it succeeds, retrying only `retryable` failures with capped exponential backoff. */
+export async function retryWithBackoff<T>(fn: () => Promise<T>, o: BackoffOptions): Promise<T> {
+  const initial = o.initialDelayMs ?? 1_000;
+  const max = o.maxDelayMs ?? 8_000;
+  const budget = o.budgetMs ?? 90_000;
+  let waited = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!o.retryable(e) || o.signal?.aborted) throw e;
+      if (waited >= budget) throw new LabError(o.giveUpMessage(waited, e), { cause: e });
+      const delay = Math.min(initial * 2 ** (attempt - 1), max, budget - waited);
+      o.onWait?.(attempt, delay, e);
+      await o.clock.sleep(delay, o.signal);
+      waited += delay;
+    }
+  }
+}
+
+const IAM_PROPAGATION = [/cannot be assumed by Lambda/i, /does not have permissions to call PutTraceSegments/i];
+
+/**
+ * The two CreateFunction refusals that mean "IAM has not caught up with the new role or its policy yet"
+ * (reference §7.2): worth retrying for a while. Every other InvalidParameterValueException is a real error.
+ */
+export function isIamPropagationError(e: unknown): boolean {
+  if (errorCode(e) !== 'InvalidParameterValueException') return false;
+  const message = (e as Error).message;
+  return IAM_PROPAGATION.some((re) => re.test(message));
+}
+
+export function isThrottled(e: unknown): boolean {
+  const code = errorCode(e);
+  return code === 'TooManyRequestsException' || code === 'ThrottlingException' || code === 'LimitExceededException';
+}
+
+/** The server's `Retry-After` (seconds or an HTTP date) on an SDK error, in ms; undefined when absent or unreadable. */
+export function retryAfterMs(e: unknown, now: number): number | undefined {
+  const headers = (e as { $response?: { headers?: Record<string, string | undefined> } }).$response?.headers ?? {};
+  const value = Object.entries(headers).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
+  if (value === undefined) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * `XRAY_LAB_MAX_RETRY_WAIT_MS` caps any single wait of these helpers. A test and teaching knob: the local
+ * cloud's throttle fault answers `Retry-After: 30` like AWS, and a test should not sit through 30 s.
+ */
+export function maxWaitFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.XRAY_LAB_MAX_RETRY_WAIT_MS;
+  if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+/**
+ * Marks an SDK command to be sent exactly once: the SDK's own retries would wait on throttling silently
+ * (and only about 5 s), where the lab wants to honour AWS's full Retry-After and say that it is waiting.
+ * Overriding the named retry middleware on the command's own stack is the SDK's supported way to replace it.
+ */
+export function singleAttempt<C extends { middlewareStack: { add(mw: unknown, options: Record<string, unknown>): void } }>(command: C): C {
+  command.middlewareStack.add((next: unknown) => next, {
+    name: 'retryMiddleware',
+    step: 'finalizeRequest',
+    priority: 'high',
+    override: true,
+    tags: ['RETRY'],
+  });
+  return command;
+}
+
+export interface ThrottleOptions {
+  clock: Clock;
+  signal?: AbortSignal;
+  /** Attempts in all, the first included. */
+  maxAttempts?: number;
+  /** Upper bound of one wait (see maxWaitFromEnv). */
+  maxWaitMs?: number;
+  onWait?(attempt: number, delayMs: number): void;
+}
+
+/** Runs fn, and on a throttling error waits as long as the service asks (else backs off), then tries again. */
+export async function retryThrottled<T>(fn: () => Promise<T>, o: ThrottleOptions): Promise<T> {
+  const attempts = o.maxAttempts ?? 8;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isThrottled(e) || attempt >= attempts || o.signal?.aborted) throw e;
+      const asked = retryAfterMs(e, o.clock.now()) ?? Math.min(1_000 * 2 ** attempt, 30_000);
+      const delay = Math.min(asked, o.maxWaitMs ?? Number.POSITIVE_INFINITY);
+      o.onWait?.(attempt, delay);
+      await o.clock.sleep(delay, o.signal);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Step 3: the execution role and the traced `user-service` function. The guide attaches broad managed
+ * policies and runs python3.9; xray-lab defaults to a least-privilege inline policy and a current Node
+ * runtime, retries CreateFunction while IAM propagates the new role (reference §7.2, §10 item 8) and waits
+ * until the function is Active.
+ */
+import type { FunctionConfiguration, Runtime } from '@aws-sdk/client-lambda';
+import { isNotFound } from '../src/lab/aws-errors.js';
+import { newRecord, type LabContext, type LabStep, type StepOutcome } from '../src/lab/context.js';
+import { LabError, UserError } from '../src/lab/errors.js';
+import { ATTACHED_POLICY_TYPE, deleteRolePermission, ensureExecutionRole, INLINE_POLICY_TYPE, ROLE_TYPE } from '../src/lab/execution-role.js';
+import { FUNCTION_NAME, ROLE_NAME, RUN_TAG_KEY, TABLE_NAME } from '../src/lab/guide.js';
+import { WHY_LEAST_PRIVILEGE } from '../src/lab/iam-policy.js';
+import { buildHandlerZip, PackagingError, type HandlerZip } from '../src/lab/packaging.js';
+import { isIamPropagationError, retryWithBackoff } from '../src/lab/retry.js';
+import type { ResourceRecord } from '../src/lab/state-types.js';
+import { resourceKey } from '../src/lab/teardown-plan.js';
+import { TABLE_STEP_ID } from './user-table.js';
+
+export const FUNCTION_STEP_ID = 'user-function';
+export const FUNCTION_TYPE = 'lambda:Function';
+export const LOG_GROUP_TYPE = 'logs:LogGroup';
+export const LOG_GROUP_NAME = `/aws/lambda/${FUNCTION_NAME}`;
+const TIMEOUT_SECONDS = 30;
+const POLL_MS = 1_000;
+const READY_DEADLINE_MS = 5 * 60_000;
+
+async function getFunction(ctx: LabContext): Promise<FunctionConfiguration | undefined> {
+  const { GetFunctionCommand } = await import('@aws-sdk/client-lambda');
+  try {
+    return (await (await ctx.clients.lambda()).send(new GetFunctionCommand({ FunctionName: FUNCTION_NAME }), { abortSignal: ctx.signal })).Configuration;
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+/** Polls until the function is Active and not mid-update (what the function-active-v2 and function-updated waiters check). */
+async function waitReady(ctx: LabContext): Promise<FunctionConfiguration> {
+  const deadline = ctx.clock.now() + READY_DEADLINE_MS;
+  const task = ctx.io.task(`Waiting for function ${FUNCTION_NAME} to become Active`);
+  for (;;) {
+    const fn = await getFunction(ctx);
+    if (fn?.State === 'Failed' || fn?.LastUpdateStatus === 'Failed') {
+      task.fail();
+      throw new LabError(`Function ${FUNCTION_NAME} failed to become ready: ${fn.StateReason ?? fn.LastUpdateStatusReason ?? 'no reason given'}.`);
+    }
+    if (fn?.State === 'Active' && fn.LastUpdateStatus !== 'InProgress') {
+      task.succeed(`Function ${FUNCTION_NAME} is Active`);
+      return fn;
+    }
+    if (ctx.clock.now() >= deadline) {
+      task.fail();
+      throw new LabError(`Function ${FUNCTION_NAME} did not become Active within ${READY_DEADLINE_MS / 60_000} minutes (state ${fn?.State ?? 'missing'}).`);
+    }
+    task.update(`Waiting for function ${FUNCTION_NAME} (${fn?.State ?? 'not visible yet'})`);
+    await ctx.clock.sleep(POLL_MS, ctx.signal);
+  }
+}
+
+/** Retries the two IAM-propagation refusals with backoff, saying once why it waits. */
+function whileIamPropagates<T>(ctx: LabContext, call: () => Promise<T>): Promise<T> {
+  let told = false;
+  return retryWithBackoff(call, {
+    clock: ctx.clock,
+    signal: ctx.signal,
+    initialDelayMs: 1_000,
+    maxDelayMs: 8_000,
+    budgetMs: 90_000,
+    retryable: isIamPropagationError,
+    onWait: (attempt, delay, e) => {
+      if (!told) ctx.io.info(`Waiting for IAM to propagate the new role to Lambda (AWS is eventually consistent; this usually takes a few seconds): ${(e as Error).message}`);
+      else ctx.io.info(`Still waiting for IAM to propagate (attempt ${attempt + 1} in ${Math.round(delay / 100) / 10} s)`);
+      told = true;
+    },
+    giveUpMessage: (waited, e) =>
+      `Lambda still refused role ${ROLE_NAME} after ${Math.round(waited / 1000)} s of retries: ${(e as Error).message} Run this step again in a minute.`,
+  });
+}
+
+async function packageCode(ctx: LabContext): Promise<HandlerZip> {
+  try {
+    return await buildHandlerZip(ctx.config.runtime !== undefined ? { runtime: ctx.config.runtime } : {});
+  } catch (e) {
+    if (e instanceof PackagingError && e.userError) throw new UserError(e.message);
+    throw e;
+  }
+}
+
+function desiredConfig(code: HandlerZip, roleArn: string) {
+  return {
+    FunctionName: FUNCTION_NAME,
+    Role: roleArn,
+    Runtime: code.runtime as Runtime,
+    Handler: code.handler,
+    Timeout: TIMEOUT_SECONDS,
+    Environment: { Variables: { TABLE_NAME } },
+    TracingConfig: { Mode: 'Active' as const },
+  };
+}
+
+/** An adopted function is brought back to what this step would create (a different runtime or role, edited code). */
+async function reconcile(ctx: LabContext, fn: FunctionConfiguration, code: HandlerZip, roleArn: string): Promise<string[]> {
+  const { UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } = await import('@aws-sdk/client-lambda');
+  const lambda = await ctx.clients.lambda();
+  const want = desiredConfig(code, roleArn);
+  const changed: string[] = [];
+  const configDiffers =
+    fn.Runtime !== want.Runtime || fn.Role !== want.Role || fn.Handler !== want.Handler || fn.Timeout !== want.Timeout ||
+    fn.TracingConfig?.Mode !== 'Active' || fn.Environment?.Variables?.TABLE_NAME !== TABLE_NAME;
+  if (configDiffers) {
+    await whileIamPropagates(ctx, () => lambda.send(new UpdateFunctionConfigurationCommand(want), { abortSignal: ctx.signal }));
+    changed.push('configuration');
+    await waitReady(ctx);
+  }
+  if (fn.CodeSha256 !== code.sha256) {
+    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FUNCTION_NAME, ZipFile: code.zip }), { abortSignal: ctx.signal });
+    changed.push('code');
+  }
+  return changed;
+}
+
+async function run(ctx: LabContext): Promise<StepOutcome> {
+  const code = await packageCode(ctx);
+  const recordedFn = ctx.state.find(FUNCTION_STEP_ID, FUNCTION_TYPE, FUNCTION_NAME);
+  const existingFn = await getFunction(ctx);
+  if (existingFn && !recordedFn) {
+    throw new UserError(
+      `A Lambda function named ${FUNCTION_NAME} already exists in account ${ctx.accountId} (${ctx.region}) but was not created by xray-lab; it was left unchanged`,
+      'Delete it or use another account or region, then run this step again.',
+    );
+  }
+  const tableArn = ctx.state.find(TABLE_STEP_ID, 'dynamodb:Table', TABLE_NAME)?.arn ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${TABLE_NAME}`;
+  const role = await ensureExecutionRole(ctx, {
+    step: FUNCTION_STEP_ID,
+    roleName: ROLE_NAME,
+    functionName: FUNCTION_NAME,
+    tableArn,
+    labPolicies: ctx.config.labPolicies === true,
+  });
+
+  const lambda = await ctx.clients.lambda();
+  const { CreateFunctionCommand } = await import('@aws-sdk/client-lambda');
+  const logGroupKey = resourceKey({ type: LOG_GROUP_TYPE, id: LOG_GROUP_NAME });
+  const fnBase = {
+    step: FUNCTION_STEP_ID,
+    type: FUNCTION_TYPE,
+    id: FUNCTION_NAME,
+    name: FUNCTION_NAME,
+    // The function runs as the role, and must be gone before its log group (it would write to it again).
+    extra: { dependsOn: [resourceKey({ type: ROLE_TYPE, id: ROLE_NAME }), logGroupKey] },
+  };
+  let changed: string[] = [];
+  if (existingFn) {
+    ctx.io.info(`Using function ${FUNCTION_NAME}, created by xray-lab on ${recordedFn!.createdAt}.`);
+    changed = await reconcile(ctx, existingFn, code, role.roleArn);
+  } else {
+    await ctx.state.record(newRecord(ctx, { ...fnBase, status: 'creating' }));
+    const task = ctx.io.task(`Creating function ${FUNCTION_NAME} (${code.runtime}, X-Ray tracing Active)`);
+    const out = await whileIamPropagates(ctx, () =>
+      lambda.send(
+        new CreateFunctionCommand({
+          ...desiredConfig(code, role.roleArn),
+          Code: { ZipFile: code.zip },
+          Description: 'xray-lab: returns a user profile from UserProfiles, traced with the X-Ray SDK',
+          Tags: { [RUN_TAG_KEY]: ctx.runId },
+        }),
+        { abortSignal: ctx.signal },
+      ),
+    );
+    await ctx.state.record(newRecord(ctx, { ...fnBase, ...(out.FunctionArn ? { arn: out.FunctionArn } : {}) }));
+    task.succeed(`Created function ${FUNCTION_NAME}`);
+  }
+  // Lambda creates the log group on the first invocation; record it now so teardown removes it.
+  if (!ctx.state.find(FUNCTION_STEP_ID, LOG_GROUP_TYPE, LOG_GROUP_NAME)) {
+    await ctx.state.record(newRecord(ctx, { step: FUNCTION_STEP_ID, type: LOG_GROUP_TYPE, id: LOG_GROUP_NAME, name: LOG_GROUP_NAME, extra: { createdBy: 'lambda' } }));
+  }
+  const fn = await waitReady(ctx);
+
+  const notes: string[] = [];
+  if (code.warning) notes.push(code.warning);
+  notes.push(
+    ctx.config.labPolicies
+      ? `--lab-policies: the role has the guide's managed policies. ${WHY_LEAST_PRIVILEGE}`
+      : `Least privilege: instead of the guide's three managed policies (one of them AmazonDynamoDBFullAccess), the role allows only trace writes, the function's own logs and dynamodb:GetItem on ${tableArn}. Use --lab-policies to follow the guide instead.`,
+    `The guide deploys python3.9, which Lambda no longer supports; this function is the same service in TypeScript on ${code.runtime}, traced with aws-xray-sdk-core.`,
+  );
+  return {
+    summary: `Function ${FUNCTION_NAME} (${fn.Runtime}, tracing ${fn.TracingConfig?.Mode}) is ${existingFn ? 'already there' : 'created'} and Active, running as role ${ROLE_NAME}.`,
+    details: {
+      functionName: FUNCTION_NAME,
+      functionArn: fn.FunctionArn,
+      runtime: fn.Runtime,
+      tracing: fn.TracingConfig?.Mode,
+      environment: fn.Environment?.Variables ?? {},
+      timeout: fn.Timeout,
+      roleArn: role.roleArn,
+      permissions: ctx.config.labPolicies ? 'lab-policies' : 'least-privilege',
+      ...(role.inlinePolicy ? { inlinePolicy: role.inlinePolicy } : { managedPolicies: role.managedPolicies }),
+      adopted: Boolean(existingFn),
+      ...(changed.length ? { updated: changed } : {}),
+    },
+    notes,
+  };
+}
+
+async function teardown(ctx: LabContext, r: ResourceRecord): Promise<void> {
+  if (r.type === ROLE_TYPE || r.type === INLINE_POLICY_TYPE || r.type === ATTACHED_POLICY_TYPE) return deleteRolePermission(ctx, r);
+  try {
+    if (r.type === FUNCTION_TYPE) {
+      const { DeleteFunctionCommand } = await import('@aws-sdk/client-lambda');
+      await (await ctx.clients.lambda()).send(new DeleteFunctionCommand({ FunctionName: r.id }), { abortSignal: ctx.signal });
+    } else if (r.type === LOG_GROUP_TYPE) {
+      const { DeleteLogGroupCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+      await (await ctx.clients.logs()).send(new DeleteLogGroupCommand({ logGroupName: r.id }), { abortSignal: ctx.signal });
+    } else {
+      throw new LabError(`Step 3 does not know how to delete ${r.type} ${r.id}.`);
+    }
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+}
+
+export const userFunctionStep: LabStep = {
+  id: FUNCTION_STEP_ID,
+  number: 3,
+  title: 'IAM role and traced Lambda function',
+  requires: [TABLE_STEP_ID],
+  run,
+  teardown,
+};

@@ -1,0 +1,58 @@
+/**
+ * Steps 3–4 and their teardown on the aws target's code path, against moto (an independent AWS
+ * emulator): IAM, Lambda's control plane and API Gateway's control plane are moto's; X-Ray (for step 1)
+ * is routed to our local cloud because moto has no sampling-rule API. moto's Lambda cannot run Node
+ * code without Docker, so nothing here invokes the function: creating, wiring and deleting is the point.
+ */
+import { APIGatewayClient, GetRestApisCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
+import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
+import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../helpers/moto.js';
+
+const available = motoAvailable();
+if (!available) console.log('skipping the aws-target steps 3–4 tests: python3 cannot import moto');
+
+describe.skipIf(!available)('steps 3–4 on the aws target (moto)', () => {
+  let moto: Moto;
+  let xrayCloud: LocalCloud;
+  let sb: Sandbox;
+  let awsEnv: NodeJS.ProcessEnv;
+  const cfg = () => ({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+  });
+
+  beforeAll(async () => {
+    [moto, xrayCloud, sb] = await Promise.all([startMoto(), startLocalCloud({ port: 0 }), makeSandbox()]);
+    awsEnv = { ...MOTO_CREDENTIALS, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: moto.endpoint, AWS_ENDPOINT_URL_XRAY: xrayCloud.endpoint };
+  });
+  afterAll(async () => {
+    await Promise.all([moto?.stop(), xrayCloud?.close(), sb?.dispose()]);
+  });
+
+  it('setup creates the role, function and API; status shows the AWS invoke URL; teardown removes them all', { timeout: 120_000 }, async () => {
+    const setup = await sb.run(['setup', '--target', 'aws', '--yes', '--json'], awsEnv);
+    expect(setup.code, setup.stderr).toBe(0);
+    const apiId = JSON.parse(setup.stdout).steps[3].details.apiId as string;
+    const fn = await new LambdaClient(cfg()).send(new GetFunctionCommand({ FunctionName: 'user-service' }));
+    const inline = await new IAMClient(cfg()).send(new GetRolePolicyCommand({ RoleName: 'XRayLambdaRole', PolicyName: 'xray-lab-user-service' }));
+    const stage = await new APIGatewayClient(cfg()).send(new GetStageCommand({ restApiId: apiId, stageName: 'prod' }));
+    const status = JSON.parse((await sb.run(['status', '--target', 'aws', '--json'], awsEnv)).stdout);
+
+    const down = await sb.run(['teardown', '--target', 'aws', '--yes', '--json'], awsEnv);
+
+    expect(fn.Configuration).toMatchObject({ TracingConfig: { Mode: 'Active' }, Environment: { Variables: { TABLE_NAME: 'UserProfiles' } }, Timeout: 30 });
+    expect(decodeURIComponent(inline.PolicyDocument!)).toContain('arn:aws:dynamodb:us-east-1:123456789012:table/UserProfiles');
+    expect(stage.tracingEnabled).toBe(true);
+    expect(status.invokeUrl).toBe(`https://${apiId}.execute-api.us-east-1.amazonaws.com/prod`);
+    expect(down.code, down.stderr).toBe(0);
+    expect(JSON.parse(down.stdout).failed).toEqual([]);
+    expect((await new LambdaClient(cfg()).send(new ListFunctionsCommand({}))).Functions).toEqual([]);
+    expect((await new IAMClient(cfg()).send(new ListRolesCommand({}))).Roles!.filter((r) => r.RoleName === 'XRayLambdaRole')).toEqual([]);
+    expect((await new APIGatewayClient(cfg()).send(new GetRestApisCommand({}))).items ?? []).toEqual([]);
+  });
+});
