@@ -1,7 +1,7 @@
 /** Crash-injection matrix, part B (see crash-matrix.ts): one sandbox and one background cloud, kill points in turn. */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { makeSandbox, type Sandbox } from '../helpers/cli.js';
-import { crashCase, KILL_POINTS_B } from './crash-matrix.js';
+import { crashCase, KILL_POINTS_B, RESUME_POINTS_B, resumeCase } from './crash-matrix.js';
 import { sandboxEndpoint } from './support.js';
 
 describe('setup killed at a kill point: teardown leaves nothing, a second setup makes one of each', () => {
@@ -18,5 +18,6 @@ describe('setup killed at a kill point: teardown leaves nothing, a second setup 
     await sb.dispose();
   });
 
-  it.each(KILL_POINTS_B)('%s', (point) => crashCase(sb, endpoint, point), 120_000);
+  it.each(KILL_POINTS_B)('%s, then teardown', (point) => crashCase(sb, endpoint, point), 120_000);
+  it.each(RESUME_POINTS_B)('%s, then setup again', (point) => resumeCase(sb, endpoint, point), 120_000);
 });

@@ -1,7 +1,8 @@
 /**
  * The crash-injection matrix's one case: `setup` SIGKILLed at a kill point (XRAY_LAB_CRASH_AT, see
  * src/lab/crash-point.ts), then teardown must leave nothing, and a fresh setup must make exactly one of
- * each resource; a last teardown empties the sandbox's cloud for the next case.
+ * each resource; a last teardown empties the sandbox's cloud for the next case. A resume case runs setup
+ * again straight after the kill instead, so what the killed run made must be adopted, not duplicated.
  */
 import { expect } from 'vitest';
 import type { Sandbox } from '../helpers/cli.js';
@@ -28,33 +29,28 @@ export const FULL_SETUP = [
  * read, after it was read but unseen), on the waits, and between a step's return and its "done" mark.
  */
 export const KILL_POINTS_A = [
-  'sampling-rules:2:before',
   'sampling-rules:2:mid',
-  'sampling-rules:3:after',
   'sampling-rules:done',
-  'user-table:2:before',
   'user-table:2:mid',
-  'user-table:2:after',
   'user-table:3:mid',
-  'user-table:4:mid',
   'user-table:done',
   'user-function:3:mid',
   'user-function:4:mid',
 ];
 
 export const KILL_POINTS_B = [
-  'user-function:5:before',
   'user-function:5:mid',
-  'user-function:5:after',
   'user-function:done',
   'user-api:1:mid',
-  'user-api:1:after',
   'user-api:3:mid',
   'user-api:8:mid',
-  'user-api:9:mid',
   'user-api:10:mid',
   'user-api:done',
 ];
+
+/** Resumed without a teardown in between: the next setup must adopt what the killed one made. */
+export const RESUME_POINTS_A = ['sampling-rules:2:before', 'sampling-rules:3:after', 'user-table:2:after', 'user-table:4:mid'];
+export const RESUME_POINTS_B = ['user-function:5:before', 'user-function:5:after', 'user-api:1:after', 'user-api:9:mid'];
 
 export async function crashCase(sb: Sandbox, endpoint: string, point: string): Promise<void> {
   // Killed, not finished: a point that is never reached would test nothing.
@@ -72,6 +68,19 @@ export async function crashCase(sb: Sandbox, endpoint: string, point: string): P
   const last = await sb.run(['teardown', '--yes']);
   expect(last.code, last.stderr).toBe(0);
   expect(await inventory(endpoint)).toEqual([]);
+}
+
+export async function resumeCase(sb: Sandbox, endpoint: string, point: string): Promise<void> {
+  const killed = await sb.run(['setup'], { XRAY_LAB_CRASH_AT: point });
+  expect(killed.code, `${point} was not reached: ${killed.stderr}`).toBeNull();
+
+  const again = await sb.run(['setup']);
+  expect(again.code, again.stderr).toBe(0);
+  expect(withoutLogGroups(await inventory(endpoint)), `setup resumed after ${point}`).toEqual(FULL_SETUP);
+
+  const last = await sb.run(['teardown', '--yes']);
+  expect(last.code, last.stderr).toBe(0);
+  expect(await inventory(endpoint), `left behind after ${point}, setup and teardown`).toEqual([]);
 }
 
 /** Lambda makes the function's log group on its first invoke; setup may or may not have invoked it. */
