@@ -1,7 +1,7 @@
 /**
  * A 10,000-datagram burst at the X-Ray daemon intake. UDP acknowledges nothing, so "nothing lost"
- * means: with the burst sent in bounded waves (each wave received before the next, as a paced SDK
- * would), every valid document is stored, every bad one is counted as dropped, and the cloud keeps
+ * means: with the burst sent in bounded waves (each small enough for the receive buffer and received
+ * before the next, as a paced SDK would), every valid document is stored, every bad one is counted as dropped, and the cloud keeps
  * answering its API throughout.
  */
 import { createSocket, type Socket } from 'node:dgram';
@@ -15,7 +15,6 @@ const TRACES = 900;
 const SEGMENTS_PER_TRACE = 10;
 const GARBAGE = 500;
 const MAX_SIZE = 500;
-const WAVE = 250;
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
@@ -54,6 +53,43 @@ function sendAll(socket: Socket, port: number, datagrams: Buffer[]): Promise<voi
   return Promise.all(datagrams.map((d) => new Promise<void>((resolve, reject) => socket.send(d, port, '127.0.0.1', (err) => (err ? reject(err) : resolve()))))).then(() => undefined);
 }
 
+/**
+ * Splits the burst into waves the receive buffer can hold whole: the kernel drops what overflows it,
+ * and CI machines often cap it at ~200 KB. A datagram is charged twice its size plus the kernel's
+ * per-packet overhead; a wave holds at least one datagram.
+ */
+function waves(datagrams: Buffer[], budget: number): Buffer[][] {
+  const out: Buffer[][] = [];
+  let wave: Buffer[] = [];
+  let used = 0;
+  for (const d of datagrams) {
+    const cost = 2 * d.length + 1024;
+    if (wave.length > 0 && used + cost > budget) {
+      out.push(wave);
+      wave = [];
+      used = 0;
+    }
+    wave.push(d);
+    used += cost;
+  }
+  if (wave.length > 0) out.push(wave);
+  return out;
+}
+
+/** What this machine lets a UDP socket buffer (the daemon asks for 4 MB; the system may cap it). */
+async function receiveBufferBytes(): Promise<number> {
+  const probe = createSocket('udp4');
+  await new Promise<void>((resolve) => probe.bind(0, '127.0.0.1', resolve));
+  try {
+    probe.setRecvBufferSize(4 * 1024 * 1024);
+  } catch {
+    // capped: read what we got
+  }
+  const size = probe.getRecvBufferSize();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return size;
+}
+
 async function waitReceived(cloud: LocalCloud, count: number): Promise<void> {
   // Bounded: a wave that never fully arrives fails the test instead of hanging it.
   for (let spins = 0; spins < 20_000 && cloud.daemonStats().received < count; spins++) await new Promise((r) => setImmediate(r));
@@ -89,13 +125,16 @@ describe('UDP burst at the X-Ray daemon intake', () => {
     socket.setSendBufferSize(8 * 1024 * 1024);
     const before = cloud.daemonStats();
 
-    // Act: waves of 250, each received before the next; the API is asked between waves.
+    // Act: waves that fit the receive buffer, each received before the next; the API is asked between waves.
+    const plan = waves(all, (await receiveBufferBytes()) / 4);
     let answeredDuring = 0;
+    let sent = 0;
     try {
-      for (let i = 0; i < all.length; i += WAVE) {
-        await sendAll(socket, port, all.slice(i, i + WAVE));
-        await waitReceived(cloud, before.received + Math.min(i + WAVE, all.length));
-        if ((i / WAVE) % 10 === 0) {
+      for (const [i, wave] of plan.entries()) {
+        await sendAll(socket, port, wave);
+        sent += wave.length;
+        await waitReceived(cloud, before.received + sent);
+        if (i % Math.ceil(plan.length / 4) === 0) {
           await xray.send(new GetSamplingRulesCommand({}));
           answeredDuring++;
         }
@@ -109,7 +148,7 @@ describe('UDP burst at the X-Ray daemon intake', () => {
     expect(stats.received - before.received).toBe(10_000);
     expect(stats.accepted - before.accepted).toBe(TRACES * SEGMENTS_PER_TRACE);
     expect(stats.dropped - before.dropped).toBe(GARBAGE + MAX_SIZE);
-    expect(answeredDuring).toBe(4);
+    expect(answeredDuring).toBeGreaterThanOrEqual(4);
     // Every valid document is stored, read back through BatchGetTraces.
     const ids = Array.from({ length: TRACES }, (_, t) => traceId(t, epoch));
     let segments = 0;
