@@ -4,6 +4,7 @@ import { samplingRulesStep } from './sampling-rules.js';
 import { userApiStep } from './user-api.js';
 import { userFunctionStep } from './user-function.js';
 import { userTableStep } from './user-table.js';
+import { loadStep } from './load.js';
 import { tracesStep } from './traces.js';
 
-export const steps: readonly LabStep[] = [samplingRulesStep, userTableStep, userFunctionStep, userApiStep, tracesStep];
+export const steps: readonly LabStep[] = [samplingRulesStep, userTableStep, userFunctionStep, userApiStep, loadStep, tracesStep];

@@ -3,6 +3,7 @@
  * stage (`xray-lab load` runs longer or harder ones). Creates and records nothing.
  */
 import { UserError } from '../src/lab/errors.js';
+import { API_STEP_ID } from './user-api.js';
 import type { LabContext, LabStep, StepOutcome } from '../src/lab/context.js';
 import { invokeUrlFromState } from '../src/lab/load/invoke-url.js';
 import { runLabLoad } from '../src/lab/load/lab-run.js';
@@ -13,16 +14,16 @@ export const LOAD_STEP_ID = 'load';
 export const STEP_RATE = 2;
 export const STEP_DURATION_MS = 20_000;
 
-async function run(ctx: LabContext): Promise<StepOutcome> {
+async function run(ctx: LabContext, durationMs: number): Promise<StepOutcome> {
   const url = invokeUrlFromState(ctx.state.document);
   if (!url) {
     throw new UserError('Step 5 needs the API of step 4 (no invoke URL is recorded)', 'Run `xray-lab setup` (or steps 3 and 4), then try again.');
   }
-  const task = ctx.io.task(`Sending the guide's test requests, then ${STEP_RATE} req/s for ${STEP_DURATION_MS / 1000} s to ${url}`);
+  const task = ctx.io.task(`Sending the guide's test requests, then ${STEP_RATE} req/s for ${durationMs / 1000} s to ${url}`);
   const { report, expectation } = await runLabLoad({
     url,
     mode: { kind: 'rate', rps: STEP_RATE },
-    durationMs: STEP_DURATION_MS,
+    durationMs,
     users: [...DEFAULT_USERS],
     warmup: true,
     clients: ctx.clients,
@@ -51,13 +52,17 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
   };
 }
 
-export const loadStep: LabStep = {
-  id: LOAD_STEP_ID,
-  number: 5,
-  title: 'Test requests and load',
-  // Step 4's id is not known here; run() checks for the API it records instead.
-  requires: [],
-  // Sends traffic, creates nothing: setup skips it, teardown has nothing to undo.
-  readOnly: true,
-  run,
-};
+/** Step 5 with another load duration (the guide's tests use a short one). */
+export function loadStepFor(durationMs: number): LabStep {
+  return {
+    id: LOAD_STEP_ID,
+    number: 5,
+    title: 'Test requests and load',
+    requires: [API_STEP_ID],
+    // Sends traffic, creates nothing: setup skips it, teardown has nothing to undo.
+    readOnly: true,
+    run: (ctx) => run(ctx, durationMs),
+  };
+}
+
+export const loadStep: LabStep = loadStepFor(STEP_DURATION_MS);

@@ -5,6 +5,7 @@
  * value; `TraceId` is what it means (reference §5). Creates nothing, so it has no teardown.
  */
 import type { Trace, TraceSummary } from '@aws-sdk/client-xray';
+import { API_STEP_ID } from './user-api.js';
 import type { LabContext, LabStep, StepOutcome } from '../src/lab/context.js';
 import { FUNCTION_NAME } from '../src/lab/guide.js';
 import { batchGetTracesCli, getServiceGraphCli, getTraceSummariesCli, type CliTarget } from '../src/lab/traces/aws-cli.js';
@@ -87,9 +88,8 @@ export const tracesStep: LabStep = {
   id: TRACES_STEP_ID,
   number: 6,
   title: 'Analyse traces',
-  // TODO(lead): require the API step (steps/api.ts, being written) once it is on main; until then
-  // the table step is the latest step that exists.
-  requires: ['user-table'],
+  // Traces come from requests to the API; with no API there is nothing to analyse.
+  requires: [API_STEP_ID],
   readOnly: true,
   run,
 };

@@ -48,7 +48,7 @@ export interface LabConfig {
 
 export interface LocalCloudConfig {
   port: number;
-  /** UDP port of the X-Ray daemon intake (default 2000, env XRAY_LAB_DAEMON_PORT; 0 = any free port). */
+  /** UDP port of the X-Ray daemon intake (default 2000, env XRAY_LAB_DAEMON_PORT; 0 = any free port, the default when `port` is 0). */
   daemonPort: number;
   dataDir: string;
   host: string;
@@ -73,9 +73,11 @@ export function parsePort(value: string, source: string): number {
 export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemonPort?: string): LocalCloudConfig {
   const p = port ?? env.XRAY_LAB_LOCAL_PORT;
   const d = daemonPort ?? env.XRAY_LAB_DAEMON_PORT;
+  const httpPort = p === undefined ? DEFAULT_LOCAL_PORT : parsePort(p, port !== undefined ? '--port' : 'XRAY_LAB_LOCAL_PORT');
   return {
-    port: p === undefined ? DEFAULT_LOCAL_PORT : parsePort(p, port !== undefined ? '--port' : 'XRAY_LAB_LOCAL_PORT'),
-    daemonPort: d === undefined ? DEFAULT_DAEMON_PORT : parsePort(d, daemonPort !== undefined ? '--daemon-port' : 'XRAY_LAB_DAEMON_PORT'),
+    port: httpPort,
+    // "Any free port" for HTTP means the same for the daemon, so parallel clouds never collide on 2000.
+    daemonPort: d === undefined ? (httpPort === 0 ? 0 : DEFAULT_DAEMON_PORT) : parsePort(d, daemonPort !== undefined ? '--daemon-port' : 'XRAY_LAB_DAEMON_PORT'),
     dataDir: defaultDataDir(env),
     host: '127.0.0.1',
   };

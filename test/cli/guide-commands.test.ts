@@ -49,6 +49,27 @@ describe('guide commands', () => {
     expect(words).toEqual(['apigateway', 'get-resources', '--rest-api-id', 'abc123', '--region', 'us-east-2']);
   });
 
+  it('double-quotes a word that uses our variables, so they expand and a * stays literal', () => {
+    const cmd: AwsCommand = { args: ['lambda', 'add-permission', '--source-arn', 'arn:aws:execute-api:us-east-2:123456789012:$API_ID/*/GET/users/*'] };
+
+    const shown = renderCommand(cmd, AWS);
+    const words = bashWords(`API_ID=abc123\n${shown.join('\n')}`);
+
+    expect(shown.join(' ')).toContain('"arn:aws:execute-api:us-east-2:123456789012:$API_ID/*/GET/users/*"');
+    expect(words).toEqual(['lambda', 'add-permission', '--source-arn', 'arn:aws:execute-api:us-east-2:123456789012:abc123/*/GET/users/*', '--region', 'us-east-2']);
+    expect(shellQuote('$API_ID and $(rm -rf x)')).toBe(`'$API_ID and $(rm -rf x)'`);
+  });
+
+  it('shows a shell line as written and runs a follow-up only after the command succeeds', () => {
+    expect(renderCommand({ shell: "START=$(date -d '10 minutes ago' +%s); END=$(date +%s)" }, LOCAL)).toEqual([
+      "START=$(date -d '10 minutes ago' +%s); END=$(date +%s)",
+    ]);
+    const shown = renderCommand({ args: ['lambda', 'invoke', '--function-name', 'f', '/tmp/out.json'], andThen: 'aws then' }, AWS, 30);
+
+    expect(shown[shown.length - 1]).toBe('    --region us-east-2 && aws then');
+    expect(bashWords(shown.join('\n'))).toEqual(['lambda', 'invoke', '--function-name', 'f', '/tmp/out.json', '--region', 'us-east-2', 'then']);
+  });
+
   it('quotes only what needs quoting', () => {
     expect(shellQuote('AttributeName=userId,AttributeType=S')).toBe('AttributeName=userId,AttributeType=S');
     expect(shellQuote('*')).toBe("'*'");

@@ -19,7 +19,13 @@ import { RecordingIO } from '../../src/lab/io.js';
 import { StateStore } from '../../src/lab/state.js';
 import { executeTeardown } from '../../src/lab/teardown.js';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
-import { steps } from '../../steps/index.js';
+import { steps as labSteps } from '../../steps/index.js';
+import { loadStepFor } from '../../steps/load.js';
+
+// Step 5 with a one-second load: the walk through all six steps stays quick.
+const steps = labSteps.map((s) => (s.id === 'load' ? loadStepFor(1_000) : s));
+/** Steps 3 to 6 skipped (4 to 6 are then blocked, and Skip is their first choice). */
+const SKIP_REST = ['skip', 'skip', 'skip', 'skip'];
 
 describe('guide flow', () => {
   let cloud: LocalCloud;
@@ -65,11 +71,12 @@ describe('guide flow', () => {
   const quizAnswers = (right: number) => QUIZ.map((q, i) => (i < right ? q.answer : q.choices.find((c) => c.value !== q.answer)!.value));
 
   it('a skipped step stays undone, the recap says so, and the next run offers it first', async () => {
-    const io = new RecordingIO(['skip', 'run', ...quizAnswers(5), false]);
+    const io = new RecordingIO(['skip', 'run', ...SKIP_REST, ...quizAnswers(5), false]);
 
     const report = await runGuide(context(io), ui(), steps, lessons);
 
-    expect(report).toEqual({ ran: ['user-table'], skipped: ['sampling-rules'], quit: false });
+    expect(report).toEqual({ ran: ['user-table'], skipped: ['sampling-rules', 'user-function', 'user-api', 'load', 'trace-analysis'], quit: false });
+    expect(printed).toMatch(/This step needs step 3 \(IAM role and traced Lambda function\) first, which was skipped/);
     expect(state.isStepDone('sampling-rules')).toBe(false);
     expect(printed).toMatch(/○ Step 1: Sampling rules \(not done: run `xray-lab guide` again to do it\)/);
     expect(printed).toMatch(/Score: 5 of 5/);
@@ -85,7 +92,7 @@ describe('guide flow', () => {
   });
 
   it('counts quiz answers and tears down on request', async () => {
-    const io = new RecordingIO(['run', 'run', ...quizAnswers(2), true]);
+    const io = new RecordingIO(['run', 'run', ...SKIP_REST, ...quizAnswers(2), true]);
 
     await runGuide(context(io), ui(), steps, lessons);
 
@@ -93,6 +100,29 @@ describe('guide flow', () => {
     expect([...printed.matchAll(/✘ Not quite/g)]).toHaveLength(3);
     expect(printed).toMatch(/Deleted 3 resources/);
     expect(state.resources()).toEqual([]);
+  });
+
+  it('walks all six steps with checks, quits at step 5 and resumes there', { timeout: 60_000 }, async () => {
+    const first = new RecordingIO(['run', 'run', 'run', 'run', 'quit']);
+
+    const report = await runGuide(context(first), ui(), steps, lessons);
+
+    expect(report).toEqual({ ran: ['sampling-rules', 'user-table', 'user-function', 'user-api'], skipped: [], quit: true });
+    expect(printed).toMatch(/GetFunction: arn:aws:lambda:us-east-1:000000000000:function:user-service is Active \(nodejs\d+\.x, tracing Active\)/);
+    const apiId = state.resources().find((r) => r.type === 'apigateway:RestApi')!.id;
+    expect(printed).toMatch(new RegExp(`GET http://127\\.0\\.0\\.1:\\d+/_aws/execute-api/${apiId}/prod/users/user123: 200, John Doe`));
+    expect(printed).toMatch(/To continue at step 5, run: xray-lab guide/);
+
+    printed = '';
+    const second = new RecordingIO(['run', 'run', ...quizAnswers(5), false]);
+    const resumed = await runGuide(context(second), ui(), steps, lessons);
+
+    expect(resumed).toEqual({ ran: ['load', 'trace-analysis'], skipped: [], quit: false });
+    expect(printed).toMatch(/Continuing at step 5: Test requests and load/);
+    expect(printed).toMatch(/GetTraceSummaries: \d+ traces? in the last 10 minutes/);
+    expect(printed).toMatch(/BatchGetTraces 1-[0-9a-f]{8}-[0-9a-f]{24}: segments .*user-api\/prod/);
+    expect(printed).toMatch(/aws xray batch-get-traces(?: \\\n\s+| )--trace-ids 1-[0-9a-f]{8}-[0-9a-f]{24}/);
+    expect(printed).toMatch(/Score: 5 of 5/);
   });
 
   it("fails loudly (not silently) when a step's result is not really there", async () => {

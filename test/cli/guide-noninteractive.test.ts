@@ -29,16 +29,22 @@ describe('xray-lab guide without a terminal', () => {
     expect(r.stdout + r.stderr).toMatch(/guide \[options\]\s+the lab step by step in the terminal/);
   });
 
-  it('with --yes runs every step, prints lessons and commands, asks nothing and keeps the resources', async () => {
-    const r = await sb.run(['guide', '--yes']);
+  it('with --yes runs all six steps, prints lessons and commands, asks nothing and keeps the resources', { timeout: 60_000 }, async () => {
+    // A one-second load keeps step 5 short (XRAY_LAB_GUIDE_LOAD_SECONDS, the guide's test knob).
+    const r = await sb.run(['guide', '--yes'], { XRAY_LAB_GUIDE_LOAD_SECONDS: '1' });
 
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Step 1 of \d: Sampling rules/);
-    expect(r.stdout).toMatch(/\$ aws dynamodb create-table/);
+    for (const title of ['Sampling rules', 'DynamoDB table', 'IAM role and traced Lambda', 'REST API with X-Ray stage tracing', 'Test requests and load', 'Analyse traces']) {
+      expect(r.stdout).toMatch(new RegExp(`Step \\d of 6: ${title}`));
+    }
+    expect([...r.stderr.matchAll(/Checked step (\d) against the real service/g)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(r.stdout).toMatch(/\$ aws lambda create-function/);
+    expect(r.stdout).toMatch(/--patch-operations op=replace,path=\/tracingEnabled,value=true/);
     expect(r.stdout).toMatch(/Check it yourself/);
     expect(r.stdout).not.toMatch(/Quiz/);
-    expect(r.stdout).toMatch(/3 resources created by this lab are still in the local cloud\. `xray-lab teardown` deletes them/);
     const status = JSON.parse((await sb.run(['status', '--json'])).stdout);
-    expect(status.resources.map((x: { id: string }) => x.id)).toEqual(['xray-lab-high-priority-service', 'xray-lab-user-api-prod', 'UserProfiles']);
+    const ids = status.resources.map((x: { id: string }) => x.id);
+    expect(ids).toEqual(expect.arrayContaining(['xray-lab-user-api-prod', 'UserProfiles', 'XRayLambdaRole', 'user-service']));
+    expect(r.stdout).toMatch(new RegExp(`${ids.length} resources created by this lab are still in the local cloud\\. \`xray-lab teardown\` deletes them`));
   });
 });

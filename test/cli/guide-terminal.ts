@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { CLI_COMMAND, REPO_ROOT } from '../helpers/cli.js';
 import { awsCliV2 } from '../support/awscli.js';
 
 const exec = promisify(execFile);
@@ -28,7 +28,7 @@ export class Terminal {
     const exports = Object.entries({ ...env, TERM: 'xterm-256color' })
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `export ${k}=${shq(String(v))}`);
-    const cli = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args].map(shq).join(' ');
+    const cli = [...CLI_COMMAND, ...args].map(shq).join(' ');
     writeFileSync(join(dir, 'run.sh'), [`cd ${shq(REPO_ROOT)}`, 'unset CI', ...exports, cli, 'echo "[exit $?]"', 'exec sleep 600', ''].join('\n'));
     writeFileSync(join(dir, 'tmux.conf'), 'set -g history-limit 100000\n');
     await exec('tmux', ['-L', socket, '-f', join(dir, 'tmux.conf'), 'new-session', '-d', '-x', '120', '-y', '40', 'bash', join(dir, 'run.sh')]);
@@ -87,6 +87,8 @@ export function shq(s: string): string {
 }
 
 export interface ShownCommand {
+  /** The lab step whose part of the screen it was on (0: outside any step, e.g. the intro). */
+  step: number;
   /** The section it was shown under, e.g. "Do it yourself" or "Check it yourself". */
   section: string;
   /** The shell text exactly as shown (continuation lines included). */
@@ -95,21 +97,28 @@ export interface ShownCommand {
 
 const SECTIONS = /^ {2}(What it teaches|Do it yourself|Where the lab guide goes wrong|Result|Details|Check it yourself)\b|^── /;
 
-/** Every `$ aws …` command on the screen, with its ` \` continuation lines, tagged with its section. */
+/** Every `$ …` command line on the screen, with its ` \` continuation lines, tagged with its step and section. */
 export function shownCommands(screen: string): ShownCommand[] {
   const lines = screen.split('\n');
   const out: ShownCommand[] = [];
   let section = '';
+  let step = 0;
   for (let i = 0; i < lines.length; i++) {
     const s = SECTIONS.exec(lines[i]);
     if (s) section = s[1] ?? '';
-    const m = /^ {2}\$ (aws .*)$/.exec(lines[i]);
+    if (lines[i].startsWith('── ')) step = Number(/^── Step (\d+) of \d+/.exec(lines[i])?.[1] ?? 0);
+    const m = /^ {2}\$ (.*)$/.exec(lines[i]);
     if (!m) continue;
     const parts = [m[1]];
     while (parts[parts.length - 1].endsWith('\\') && i + 1 < lines.length) parts.push(lines[++i]);
-    out.push({ section, text: parts.join('\n') });
+    out.push({ step, section, text: parts.join('\n') });
   }
   return out;
+}
+
+/** The commands of one step and section, the first time each was shown (a screen may show them twice). */
+export function commandsOf(shown: readonly ShownCommand[], step: number, section: string): string[] {
+  return [...new Set(shown.filter((c) => c.step === step && c.section === section).map((c) => c.text))];
 }
 
 export interface ShellResult {
@@ -134,6 +143,15 @@ function pathWithAws(): string {
  * environment: the command text must carry them.
  */
 export function runShown(text: string): Promise<ShellResult> {
+  return runBash(text);
+}
+
+/** Runs several shown commands in one bash (shell variables carry over), stopping at the first failure. */
+export function runBlock(texts: readonly string[]): Promise<ShellResult> {
+  return runBash(['set -e', ...texts].join('\n'));
+}
+
+function runBash(text: string): Promise<ShellResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', text], {
       stdio: ['ignore', 'pipe', 'pipe'],

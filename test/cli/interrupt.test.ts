@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, REPO_ROOT, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox, CLI_COMMAND } from '../helpers/cli.js';
 import { MOTO_CREDENTIALS } from '../helpers/moto.js';
 
 describe('Ctrl-C', () => {
@@ -25,7 +24,7 @@ describe('Ctrl-C', () => {
     });
     await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', () => r()));
     const endpoint = `http://127.0.0.1:${(blackhole.address() as { port: number }).port}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'status', '--target', 'aws', '--endpoint-url', endpoint], {
+    const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), 'status', '--target', 'aws', '--endpoint-url', endpoint], {
       env: { ...sb.env, ...MOTO_CREDENTIALS },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -9,6 +9,7 @@ import { systemClock, type LabContext } from '../../src/lab/context.js';
 import { RecordingIO } from '../../src/lab/io.js';
 import { runSteps } from '../../src/lab/runner.js';
 import { StateStore } from '../../src/lab/state.js';
+import { API_STEP_ID } from '../../steps/user-api.js';
 import { loadStep } from '../../steps/load.js';
 import { TEST_CREDENTIALS } from '../support/local-cloud.js';
 import { startLabStack, type LabStack } from './load-fixture.js';
@@ -27,10 +28,11 @@ afterAll(async () => {
 
 async function context(io: RecordingIO, withApi: boolean): Promise<LabContext> {
   const state = await StateStore.open({ dir, target: 'local', accountId: stack.cloud.env.accountId, region: 'us-east-1', command: 'test' });
-  await state.remove({ step: 'api', type: 'apigateway:Stage', id: 'prod' });
+  await state.remove({ step: API_STEP_ID, type: 'apigateway:Stage', id: 'prod' });
   if (withApi) {
+    await state.markStepDone(API_STEP_ID, 'test-run');
     await state.record({
-      step: 'api', type: 'apigateway:Stage', id: 'prod', region: 'us-east-1', createdAt: new Date().toISOString(), runId: 'r', status: 'created',
+      step: API_STEP_ID, type: 'apigateway:Stage', id: 'prod', region: 'us-east-1', createdAt: new Date().toISOString(), runId: 'r', status: 'created',
       extra: { invokeUrl: stack.url },
     });
   }
@@ -65,7 +67,7 @@ describe('step 5', () => {
     const ctx = await context(new RecordingIO(), false);
 
     try {
-      await expect(runSteps(ctx, [loadStep], [loadStep])).rejects.toThrow(/needs the API of step 4/);
+      await expect(runSteps(ctx, [loadStep], [loadStep])).rejects.toThrow(/^Step 5 \(Test requests and load\) needs/);
     } finally {
       await ctx.state.close();
       ctx.clients.destroy();

@@ -3,9 +3,8 @@
  * processes, real API Gateway data plane, real sockets).
  */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, REPO_ROOT, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, REPO_ROOT, type Sandbox, CLI_COMMAND } from '../helpers/cli.js';
 import { startLabStack, type LabStack } from './load-fixture.js';
 
 // Until the X-Ray engine is wired into the local cloud, its stages trace only requests that arrive with
@@ -80,7 +79,7 @@ describe('load against the local stack', () => {
   }, 30_000);
 
   it('Ctrl-C mid-run stops sending and still prints the summary', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'load', ...target(), '--rate', '10', '--duration', '60', '--json'], {
+    const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), 'load', ...target(), '--rate', '10', '--duration', '60', '--json'], {
       cwd: REPO_ROOT, env: box.env, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

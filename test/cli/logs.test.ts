@@ -1,10 +1,9 @@
 /** `xray-lab logs` against the function's log group on an in-process local cloud. */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invocationsOf } from '../../src/cli/commands/logs.js';
-import { makeSandbox, REPO_ROOT, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, REPO_ROOT, type Sandbox, CLI_COMMAND } from '../helpers/cli.js';
 import { clientConfig } from '../support/local-cloud.js';
 import { startLabStack, type LabStack } from './load-fixture.js';
 
@@ -54,7 +53,7 @@ describe('logs', () => {
   }, 30_000);
 
   it('--follow prints events as they arrive and ends cleanly on Ctrl-C', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'logs', '--follow', '--since', '1s', '--endpoint-url', stack.cloud.endpoint], {
+    const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), 'logs', '--follow', '--since', '1s', '--endpoint-url', stack.cloud.endpoint], {
       cwd: REPO_ROOT, env: box.env, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,6 +1,6 @@
 /**
- * Runs the CLI as a real child process (`node --import tsx src/cli/main.ts`, so tests never see a
- * stale dist/) in a sandbox: its own HOME, state dir and data dir, and a clean environment.
+ * Runs the CLI as a real child process — the built `bin/xray-lab.js`, kept current by
+ * test/global-setup.ts — in a sandbox: its own HOME, state dir and data dir, and a clean environment.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
-const MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
+/** The argv that starts the CLI: prepend it to the CLI's arguments. */
+export const CLI_COMMAND: readonly string[] = [process.execPath, join(REPO_ROOT, 'bin', 'xray-lab.js')];
 
 export interface CliResult {
   code: number | null;
@@ -29,7 +30,7 @@ export interface Sandbox {
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = REPO_ROOT): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -2,7 +2,9 @@
 import { Chalk } from 'chalk';
 import type { CommonFlags } from '../../lab/config.js';
 import { UserError } from '../../lab/errors.js';
-import { steps } from '../../../steps/index.js';
+import { steps as labSteps } from '../../../steps/index.js';
+import { LOAD_STEP_ID, loadStepFor } from '../../../steps/load.js';
+import type { LabStep } from '../../lab/context.js';
 import { runGuide } from '../guide/flow.js';
 import { lessons } from '../guide/lessons/index.js';
 import type { GuideUI } from '../guide/screen.js';
@@ -13,9 +15,22 @@ export function canAsk(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY && process.stderr.isTTY) && !env.CI;
 }
 
+/**
+ * XRAY_LAB_GUIDE_LOAD_SECONDS shortens step 5's load (default 20 s) for the walkthrough, so a
+ * scripted run (the guide's own tests) stays quick; the lab's other commands ignore it.
+ */
+export function guideSteps(env: NodeJS.ProcessEnv = process.env): readonly LabStep[] {
+  const raw = env.XRAY_LAB_GUIDE_LOAD_SECONDS;
+  if (raw === undefined || raw === '') return labSteps;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new UserError(`XRAY_LAB_GUIDE_LOAD_SECONDS must be a number of seconds, not ${JSON.stringify(raw)}`);
+  return labSteps.map((s) => (s.id === LOAD_STEP_ID ? loadStepFor(Math.round(seconds * 1000)) : s));
+}
+
 export async function guideCommand(flags: CommonFlags): Promise<void> {
   // Decide before starting anything, so a pipe never waits on a question nobody can answer.
   if (flags.json) throw new UserError('guide has no JSON output', 'Use `xray-lab setup --json` for a machine-readable run.');
+  const steps = guideSteps();
   const interactive = canAsk();
   if (!interactive && !flags.yes) {
     throw new UserError(

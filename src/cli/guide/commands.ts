@@ -10,6 +10,22 @@ export interface AwsCommand {
   args: string[];
   /** `NAME=$(aws …)`: the command's output is kept in a shell variable for later commands. */
   assignTo?: string;
+  /** Shell text run after the command succeeds, e.g. `cat` of the file it wrote. */
+  andThen?: string;
+}
+
+/**
+ * A line that is not one `aws` call (a curl, a loop, a variable holding a time): shown exactly as
+ * written, so the lesson that builds it quotes it itself.
+ */
+export interface ShellLine {
+  shell: string;
+}
+
+export type GuideCommand = AwsCommand | ShellLine;
+
+export function isShellLine(cmd: GuideCommand): cmd is ShellLine {
+  return 'shell' in cmd;
 }
 
 export interface CommandTarget {
@@ -21,11 +37,15 @@ export interface CommandTarget {
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
+/** A word whose only expansions are our own `$NAME` variables: double quotes keep them expandable. */
+const ONLY_OUR_VARS = /^(?:[^"\\`!$]|\$[A-Z_]+)*$/;
+
 /** Quotes one word for a POSIX shell; `$VAR` references (our own variables) stay expandable. */
 export function shellQuote(word: string): string {
   if (word === '') return "''";
   if (SAFE.test(word)) return word;
   if (/^"\$[A-Z_]+"$/.test(word) || /^\$[A-Z_]+$/.test(word)) return word;
+  if (word.includes('$') && ONLY_OUR_VARS.test(word)) return `"${word}"`;
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -59,10 +79,11 @@ function groups(argv: string[]): string[] {
  * Shell text for one command: one line when it fits `width`, else one option per line joined with
  * ` \` continuations (still one command when pasted).
  */
-export function renderCommand(cmd: AwsCommand, t: CommandTarget, width = 100): string[] {
+export function renderCommand(cmd: GuideCommand, t: CommandTarget, width = 100): string[] {
+  if (isShellLine(cmd)) return cmd.shell.split('\n');
   const parts = groups(commandArgv(cmd, t));
   const open = cmd.assignTo ? `${cmd.assignTo}=$(` : '';
-  const close = cmd.assignTo ? ')' : '';
+  const close = (cmd.assignTo ? ')' : '') + (cmd.andThen ? ` && ${cmd.andThen}` : '');
   const oneLine = `${open}${parts.join(' ')}${close}`;
   if (oneLine.length <= width) return [oneLine];
   const lines = parts.map((p, i) => (i === 0 ? `${open}${p}` : `    ${p}`));

@@ -76,8 +76,10 @@ function showOutcome(ui: GuideUI, outcome: StepOutcome): void {
 
 /** Presents one step and acts on the answer; returns what happened to it. */
 async function walkStep(ctx: LabContext, ui: GuideUI, steps: readonly LabStep[], step: LabStep, lesson: StepLesson | undefined): Promise<'ran' | 'skipped' | 'quit'> {
-  present(ctx, ui, step, steps.length, lesson);
   const blocked = missingPrerequisites(ctx, step, steps);
+  // Files the shown commands read (the function's zip) must exist before they can be copied.
+  if (lesson?.prepare) await lesson.prepare(ctx);
+  present(ctx, ui, step, steps.length, lesson);
   if (blocked.length > 0) {
     paragraphs(ui, [`This step needs ${blocked.map((s) => `step ${s.number} (${s.title})`).join(' and ')} first, which was skipped.`]);
   }
@@ -115,7 +117,7 @@ export async function runGuide(
   lessons: Readonly<Record<string, StepLesson>>,
 ): Promise<GuideReport> {
   const report: GuideReport = { ran: [], skipped: [], quit: false };
-  // A query-only step (step 6) adds nothing to the walkthrough until it has a lesson; `xray-lab step 6` runs it.
+  // A read-only step (load, trace analysis) is walked only with a lesson: without one it would be a bare run.
   steps = steps.filter((s) => !s.readOnly || lessons[s.id] !== undefined);
   await introduce(ctx, ui);
   showProgress(ctx, ui, steps);

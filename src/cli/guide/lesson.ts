@@ -1,6 +1,6 @@
 /** What the guide knows about one lab step, beyond the step module itself. */
 import type { LabContext } from '../../lab/context.js';
-import type { AwsCommand } from './commands.js';
+import type { GuideCommand } from './commands.js';
 
 export interface Correction {
   /** What the lab guide does, in a few words. */
@@ -16,12 +16,14 @@ export interface StepLesson {
   takeaway: string;
   /** More depth, shown on "Show details". */
   details: string[];
+  /** Writes what the shown commands read (e.g. the function's zip), before they are shown. */
+  prepare?(ctx: LabContext): Promise<void>;
   /** AWS CLI commands doing what the step does. Shown before it runs, so they refer to names, not to ids that do not exist yet. */
-  commands(ctx: LabContext): AwsCommand[];
+  commands(ctx: LabContext): GuideCommand[];
   /** Where the lab guide's own commands are wrong or outdated. */
   corrections: Correction[];
   /** Calls the real services to prove the result is there; returns evidence lines, throws when it is not. */
   verify(ctx: LabContext): Promise<string[]>;
   /** Commands to look at the result yourself, with the real ids filled in. */
-  checkCommands(ctx: LabContext): AwsCommand[];
+  checkCommands(ctx: LabContext): GuideCommand[];
 }

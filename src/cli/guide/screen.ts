@@ -1,7 +1,7 @@
 /** The guide's text layout: wrapped paragraphs, headings, command blocks. Colours come from an injected chalk. */
 import type { ChalkInstance } from 'chalk';
 import { visibleWidth } from '../render/text.js';
-import { renderCommand, type AwsCommand, type CommandTarget } from './commands.js';
+import { renderCommand, type CommandTarget, type GuideCommand } from './commands.js';
 
 export interface GuideUI {
   /** Lesson text goes to stdout: it is what the command produces (and a transcript when piped). */
@@ -42,7 +42,7 @@ export function heading(ui: GuideUI, text: string): void {
 }
 
 /** Prints commands as `$ aws …` lines (continuations indented), ready to paste. */
-export function commandBlock(ui: GuideUI, cmds: readonly AwsCommand[], t: CommandTarget): void {
+export function commandBlock(ui: GuideUI, cmds: readonly GuideCommand[], t: CommandTarget): void {
   for (const cmd of cmds) {
     const lines = renderCommand(cmd, t, Math.min(ui.width, 110) - 6);
     ui.print(`${lines.map((l, i) => (i === 0 ? `  ${ui.style.dim('$')} ${l}` : `  ${l}`)).join('\n')}\n`);

@@ -3,47 +3,11 @@
  * invocation, retire warm processes of changed or deleted functions, stop everything. Kept as an
  * interface so the control plane stays testable without processes and the engine stays swappable.
  */
+import type { FunctionSpec as RunSpec, InvokeRequest as RunRequest, InvokeResult as RunResult } from '../../lambda/types.js';
 import type { StoredFunction } from './model.js';
 
-export interface RunSpec {
-  name: string;
-  arn: string;
-  codeDir: string;
-  handler: string;
-  runtime: string;
-  timeoutS: number;
-  memoryMb: number;
-  env: Record<string, string>;
-  tracingMode: 'Active' | 'PassThrough';
-  codeSha256: string;
-}
-
-export interface RunRequest {
-  payload: Buffer;
-  invocationType?: 'RequestResponse' | 'Event' | 'DryRun';
-  logType?: 'None' | 'Tail';
-  traceHeader?: string;
-  clientContext?: string;
-  requestId?: string;
-  /**
-   * Answer only after the function's Overhead phase and its segments are recorded. A synchronous caller that
-   * traces the call (API Gateway) needs this so its own subsegment encloses the Lambda segments.
-   */
-  awaitCompletion?: boolean;
-}
-
-export interface RunResult {
-  statusCode: 200 | 202 | 204;
-  payload: Buffer;
-  functionError?: 'Unhandled';
-  logResult?: string;
-  executedVersion: '$LATEST';
-  requestId: string;
-  traceId?: string;
-  sampled?: boolean;
-  durationMs: number;
-  coldStart: boolean;
-}
+// The engine's own shapes: one definition, so the seam cannot drift from what the engine accepts.
+export type { FunctionSpec as RunSpec, InvokeRequest as RunRequest, InvokeResult as RunResult } from '../../lambda/types.js';
 
 export interface LambdaRunner {
   invoke(spec: RunSpec, req: RunRequest): Promise<RunResult>;

@@ -1,0 +1,56 @@
+/** Step 5's lesson: traffic, and what the sampling rules predict about how much of it is traced. */
+import type { LabContext } from '../../../lab/context.js';
+import { API_NAME, SAMPLE_ITEM, STAGE_NAME } from '../../../lab/guide.js';
+import { STEP_RATE } from '../../../../steps/load.js';
+import type { GuideCommand } from '../commands.js';
+import type { StepLesson } from '../lesson.js';
+import { summariesCommand, TIME_WINDOW, recentTraces } from './trace-window.js';
+import { curlUser, recordedApi } from './user-api.js';
+
+/** Requests in the shown loop, at two a second: a few reservoir seconds, quick to paste. */
+const LOOP_REQUESTS = 10;
+
+function commands(ctx: LabContext): GuideCommand[] {
+  const api = recordedApi(ctx);
+  if (!api) return [];
+  return [
+    curlUser(api.url, SAMPLE_ITEM.userId),
+    curlUser(api.url, 'nonexistent'),
+    {
+      shell: `for i in $(seq 1 ${LOOP_REQUESTS}); do curl -s -o /dev/null -w '%{http_code} ' "${api.url}/users/${SAMPLE_ITEM.userId}"; sleep 0.5; done; echo`,
+    },
+  ];
+}
+
+async function verify(ctx: LabContext): Promise<string[]> {
+  const recent = await recentTraces(ctx);
+  const list = recent.TraceSummaries;
+  const errors = list.filter((t) => t.HasError).length;
+  return [
+    `GetTraceSummaries: ${list.length} trace${list.length === 1 ? '' : 's'} in the last 10 minutes, ${errors} with an error (a 4xx)`,
+    `Newest: ${list[0].Id}, ${list[0].ResponseTime?.toFixed(3) ?? '?'} s, HTTP ${list[0].Http?.HttpStatus ?? '?'}`,
+  ];
+}
+
+export const loadLesson: StepLesson = {
+  teaches: [
+    `Now traffic flows, and the stage samples it. Each second, the first requests matching the ${API_NAME}/${STAGE_NAME} rule fill its reservoir of 2 and are all traced; of the requests beyond that in the same second, the fixed rate (50%) is traced. So at ${STEP_RATE} requests a second nearly everything is traced, and at 20 a second about 2 + 0.5 × 18 = 11.`,
+    'The reservoir keeps quiet services visible (at least a trace or so every second) and the rate keeps busy ones affordable. Predicting the count before looking is a good check that the rule you think applies is the one that matched.',
+  ],
+  takeaway: 'Traced per second ≈ reservoir + rate × (requests − reservoir): the reservoir first, then the fixed rate.',
+  details: [
+    `Run sends the lab's test requests (an existing user, a missing one), then ${STEP_RATE} requests a second for a short while over users that exist and one that does not, and compares how many came back with Sampled=1 to what the rules predict.`,
+    'The missing user answers 404. The function handles it fine, but API Gateway marks its segment as an error (any 4xx); a 5xx would be a fault. Step 6 filters on exactly that.',
+    'On AWS the reservoir is shared by every host serving the rule, through quotas X-Ray hands out every few seconds, so short bursts can be a little above or below the prediction.',
+    '`xray-lab load` runs longer or faster loads and reports the same comparison.',
+  ],
+  commands,
+  corrections: [
+    {
+      guide: 'builds the endpoint from $REGION, set by `aws configure get region`',
+      why: 'that is empty when the region comes from AWS_REGION or a profile, and the URL breaks; the URL above is the real one, recorded by step 4',
+    },
+  ],
+  verify,
+  checkCommands: () => [TIME_WINDOW, summariesCommand(['--query', 'length(TraceSummaries)'])],
+};
