@@ -13,6 +13,7 @@ import { maxWaitFromEnv, retryThrottled, singleAttempt } from '../src/lab/retry.
 import type { ResourceRecord } from '../src/lab/state-types.js';
 import { FUNCTION_STEP_ID, FUNCTION_TYPE } from './user-function.js';
 import { ensureInvokePermission, PERMISSION_TYPE, removeInvokePermission } from '../src/lab/invoke-permission.js';
+import { API_INTENT_TYPE, deleteIntent, findIntent, recordIntent, settleIntent } from './user-api-intent.js';
 
 export const API_STEP_ID = 'user-api';
 export const API_TYPE = 'apigateway:RestApi';
@@ -41,8 +42,24 @@ async function functionArnOf(ctx: LabContext): Promise<string> {
   return out.Configuration!.FunctionArn!;
 }
 
+function recordApi(ctx: LabContext, id: string, runId = ctx.runId): Promise<void> {
+  return ctx.state.record({
+    ...newRecord(ctx, {
+      step: API_STEP_ID,
+      type: API_TYPE,
+      id,
+      name: API_NAME,
+      arn: `arn:aws:apigateway:${ctx.region}::/restapis/${id}`,
+      extra: { stage: STAGE_NAME, invokeUrl: invokeUrl(ctx, id) },
+    }),
+    runId,
+  });
+}
+
 /** The recorded API if it still exists, else a new one (recorded as soon as CreateRestApi returns). */
 async function ensureApi(ctx: LabContext, client: APIGatewayClient): Promise<{ api: RestApi; adopted: boolean }> {
+  // A run killed during CreateRestApi left an intent: adopt what it made before deciding to create.
+  await settleIntent(ctx, client, API_STEP_ID, (id, runId) => recordApi(ctx, id, runId));
   const recorded = ctx.state.find(API_STEP_ID, API_TYPE);
   if (recorded) {
     const api = await getApi(ctx, client, recorded.id);
@@ -55,6 +72,8 @@ async function ensureApi(ctx: LabContext, client: APIGatewayClient): Promise<{ a
   }
   const { CreateRestApiCommand } = await import('@aws-sdk/client-api-gateway');
   const task = ctx.io.task(`Creating REST API ${API_NAME}`);
+  // API Gateway picks the id: record the intent first, so a crash mid-call leaves nothing unknown.
+  await recordIntent(ctx, API_STEP_ID);
   const api = await client.send(
     new CreateRestApiCommand({
       name: API_NAME,
@@ -65,16 +84,8 @@ async function ensureApi(ctx: LabContext, client: APIGatewayClient): Promise<{ a
     { abortSignal: ctx.signal },
   );
   const id = api.id!;
-  await ctx.state.record(
-    newRecord(ctx, {
-      step: API_STEP_ID,
-      type: API_TYPE,
-      id,
-      name: API_NAME,
-      arn: `arn:aws:apigateway:${ctx.region}::/restapis/${id}`,
-      extra: { stage: STAGE_NAME, invokeUrl: invokeUrl(ctx, id) },
-    }),
-  );
+  await recordApi(ctx, id);
+  await ctx.state.remove(findIntent(ctx, API_STEP_ID)!);
   task.succeed(`Created REST API ${API_NAME} (${id})`);
   return { api, adopted: false };
 }
@@ -189,8 +200,9 @@ async function deleteApi(ctx: LabContext, id: string): Promise<void> {
   }
 }
 
-async function teardown(ctx: LabContext, r: ResourceRecord): Promise<void> {
+async function teardown(ctx: LabContext, r: ResourceRecord): Promise<void | 'already-gone'> {
   if (r.type === API_TYPE) return deleteApi(ctx, r.id);
+  if (r.type === API_INTENT_TYPE) return deleteIntent(ctx, await ctx.clients.apiGateway(), r, (id) => deleteApi(ctx, id));
   if (r.type === PERMISSION_TYPE) return removeInvokePermission(ctx, r);
   throw new LabError(`Step 4 does not know how to delete ${r.type} ${r.id}.`);
 }

@@ -82,8 +82,9 @@ export async function ensureExecutionRole(ctx: LabContext, req: RoleRequest): Pr
 
   if (req.labPolicies) {
     for (const arn of LAB_MANAGED_POLICIES) {
-      await iam.send(new AttachRolePolicyCommand({ RoleName: req.roleName, PolicyArn: arn }), { abortSignal: ctx.signal });
+      // Recorded before the call: a crash after IAM acted would otherwise leave a role that cannot be deleted.
       if (!ctx.state.find(req.step, ATTACHED_POLICY_TYPE, arn)) await ctx.state.record(policyRecord(ATTACHED_POLICY_TYPE, arn, {}));
+      await iam.send(new AttachRolePolicyCommand({ RoleName: req.roleName, PolicyArn: arn }), { abortSignal: ctx.signal });
     }
     ctx.io.info(`Attached the guide's managed policies to ${req.roleName}: ${LAB_MANAGED_POLICIES.map((a) => a.split('/').pop()).join(', ')}.`);
     await removeRecorded(ctx, req.step, INLINE_POLICY_TYPE);
@@ -97,11 +98,12 @@ export async function ensureExecutionRole(ctx: LabContext, req: RoleRequest): Pr
     functionName: req.functionName,
     tableArn: req.tableArn,
   });
+  // Recorded before the call (the name is fixed): DeleteRole refuses a role that still has a policy.
+  if (!ctx.state.find(req.step, INLINE_POLICY_TYPE, INLINE_POLICY_NAME)) await ctx.state.record(policyRecord(INLINE_POLICY_TYPE, INLINE_POLICY_NAME, {}));
   await iam.send(
     new PutRolePolicyCommand({ RoleName: req.roleName, PolicyName: INLINE_POLICY_NAME, PolicyDocument: JSON.stringify(policy) }),
     { abortSignal: ctx.signal },
   );
-  if (!ctx.state.find(req.step, INLINE_POLICY_TYPE, INLINE_POLICY_NAME)) await ctx.state.record(policyRecord(INLINE_POLICY_TYPE, INLINE_POLICY_NAME, {}));
   ctx.io.info(`Gave ${req.roleName} the inline policy ${INLINE_POLICY_NAME}: traces, its own logs, and dynamodb:GetItem on ${req.tableArn} only.`);
   await removeRecorded(ctx, req.step, ATTACHED_POLICY_TYPE);
   return { roleArn, adopted: Boolean(existing), inlinePolicy: policy, managedPolicies: [] };

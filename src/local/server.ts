@@ -26,7 +26,7 @@ import { createTaggingService } from './services/tagging.js';
 import { localTagSources } from './services/tagging-sources.js';
 import { SamplingRules } from './services/xray/rules.js';
 import { createXrayEngine } from './services/xray/engine.js';
-import { startDaemon, type Daemon } from './xray/index.js';
+import { startDaemon, type Daemon, type DaemonStats } from './xray/index.js';
 
 export const DEFAULT_PORT = 4566;
 /** The X-Ray daemon's well-known UDP port, which the X-Ray SDKs send to by default. */
@@ -79,6 +79,8 @@ export interface LocalCloud {
   /** In-process APIs other local services (API Gateway's data plane) call. */
   lambda: LambdaApi;
   logs: LogsApi;
+  /** The UDP intake's counters (received, accepted, dropped) as of now, after handing on what is buffered. */
+  daemonStats(): DaemonStats;
   close(): Promise<void>;
 }
 
@@ -235,6 +237,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     env,
     lambda,
     logs,
+    daemonStats() {
+      daemon.flush();
+      return { ...daemon.stats };
+    },
     async close() {
       if (closed) return;
       closed = true;
