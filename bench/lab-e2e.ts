@@ -29,7 +29,7 @@ export const labE2e: Benchmark = {
     const requests = smoke ? 20 : 1000;
     const runs = smoke ? 1 : 3;
     const stages: Stage[] = [
-      { name: 'setup --yes', args: ['setup', '--yes', '--json'] },
+      { name: 'setup --yes', args: ['setup', '--yes', '--json', '--simulated-work-ms', '0'] },
       { name: `load --requests ${requests}`, args: ['load', '--requests', String(requests)] },
       { name: 'traces list', args: ['traces', 'list'] },
       { name: 'traces map', args: ['traces', 'map'] },

@@ -87,14 +87,19 @@ async function packageCode(ctx: LabContext): Promise<HandlerZip> {
   }
 }
 
-function desiredConfig(code: HandlerZip, roleArn: string) {
+function desiredEnvironment(ctx: LabContext): Record<string, string> {
+  const ms = ctx.config.simulatedWorkMs;
+  return { TABLE_NAME, ...(ms !== undefined ? { SIMULATED_WORK_MS: String(ms) } : {}) };
+}
+
+function desiredConfig(code: HandlerZip, roleArn: string, variables: Record<string, string>) {
   return {
     FunctionName: FUNCTION_NAME,
     Role: roleArn,
     Runtime: code.runtime as Runtime,
     Handler: code.handler,
     Timeout: TIMEOUT_SECONDS,
-    Environment: { Variables: { TABLE_NAME } },
+    Environment: { Variables: variables },
     TracingConfig: { Mode: 'Active' as const },
   };
 }
@@ -103,11 +108,13 @@ function desiredConfig(code: HandlerZip, roleArn: string) {
 async function reconcile(ctx: LabContext, fn: FunctionConfiguration, code: HandlerZip, roleArn: string): Promise<string[]> {
   const { UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } = await import('@aws-sdk/client-lambda');
   const lambda = await ctx.clients.lambda();
-  const want = desiredConfig(code, roleArn);
+  const variables = desiredEnvironment(ctx);
+  const want = desiredConfig(code, roleArn, variables);
   const changed: string[] = [];
+  const have = fn.Environment?.Variables ?? {};
   const configDiffers =
     fn.Runtime !== want.Runtime || fn.Role !== want.Role || fn.Handler !== want.Handler || fn.Timeout !== want.Timeout ||
-    fn.TracingConfig?.Mode !== 'Active' || fn.Environment?.Variables?.TABLE_NAME !== TABLE_NAME;
+    fn.TracingConfig?.Mode !== 'Active' || have.TABLE_NAME !== TABLE_NAME || have.SIMULATED_WORK_MS !== variables.SIMULATED_WORK_MS;
   if (configDiffers) {
     await whileIamPropagates(ctx, () => lambda.send(new UpdateFunctionConfigurationCommand(want), { abortSignal: ctx.signal }));
     changed.push('configuration');
@@ -160,7 +167,7 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
     const out = await whileIamPropagates(ctx, () =>
       lambda.send(
         new CreateFunctionCommand({
-          ...desiredConfig(code, role.roleArn),
+          ...desiredConfig(code, role.roleArn, desiredEnvironment(ctx)),
           Code: { ZipFile: code.zip },
           Description: 'xray-lab: returns a user profile from UserProfiles, traced with the X-Ray SDK',
           Tags: { [RUN_TAG_KEY]: ctx.runId },

@@ -24,6 +24,8 @@ export interface CommonFlags {
   labPolicies?: boolean;
   /** Step 3: the function's Node runtime (default nodejs22.x). */
   runtime?: string;
+  /** Step 3: the handler's simulated work in ms (the function's SIMULATED_WORK_MS; default: the handler's 100). */
+  simulatedWorkMs?: string;
 }
 
 export interface LabConfig {
@@ -42,6 +44,8 @@ export interface LabConfig {
   labPolicies?: boolean;
   /** `--runtime` for step 3; omitted = the packaging default. */
   runtime?: string;
+  /** `--simulated-work-ms` for step 3; omitted = the handler's default (100 ms, as in the lab). */
+  simulatedWorkMs?: number;
   /** Local cloud settings (used by the local target and `local` commands). */
   local: LocalCloudConfig;
 }
@@ -125,6 +129,9 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
     // Checked here so a bad flag fails before any step creates anything.
     throw new UserError(`--runtime "${flags.runtime}" is not a runtime the user-service function can use; choose one of ${Object.keys(NODE_RUNTIMES).join(', ')}.`);
   }
+  if (flags.simulatedWorkMs !== undefined && !(/^\d+$/.test(flags.simulatedWorkMs) && Number(flags.simulatedWorkMs) <= 10_000)) {
+    throw new UserError(`--simulated-work-ms must be a whole number of milliseconds from 0 to 10000, got "${flags.simulatedWorkMs}".`);
+  }
   const local = resolveLocalConfig(env);
   const endpoint = flags.endpointUrl ?? (target === 'local' ? `http://${local.host}:${local.port}` : undefined);
   return {
@@ -139,6 +146,7 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
     ...(flags.samplingRules !== undefined ? { samplingRulesFile: flags.samplingRules } : {}),
     ...(flags.labPolicies ? { labPolicies: true } : {}),
     ...(flags.runtime !== undefined ? { runtime: flags.runtime } : {}),
+    ...(flags.simulatedWorkMs !== undefined ? { simulatedWorkMs: Number(flags.simulatedWorkMs) } : {}),
     local,
   };
 }

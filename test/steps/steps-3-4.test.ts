@@ -143,6 +143,20 @@ describe('lab steps 3–4 against the local cloud', () => {
     expect(state.resources().filter((r) => r.type === 'iam:AttachedRolePolicy')).toEqual([]);
   });
 
+  it('--simulated-work-ms sets the handler\'s simulated work on the function; a re-run without it restores the lab\'s default', async () => {
+    const lambda = await clients.lambda();
+    const { GetFunctionConfigurationCommand } = await import('@aws-sdk/client-lambda');
+
+    await runSteps(context({ simulatedWorkMs: '0' }), steps, steps.slice(0, 3));
+    const fast = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'user-service' }));
+    await runSteps(context(), steps, [userFunctionStep]);
+    const lab = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'user-service' }));
+
+    expect(fast.Environment?.Variables).toEqual({ TABLE_NAME: 'UserProfiles', SIMULATED_WORK_MS: '0' });
+    expect(lab.Environment?.Variables).toEqual({ TABLE_NAME: 'UserProfiles' });
+    expect(() => resolveConfig({ simulatedWorkMs: '-5' }, {})).toThrow(/--simulated-work-ms must be a whole number of milliseconds from 0 to 10000, got "-5"/);
+  });
+
   it('step 4 wires API Gateway to the function with stage tracing, and the invoke URL really serves John Doe', async () => {
     const runs = await runSteps(context(), steps, steps);
     const url = invokeUrlOf(runs);
