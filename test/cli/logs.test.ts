@@ -61,7 +61,8 @@ describe('logs', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const seen = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (stdout.includes('REPORT RequestId')) resolve();
+      // One whole invocation (an earlier test's END/REPORT may arrive first, its START being older than --since).
+      if (/START RequestId: (\S+)[\s\S]*REPORT RequestId: \1/.test(stdout)) resolve();
     }));
     const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
     await new Promise<void>((resolve) => child.stderr.on('data', () => /Following/.test(stderr) && resolve()));

@@ -23,6 +23,8 @@ export interface Invocation {
 }
 
 const POLL_MS = 2_000;
+/** Longer than a function's timeout (30 s here; 900 s is Lambda's maximum, rare in this lab). */
+const FOLLOW_LOOKBACK_MS = 120_000;
 
 /** Per request id: the trace id and duration Lambda writes on the REPORT line. */
 export function invocationsOf(messages: readonly string[]): Invocation[] {
@@ -68,7 +70,7 @@ export async function logsCommand(flags: LogsFlags): Promise<void> {
   const group = `/aws/lambda/${fn}`;
   await withClients(flags, async (s) => {
     const seen = new Set<string>();
-    let start = since;
+    const start = since;
     let events: FilteredLogEvent[];
     try {
       events = await fetchEvents(s, group, start, seen);
@@ -84,14 +86,17 @@ export async function logsCommand(flags: LogsFlags): Promise<void> {
       return;
     }
     s.io.info(`Following ${group} (Ctrl-C to stop)…`);
+    let newest = start;
     for (;;) {
       for (const e of events) {
         process.stdout.write(s.config.json ? `${JSON.stringify({ timestamp: e.timestamp, stream: e.logStreamName, message: e.message })}\n` : `${line(e)}\n`);
-        start = Math.max(start, e.timestamp ?? start);
+        newest = Math.max(newest, e.timestamp ?? newest);
       }
       try {
         await systemClock.sleep(POLL_MS, s.signal);
-        events = await fetchEvents(s, group, start, seen);
+        // Events arrive late and out of order (Lambda writes an invocation's START with its start time once
+        // the invocation ends): look back a window behind the newest event seen; `seen` drops repeats.
+        events = await fetchEvents(s, group, Math.max(start, newest - FOLLOW_LOOKBACK_MS), seen);
       } catch (e) {
         if (s.signal.aborted) return; // Ctrl-C is how following ends.
         throw e;
