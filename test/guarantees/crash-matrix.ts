@@ -4,9 +4,9 @@
  * each resource; a last teardown empties the sandbox's cloud for the next case. A resume case runs setup
  * again straight after the kill instead, so what the killed run made must be adopted, not duplicated.
  */
-import { expect } from 'vitest';
-import type { Sandbox } from '../helpers/cli.js';
-import { inventory } from './support.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { inventory, sandboxEndpoint } from './support.js';
 
 /** What one complete setup of steps 1-4 leaves in the local cloud. */
 export const FULL_SETUP = [
@@ -86,4 +86,28 @@ export async function resumeCase(sb: Sandbox, endpoint: string, point: string): 
 /** Lambda makes the function's log group on its first invoke; setup may or may not have invoked it. */
 function withoutLogGroups(items: string[]): string[] {
   return items.filter((i) => !i.startsWith('log-group '));
+}
+
+/**
+ * The matrix as a suite: one sandbox and one background cloud, kill points in turn. Two test files call it
+ * with halves of the points so vitest runs the halves in parallel.
+ */
+export function defineCrashSuite(killPoints: readonly string[], resumePoints: readonly string[]): void {
+  describe('setup killed at a kill point: teardown leaves nothing, a second setup makes one of each', () => {
+    let sb: Sandbox;
+    let endpoint: string;
+    beforeAll(async () => {
+      sb = await makeSandbox();
+      const started = await sb.run(['local', 'start']);
+      if (started.code !== 0) throw new Error(started.stderr);
+      endpoint = await sandboxEndpoint(sb);
+    });
+    afterAll(async () => {
+      await sb.run(['local', 'stop']);
+      await sb.dispose();
+    });
+
+    it.each(killPoints)('%s, then teardown', (point) => crashCase(sb, endpoint, point), 120_000);
+    it.each(resumePoints)('%s, then setup again', (point) => resumeCase(sb, endpoint, point), 120_000);
+  });
 }

@@ -6,7 +6,7 @@ import {
   ListRolesCommand, PutRolePolicyCommand, TagRoleCommand, UntagRoleCommand,
 } from '@aws-sdk/client-iam';
 import type { LocalCloud } from '../../src/local/server.js';
-import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
+import { clientConfig, serviceErrorOf as errorOf, withLocalCloud } from '../support/local-cloud.js';
 
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 const INLINE = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/UserProfiles' }] });
@@ -20,15 +20,6 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.close());
 
-const errorOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-};
 
 describe('STS', () => {
   it('GetCallerIdentity answers the local account for any credentials', async () => {

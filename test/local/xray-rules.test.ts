@@ -4,7 +4,7 @@ import {
   UntagResourceCommand, UpdateSamplingRuleCommand, XRayClient, paginateGetSamplingRules, type SamplingRule,
 } from '@aws-sdk/client-xray';
 import type { LocalCloud } from '../../src/local/server.js';
-import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
+import { clientConfig, serviceErrorOf as errorOf, withLocalCloud } from '../support/local-cloud.js';
 
 let cloud: LocalCloud;
 let xray: XRayClient;
@@ -19,15 +19,6 @@ const rule = (overrides: Partial<SamplingRule> = {}): SamplingRule => ({
   ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1, ...overrides,
 });
 
-const errorOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-};
 
 describe('X-Ray sampling rules', () => {
   it('always has the built-in Default rule (1 request/s + 5 %)', async () => {

@@ -18,3 +18,14 @@ export function tempDir(prefix = 'xray-lab-test-'): { path: string; remove(): vo
 export async function withLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   return startLocalCloud({ port: 0, ...options });
 }
+
+/** The failure of an SDK call as `{ name, message, status }`; fails the test when the call succeeds. */
+export async function serviceErrorOf(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { name: string; message: string; $metadata: { httpStatusCode?: number } };
+    return { name: err.name, message: err.message, status: err.$metadata.httpStatusCode };
+  }
+  throw new Error('expected the call to fail');
+}
