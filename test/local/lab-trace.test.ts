@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient, type Segment } from '@aws-sdk/client-xray';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
 import type { LocalCloud } from '../../src/local/server.js';
@@ -124,5 +124,18 @@ describe('a sampled request through the local stack', () => {
     const nodes = graph.Services!.map((s) => `${s.Name}|${s.Type}`).sort();
     expect(nodes).toEqual(['UserProfiles|AWS::DynamoDB::Table', 'user-api/prod|AWS::ApiGateway::Stage', 'user-api/prod|client', 'user-service|AWS::Lambda', 'user-service|AWS::Lambda::Function']);
     expect(graph.Services!.reduce((n, s) => n + (s.Edges?.length ?? 0), 0)).toBe(4);
+  });
+
+  it('runs an unsampled invocation of the real handler without an X-Ray SDK error in its log', async () => {
+    // Active tracing decides per invocation (1 per second, then 5 %): of a quick burst most are unsampled.
+    const lambda = new LambdaClient(clientConfig(cloud));
+    const logs: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await lambda.send(new InvokeCommand({ FunctionName: 'user-service', LogType: 'Tail', Payload: Buffer.from(JSON.stringify({ httpMethod: 'GET', path: '/users/user123' })) }));
+      logs.push(Buffer.from(r.LogResult!, 'base64').toString('utf8'));
+    }
+    const unsampled = logs.filter((l) => !l.includes('XRAY TraceId'));
+    expect(unsampled.length).toBeGreaterThan(0);
+    for (const log of unsampled) expect(log).not.toMatch(/\tERROR\t/);
   });
 });

@@ -121,9 +121,12 @@ export class LambdaEngine {
     const received = this.clock.now();
     const segIds: SegmentIds = { service: this.ids.hex(16), function: this.ids.hex(16), initialization: this.ids.hex(16),
       invocation: this.ids.hex(16), overhead: this.ids.hex(16) };
-    // Traced: the function's own subsegments (X-Ray SDK) hang under the Invocation subsegment.
-    const traceHeader = formatTraceHeader({ root: trace.traceId, parent: trace.sampled ? segIds.invocation : undefined,
-      sampled: trace.sampled, extra: trace.extra });
+    // Traced: the function's own subsegments (X-Ray SDK) hang under the Invocation subsegment. Like
+    // Lambda, a decided header always carries a Parent, sampled or not: the X-Ray SDK logs an error on
+    // every invocation whose `_X_AMZN_TRACE_ID` has `Sampled` without `Parent`. Undecided (PassThrough,
+    // no upstream decision): `Root=…` only, which the SDK takes as "record nothing".
+    const traceHeader = formatTraceHeader({ root: trace.traceId, parent: trace.decided ? segIds.invocation : undefined,
+      sampled: trace.decided ? trace.sampled : undefined, extra: trace.extra });
     const pool = this.poolFor(spec);
     let proc: FunctionProcess;
     try {

@@ -47,10 +47,11 @@ export function newTraceId(clock: Clock, ids: IdGenerator): string {
   return `1-${epoch}-${ids.hex(24)}`;
 }
 
-export function formatTraceHeader(h: { root: string; parent?: string; sampled: boolean; extra: [string, string][] }): string {
+/** `sampled: undefined` = nobody decided (PassThrough without an upstream decision): `Root=…` only. */
+export function formatTraceHeader(h: { root: string; parent?: string; sampled: boolean | undefined; extra: [string, string][] }): string {
   const parts = [`Root=${h.root}`];
   if (h.parent) parts.push(`Parent=${h.parent}`);
-  parts.push(`Sampled=${h.sampled ? '1' : '0'}`);
+  if (h.sampled !== undefined) parts.push(`Sampled=${h.sampled ? '1' : '0'}`);
   for (const [k, v] of h.extra) parts.push(`${k}=${v}`);
   return parts.join(';');
 }
@@ -81,6 +82,8 @@ export class LambdaSampler {
 export interface TraceDecision {
   traceId: string;
   sampled: boolean;
+  /** False when nobody decided: a PassThrough function invoked without `Sampled=1|0`. */
+  decided: boolean;
   /** Upstream subsegment id, parent of the AWS::Lambda segment. */
   upstreamParent?: string;
   extra: [string, string][];
@@ -94,9 +97,11 @@ export function decideTrace(
   newId: () => string,
 ): TraceDecision {
   const h = parseTraceHeader(header);
-  let sampled: boolean;
+  let sampled = false;
+  let decided = true;
   if (h.sampled === '1') sampled = true;
   else if (h.sampled === '0') sampled = false;
-  else sampled = tracingMode === 'Active' ? decideUnsampled() : false;
-  return { traceId: h.root ?? newId(), sampled, upstreamParent: h.parent, extra: h.extra };
+  else if (tracingMode === 'Active') sampled = decideUnsampled();
+  else decided = false;
+  return { traceId: h.root ?? newId(), sampled, decided, upstreamParent: h.parent, extra: h.extra };
 }

@@ -146,7 +146,8 @@ describe('LambdaEngine process lifecycle', () => {
       });
       expect(env.AWS_LAMBDA_LOG_STREAM_NAME).toMatch(/^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/);
       expect(env.AWS_LAMBDA_RUNTIME_API).toMatch(/^127\.0\.0\.1:\d+$/);
-      expect(env._X_AMZN_TRACE_ID).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Sampled=0$/);
+      // PassThrough (the default) and no upstream decision: Root only, which the X-Ray SDK treats as a no-op.
+      expect(env._X_AMZN_TRACE_ID).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
       expect(cwd).toBe(spec.codeDir);
     } finally {
       delete process.env.AWS_SECRET_ACCESS_KEY;
