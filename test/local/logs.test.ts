@@ -183,4 +183,16 @@ describe('Lambda log path', () => {
     expect(groups.logGroups?.map((g) => g.logGroupName)).toEqual(['/aws/lambda/fn']);
     expect(events.events?.map((e) => e.message)).toEqual(['START', 'END']);
   });
+
+  it('shows events of invocations appended moments ago (batched writes are flushed before any read)', async () => {
+    const stream = '2026/01/01/[$LATEST]def';
+    cloud.logs.append('/aws/lambda/batched', stream, [{ timestamp: T0 + 2, message: 'second' }]);
+    cloud.logs.append('/aws/lambda/batched', stream, [{ timestamp: T0 + 1, message: 'first' }]);
+
+    const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/batched' }));
+    const events = await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/batched', logStreamName: stream, startFromHead: true }));
+
+    expect(streams.logStreams?.[0]).toMatchObject({ logStreamName: stream, firstEventTimestamp: T0 + 1, lastEventTimestamp: T0 + 2 });
+    expect(events.events?.map((e) => e.message)).toEqual(['first', 'second']);
+  });
 });

@@ -18,9 +18,18 @@ import { LogStore, type GroupRow, type StreamRow } from './store.js';
 export interface LogsApi {
   service: LocalService;
   store: LogStore;
-  /** Lambda's path in: creates the group and stream on first use, as the Lambda service does. */
+  /**
+   * Lambda's path in: creates the group and stream on first use, as the Lambda service does. The events
+   * are written a few milliseconds later, many invocations in one transaction (a commit per invocation
+   * costs more than the invocation's own work under load); every Logs operation writes them first.
+   */
   append(group: string, stream: string, events: { timestamp: number; message: string }[]): void;
+  /** Writes what `append` holds now. */
+  flush(): void;
 }
+
+/** How long appended events may wait for company before they are committed. */
+const APPEND_BATCH_MS = 10;
 
 type Input = Record<string, unknown>;
 
@@ -102,12 +111,27 @@ export function createLogsService(env: LocalCloudEnv): LogsApi {
     store.setTags(g.name, Object.fromEntries(Object.entries(JSON.parse(g.tags) as Record<string, string>).filter(([k]) => !drop.has(k))));
   };
 
+  const pending = new Map<string, { group: string; stream: string; events: { timestamp: number; message: string }[] }>();
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (pending.size === 0) return;
+    const batches = [...pending.values()];
+    pending.clear();
+    const ingest = env.clock.now();
+    env.db.transaction(() => {
+      for (const b of batches) store.append(b.group, b.stream, b.events.sort((x, y) => x.timestamp - y.timestamp), ingest);
+    })();
+  };
+
   const service = awsJsonService({
     name: 'logs',
     title: 'CloudWatch Logs',
     targetPrefix: 'Logs_20140328',
     contentType: 'application/x-amz-json-1.1',
-    operations: {
+    close: async () => flush(),
+    operations: flushingFirst(flush, {
       CreateLogGroup: (input) => {
         const name = str(input, 'logGroupName');
         if (!name || !GROUP_RE.test(name)) throw invalidParameter(`1 validation error detected: Value '${String(input.logGroupName)}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`);
@@ -202,16 +226,33 @@ export function createLogsService(env: LocalCloudEnv): LogsApi {
       TagResource: (input) => setTags(groupByArn(input), tagMap(input.tags)),
       UntagResource: (input) => removeTags(groupByArn(input), input.tagKeys),
       ListTagsForResource: (input) => ({ tags: JSON.parse(groupByArn(input).tags) as Record<string, string> }),
-    },
+    }),
   });
 
   return {
     service,
     store,
     append(group, stream, events) {
+      if (events.length === 0) return;
       ensureGroup(group);
       ensureStream(group, stream);
-      store.append(group, stream, [...events].sort((a, b) => a.timestamp - b.timestamp), env.clock.now());
+      const key = `${group}\u0000${stream}`;
+      const entry = pending.get(key);
+      if (entry) entry.events.push(...events);
+      else pending.set(key, { group, stream, events: [...events] });
+      if (!flushTimer) {
+        flushTimer = setTimeout(flush, APPEND_BATCH_MS);
+        flushTimer.unref();
+      }
     },
+    flush,
   };
+}
+
+/** Every operation sees the events appended before it (read-your-writes, as one process can offer). */
+function flushingFirst<T extends Record<string, (input: Input, ctx: RequestContext) => unknown>>(flush: () => void, ops: T): T {
+  return Object.fromEntries(Object.entries(ops).map(([name, op]) => [name, (input: Input, ctx: RequestContext) => {
+    flush();
+    return op(input, ctx);
+  }])) as T;
 }
