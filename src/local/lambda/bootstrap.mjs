@@ -1,4 +1,4 @@
-/* global process, console, Buffer */
+/* global process, console, Buffer, setImmediate */
 // Runtime client run by every local function process (plain JavaScript so it starts with bare `node`
 // from src/ and dist/ alike). It mirrors the Node managed runtime: load the handler once (init),
 // then loop on the Runtime API's `next`, call the handler, post its result or error.
@@ -135,8 +135,9 @@ function contextFor(headers) {
   };
 }
 
+// Peak RSS so far (getrusage: one system call) is what REPORT's "Max Memory Used" means.
 function markDone(requestId) {
-  out.write(`${DONE_MARK}${requestId}:${process.memoryUsage.rss()}\n`);
+  out.write(`${DONE_MARK}${requestId}:${process.resourceUsage().maxRSS * 1024}\n`);
 }
 
 async function postError(path, errorType, body) {
@@ -185,13 +186,17 @@ async function main() {
       const event = next.body.length ? JSON.parse(next.body.toString('utf8')) : {};
       const result = await runHandler(handler, event, contextFor(next.headers));
       const json = JSON.stringify(result === undefined ? null : result);
-      markDone(requestId);
-      await call('POST', `invocation/${requestId}/response`, json, { 'content-type': 'application/json' });
+      // The result goes out first (the caller waits for it); the done mark, a blocking pipe write, follows
+      // on the next turn — it only has to come after the invocation's own output.
+      const posted = call('POST', `invocation/${requestId}/response`, json, { 'content-type': 'application/json' });
+      setImmediate(markDone, requestId);
+      await posted;
     } catch (err) {
       const body = errorBody(err);
       console.error('Invoke Error', JSON.stringify(body));
-      markDone(requestId);
-      await postError(`invocation/${requestId}/error`, body.errorType, body);
+      const posted = postError(`invocation/${requestId}/error`, body.errorType, body);
+      setImmediate(markDone, requestId);
+      await posted;
     }
     currentRequestId = undefined;
   }
