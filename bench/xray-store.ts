@@ -9,7 +9,7 @@ import { createSocket } from 'node:dgram';
 import { BatchGetTracesCommand, GetServiceGraphCommand, GetTraceSummariesCommand, PutTraceSegmentsCommand, XRayClient } from '@aws-sdk/client-xray';
 import type { Benchmark, BenchBody, Cell } from './lib/result.js';
 import { target } from './lib/result.js';
-import { rssMb } from './lib/proc.js';
+import { cpuMs, rssMb } from './lib/proc.js';
 import { startMoto, type MotoServer } from './lib/moto.js';
 import { sdkConfig, startCloudProcess } from './lib/stack.js';
 import { median, round } from './lib/stats.js';
@@ -17,11 +17,22 @@ import { FILTERS, labTraces, type LabTrace } from './lib/traces.js';
 
 const BATCH = 50;
 
-/** PutTraceSegments in batches of 50 with `parallel` calls in flight; returns docs sent and rejected. */
-async function ingest(client: XRayClient, traces: LabTrace[], parallel = 4): Promise<{ docs: number; unprocessed: number; ms: number }> {
+interface IngestRun {
+  docs: number;
+  unprocessed: number;
+  ms: number;
+  /** CPU used meanwhile by this (client) process and by the server process (null without /proc). */
+  clientCpuMs: number;
+  serverCpuMs: number | null;
+}
+
+/** PutTraceSegments in batches of 50 with `parallel` calls in flight; returns docs sent and rejected, and where the CPU went. */
+async function ingest(client: XRayClient, traces: LabTrace[], serverPid: number, parallel = 4): Promise<IngestRun> {
   const docs = traces.flatMap((t) => t.docs);
   let next = 0;
   let unprocessed = 0;
+  const server0 = cpuMs(serverPid);
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   const worker = async () => {
     for (let i = next; i < docs.length; i = next) {
@@ -31,7 +42,24 @@ async function ingest(client: XRayClient, traces: LabTrace[], parallel = 4): Pro
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
-  return { docs: docs.length, unprocessed, ms: performance.now() - t0 };
+  const ms = performance.now() - t0;
+  const client1 = process.cpuUsage(client0);
+  const server1 = cpuMs(serverPid);
+  const serverCpuMs = server0 === null || server1 === null ? null : server1 - server0;
+  return { docs: docs.length, unprocessed, ms, clientCpuMs: (client1.user + client1.system) / 1000, serverCpuMs };
+}
+
+function addRun(into: IngestRun, r: IngestRun): void {
+  into.docs += r.docs;
+  into.ms += r.ms;
+  into.unprocessed += r.unprocessed;
+  into.clientCpuMs += r.clientCpuMs;
+  into.serverCpuMs = into.serverCpuMs === null || r.serverCpuMs === null ? null : into.serverCpuMs + r.serverCpuMs;
+}
+
+/** Client and server CPU per document (µs): which side an ingest rate is bound by. */
+function perDoc(r: IngestRun): Cell[] {
+  return [r.docs ? round((r.clientCpuMs * 1000) / r.docs, 1) : null, r.docs && r.serverCpuMs !== null ? round((r.serverCpuMs * 1000) / r.docs, 1) : null];
 }
 
 async function timeOp(fn: () => Promise<unknown>): Promise<number | string> {
@@ -134,15 +162,12 @@ export const xrayStore: Benchmark = {
       }
       const rss0 = rssMb(cloud.pid);
       log(`ingest ${first.length} traces (${first.length * 5} docs), interleaved with moto by chunks of 1000 traces`);
-      const ing = { local: { docs: 0, ms: 0, unprocessed: 0 }, moto: { docs: 0, ms: 0, unprocessed: 0 } };
+      const zero = (): IngestRun => ({ docs: 0, ms: 0, unprocessed: 0, clientCpuMs: 0, serverCpuMs: 0 });
+      const ing = { local: zero(), moto: zero() };
       for (let i = 0; i < first.length; i += 1000) {
         const chunk = first.slice(i, i + 1000);
-        const l = await ingest(local, chunk);
-        Object.assign(ing.local, { docs: ing.local.docs + l.docs, ms: ing.local.ms + l.ms, unprocessed: ing.local.unprocessed + l.unprocessed });
-        if (motoClient) {
-          const m = await ingest(motoClient, chunk);
-          Object.assign(ing.moto, { docs: ing.moto.docs + m.docs, ms: ing.moto.ms + m.ms, unprocessed: ing.moto.unprocessed + m.unprocessed });
-        }
+        addRun(ing.local, await ingest(local, chunk, cloud.pid));
+        if (motoClient && moto) addRun(ing.moto, await ingest(motoClient, chunk, moto.pid));
       }
       const rssSmall = rssMb(cloud.pid);
       log(`queries at ${first.length} traces, ${reps} reps alternated with moto`);
@@ -155,7 +180,7 @@ export const xrayStore: Benchmark = {
       }
 
       log(`ingest ${rest.length} more traces (local only)`);
-      const big = await ingest(local, rest);
+      const big = await ingest(local, rest, cloud.pid);
       const rssLarge = rssMb(cloud.pid);
       log(`queries at ${large} traces`);
       const qLarge = await measureQueries(local, undefined, w, ids, reps);
@@ -195,12 +220,12 @@ export const xrayStore: Benchmark = {
         tables: [
           {
             title: 'Ingest (5 documents per trace)',
-            columns: ['path', 'documents', 'ms', 'docs/s', 'rejected'],
+            columns: ['path', 'documents', 'ms', 'docs/s', 'rejected', 'client CPU µs/doc', 'server CPU µs/doc'],
             rows: [
-              [`PutTraceSegments ×50, 4 in flight, first ${first.length} traces (local)`, ing.local.docs, round(ing.local.ms, 0), round(rate(ing.local), 0), ing.local.unprocessed],
-              ...(motoClient ? [[`same, moto`, ing.moto.docs, round(ing.moto.ms, 0), round(rate(ing.moto), 0), ing.moto.unprocessed] as Cell[]] : []),
-              [`PutTraceSegments, next ${rest.length} traces (local)`, big.docs, round(big.ms, 0), round(rate(big), 0), big.unprocessed],
-              udpRow,
+              [`PutTraceSegments ×50, 4 in flight, first ${first.length} traces (local)`, ing.local.docs, round(ing.local.ms, 0), round(rate(ing.local), 0), ing.local.unprocessed, ...perDoc(ing.local)],
+              ...(motoClient ? [[`same, moto`, ing.moto.docs, round(ing.moto.ms, 0), round(rate(ing.moto), 0), ing.moto.unprocessed, ...perDoc(ing.moto)] as Cell[]] : []),
+              [`PutTraceSegments, next ${rest.length} traces (local)`, big.docs, round(big.ms, 0), round(rate(big), 0), big.unprocessed, ...perDoc(big)],
+              [...udpRow, null, null],
             ],
           },
           {

@@ -115,3 +115,18 @@ export function rssMb(pid: number): number | null {
     return null;
   }
 }
+
+/** User + system CPU time (ms) a process has used so far, from /proc; null where /proc is missing. */
+export function cpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th, in clock ticks.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(rest[11]) + Number(rest[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux the project runs on (sysconf is not reachable from Node). */
+const CLOCK_TICKS_PER_S = 100;

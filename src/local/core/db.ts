@@ -2,10 +2,12 @@
  * Durable storage for the local cloud: one SQLite file in the data dir (in memory when there is none).
  * WAL + synchronous=NORMAL: a committed transaction is in the OS before the call returns, so a SIGKILL
  * of the process loses no acknowledged write (only an OS crash could lose the last transactions).
+ * Checkpoints run in a worker thread (checkpointer.ts), not inside request-path commits.
  */
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { startCheckpointer } from './checkpointer.js';
 
 export type Db = Database.Database;
 
@@ -19,6 +21,9 @@ export function openDatabase(dataDir?: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // Once a checkpoint reset the WAL, give its disk space back instead of keeping the high-water mark.
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  startCheckpointer(db, file);
   return db;
 }
 

@@ -84,7 +84,9 @@ export function buildModel(trace: AssembledTrace): TraceModel {
     if (n === undefined) {
       n = nodes.length;
       byKey.set(key, n);
-      nodes.push({ ...ident, key, inferred: seg.inferred === true, root: false, segments: [] });
+      // A literal with every field (no spread of the optional ones): spreading objects of varying shape
+      // took the slow generic path and was most of ingest's model-building time.
+      nodes.push({ name: ident.name, type: ident.type, accountId: ident.accountId, key, inferred: seg.inferred === true, root: false, segments: [] });
     }
     nodes[n].segments.push(seg);
     nodeOfSegment.set(seg, n);

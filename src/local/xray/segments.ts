@@ -121,7 +121,8 @@ function checkEmbedded(subs: unknown, depth: number): string | undefined {
  * (AWS does not document the ErrorCode values); messages name the offending field.
  */
 export function validateSegmentDocument(text: string): ValidationResult {
-  if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
+  if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
     return fail(undefined, 'DocumentTooLarge', `Segment document exceeds ${MAX_DOCUMENT_BYTES} bytes`);
   }
   let parsed: unknown;

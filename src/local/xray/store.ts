@@ -20,14 +20,26 @@ export interface TraceStoreOptions {
   sweepEveryMs?: number;
 }
 
-interface Row {
-  trace_id: string;
-  doc: string;
-}
-
 interface Pending {
   doc: SegmentDoc;
   text: string;
+}
+
+/**
+ * Documents of one trace from one call are stored as one row, joined by U+001E: JSON text cannot hold
+ * that character raw (not as whitespace, not unescaped in a string), so splitting is exact. One
+ * append-only row per trace and call costs far less than one keyed row per document.
+ */
+const SEP = '\u001e';
+
+/** Arrival-ordered documents → the ones that count: per id, the last completed one, else the last in-progress one. */
+function latestPerId(docs: Pending[]): Pending[] {
+  const byId = new Map<string, Pending>();
+  for (const p of docs) {
+    const seen = byId.get(p.doc.id);
+    if (!seen || seen.doc.in_progress || !p.doc.in_progress) byId.set(p.doc.id, p);
+  }
+  return [...byId.values()];
 }
 
 const DAY_MS = 86_400_000;
@@ -41,36 +53,23 @@ export class TraceStore {
   private readonly sweepEveryMs: number;
   private lastSweep = -Infinity;
   private readonly insert: BetterSqlite3.Statement;
-  private readonly upsertTrace: BetterSqlite3.Statement;
   private readonly selectTrace: BetterSqlite3.Statement;
-  private readonly deleteSegments: BetterSqlite3.Statement;
   private readonly deleteTrace: BetterSqlite3.Statement;
-  private readonly writeBatch: (groups: Map<string, Pending[]>, now: number) => void;
+  private readonly writeBatch: (groups: Map<string, Pending[]>) => void;
 
   constructor(private readonly db: BetterSqlite3.Database, opts: TraceStoreOptions) {
     this.clock = opts.clock;
     this.retentionMs = (opts.retentionDays ?? 30) * DAY_MS;
     this.sweepEveryMs = opts.sweepEveryMs ?? 3_600_000;
     db.exec(`
-      CREATE TABLE IF NOT EXISTS xray_segments (
-        trace_id TEXT NOT NULL, id TEXT NOT NULL, in_progress INTEGER NOT NULL, doc TEXT NOT NULL,
-        PRIMARY KEY (trace_id, id)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS xray_traces (
-        trace_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, updated INTEGER NOT NULL) WITHOUT ROWID;`);
-    // A completed document replaces an in-progress one; an in-progress one never replaces a completed one.
-    this.insert = db.prepare(`INSERT INTO xray_segments (trace_id, id, in_progress, doc) VALUES (?, ?, ?, ?)
-      ON CONFLICT (trace_id, id) DO UPDATE SET doc = excluded.doc, in_progress = excluded.in_progress
-      WHERE xray_segments.in_progress = 1 OR excluded.in_progress = 0`);
-    this.upsertTrace = db.prepare(`INSERT INTO xray_traces (trace_id, revision, updated) VALUES (?, ?, ?)
-      ON CONFLICT (trace_id) DO UPDATE SET revision = revision + excluded.revision, updated = excluded.updated`);
-    this.selectTrace = db.prepare('SELECT trace_id, doc FROM xray_segments WHERE trace_id = ?');
-    this.deleteSegments = db.prepare('DELETE FROM xray_segments WHERE trace_id = ?');
-    this.deleteTrace = db.prepare('DELETE FROM xray_traces WHERE trace_id = ?');
-    this.writeBatch = db.transaction((groups: Map<string, Pending[]>, now: number) => {
-      for (const [traceId, docs] of groups) {
-        for (const p of docs) this.insert.run(traceId, p.doc.id, p.doc.in_progress ? 1 : 0, p.text);
-        this.upsertTrace.run(traceId, docs.length, now);
-      }
+      CREATE TABLE IF NOT EXISTS xray_docs (trace_id TEXT NOT NULL, docs TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS xray_docs_trace ON xray_docs (trace_id);`);
+    migrateKeyedSegments(db);
+    this.insert = db.prepare('INSERT INTO xray_docs (trace_id, docs) VALUES (?, ?)');
+    this.selectTrace = db.prepare('SELECT docs FROM xray_docs WHERE trace_id = ? ORDER BY rowid');
+    this.deleteTrace = db.prepare('DELETE FROM xray_docs WHERE trace_id = ?');
+    this.writeBatch = db.transaction((groups: Map<string, Pending[]>) => {
+      for (const [traceId, docs] of groups) this.insert.run(traceId, docs.length === 1 ? docs[0].text : docs.map((p) => p.text).join(SEP));
     });
     this.rebuild();
   }
@@ -102,8 +101,7 @@ export class TraceStore {
       g.push({ doc: r.doc, text });
     }
     if (groups.size > 0) {
-      const now = this.clock.now();
-      this.writeBatch(groups, now);
+      this.writeBatch(groups);
       for (const [traceId, docs] of groups) this.reindex(traceId, docs);
       this.ctx.cols.maybeCompact(this.index.values());
     }
@@ -113,14 +111,17 @@ export class TraceStore {
 
   /** The trace's stored documents, assembled; undefined when unknown. */
   loadTrace(traceId: string): AssembledTrace | undefined {
-    const rows = this.selectTrace.all(traceId) as Row[];
-    if (rows.length === 0) return undefined;
-    let bytes = 0;
-    const docs = rows.map((r) => {
-      bytes += r.doc.length;
-      return JSON.parse(r.doc) as SegmentDoc;
-    });
-    return assembleTrace(traceId, docs, bytes);
+    const docs = this.storedDocs(traceId);
+    return docs.length === 0 ? undefined : assemble(traceId, latestPerId(docs));
+  }
+
+  /** Every document stored for the trace, in arrival order (superseded versions included). */
+  private storedDocs(traceId: string): Pending[] {
+    const out: Pending[] = [];
+    for (const r of this.selectTrace.all(traceId) as { docs: string }[]) {
+      for (const text of r.docs.split(SEP)) out.push({ doc: JSON.parse(text) as SegmentDoc, text });
+    }
+    return out;
   }
 
   loadModel(traceId: string): TraceModel | undefined {
@@ -135,10 +136,7 @@ export class TraceStore {
     for (const t of this.index.values()) if (t.end < cutoffSeconds) doomed.push(t.id);
     if (doomed.length === 0) return 0;
     this.db.transaction(() => {
-      for (const id of doomed) {
-        this.deleteSegments.run(id);
-        this.deleteTrace.run(id);
-      }
+      for (const id of doomed) this.deleteTrace.run(id);
     })();
     for (const id of doomed) {
       this.ctx.cols.release(this.index.get(id)!);
@@ -157,49 +155,47 @@ export class TraceStore {
 
   private reindex(traceId: string, batch: Pending[]): void {
     const prev = this.index.get(traceId);
-    let trace: AssembledTrace;
-    if (prev) {
-      trace = this.loadTrace(traceId)!;
-    } else {
-      // New trace: this batch is everything stored for it, so skip the read-back.
-      const byId = new Map<string, Pending>();
-      for (const p of batch) {
-        const seen = byId.get(p.doc.id);
-        if (!seen || seen.doc.in_progress || !p.doc.in_progress) byId.set(p.doc.id, p);
-      }
-      let bytes = 0;
-      for (const p of byId.values()) bytes += p.text.length;
-      trace = assembleTrace(traceId, [...byId.values()].map((p) => p.doc), bytes);
-    }
+    // A new trace's documents are all in this batch (already parsed): no read-back.
+    const trace = prev ? this.loadTrace(traceId)! : assemble(traceId, latestPerId(batch));
     const meta = { revision: (prev?.revision ?? 0) + batch.length, bytes: trace.bytes };
     if (prev) this.ctx.cols.release(prev);
     this.index.set(traceId, buildIndex(buildModel(trace), meta, this.ctx));
   }
 
-  /** Reload the compact index from SQLite (on open). */
+  /** Reload the compact index from SQLite (on open). Revision = documents received, as while running. */
   private rebuild(): void {
-    const revisions = new Map<string, number>();
-    for (const r of this.db.prepare('SELECT trace_id, revision FROM xray_traces').iterate() as IterableIterator<{ trace_id: string; revision: number }>) {
-      revisions.set(r.trace_id, r.revision);
-    }
     let current: string | undefined;
-    let docs: SegmentDoc[] = [];
-    let bytes = 0;
+    let docs: Pending[] = [];
     const flush = () => {
       if (current === undefined) return;
-      const revision = revisions.get(current) ?? docs.length;
-      this.index.set(current, buildIndex(buildModel(assembleTrace(current, docs, bytes)), { revision, bytes }, this.ctx));
+      const trace = assemble(current, latestPerId(docs));
+      this.index.set(current, buildIndex(buildModel(trace), { revision: docs.length, bytes: trace.bytes }, this.ctx));
     };
-    for (const r of this.db.prepare('SELECT trace_id, doc FROM xray_segments ORDER BY trace_id').iterate() as IterableIterator<Row>) {
+    const rows = this.db.prepare('SELECT trace_id, docs FROM xray_docs ORDER BY trace_id, rowid').iterate() as IterableIterator<{ trace_id: string; docs: string }>;
+    for (const r of rows) {
       if (r.trace_id !== current) {
         flush();
         current = r.trace_id;
         docs = [];
-        bytes = 0;
       }
-      docs.push(JSON.parse(r.doc) as SegmentDoc);
-      bytes += r.doc.length;
+      for (const text of r.docs.split(SEP)) docs.push({ doc: JSON.parse(text) as SegmentDoc, text });
     }
     flush();
   }
+}
+
+function assemble(traceId: string, kept: Pending[]): AssembledTrace {
+  let bytes = 0;
+  for (const p of kept) bytes += p.text.length;
+  return assembleTrace(traceId, kept.map((p) => p.doc), bytes);
+}
+
+/** Data dirs written before documents were grouped per call kept one keyed row per document: move them over once. */
+function migrateKeyedSegments(db: BetterSqlite3.Database): void {
+  const old = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'xray_segments'").get();
+  if (!old) return;
+  db.transaction(() => {
+    db.exec(`INSERT INTO xray_docs (trace_id, docs) SELECT trace_id, doc FROM xray_segments ORDER BY trace_id;
+      DROP TABLE xray_segments; DROP TABLE IF EXISTS xray_traces;`);
+  })();
 }

@@ -230,7 +230,8 @@ function traceLists(model: TraceModel, ctx: IndexContext) {
   const arns = new Set<string>();
   const instanceIds = new Set<string>();
   const zones = new Set<string>();
-  const annotations = new Map<string, [string, AnnotationScalar]>();
+  const seenPairs = new Set<string>();
+  const annotations: (string | AnnotationScalar)[] = [];
   let throttle = false;
   for (const seg of model.trace.segments) {
     if (seg.user) users.add(seg.user);
@@ -241,12 +242,18 @@ function traceLists(model: TraceModel, ctx: IndexContext) {
     for (const e of entitiesOf(seg)) {
       if (e.throttle) throttle = true;
       if (seg.inferred || !e.annotations) continue;
-      for (const [k, v] of Object.entries(e.annotations)) annotations.set(`${k}\u0000${typeof v}\u0000${String(v)}`, [k, v]);
+      for (const k in e.annotations) {
+        const v = e.annotations[k];
+        const pair = `${k}\u0000${typeof v}\u0000${String(v)}`;
+        if (seenPairs.has(pair)) continue;
+        seenPairs.add(pair);
+        annotations.push(k, v);
+      }
     }
   }
   return {
     throttle, users: ctx.list([...users]), arns: ctx.list([...arns]), instanceIds: ctx.list([...instanceIds]), zones: ctx.list([...zones]),
-    annotations: ctx.list([...annotations.values()].flat()),
+    annotations: ctx.list(annotations),
   };
 }
 

@@ -27,6 +27,8 @@ describe('validateSegmentDocument', () => {
     ['an object annotation', seg({ annotations: { a: { b: 1 } } }), 'InvalidAnnotations'],
     ['an embedded subsegment without timing', seg({ subsegments: [{ id: 'c'.repeat(16), name: 's', start_time: 1 }] }), 'InvalidSubsegment'],
     ['an oversized document', seg({ metadata: { pad: 'x'.repeat(70_000) } }), 'DocumentTooLarge'],
+    ['a document over 64 KiB only in UTF-8 bytes', seg({ metadata: { pad: 'é'.repeat(33_000) } }), 'DocumentTooLarge'],
+    ['a document just under 64 KiB of multi-byte text', seg({ metadata: { pad: 'é'.repeat(32_000) } }), null],
   ];
   it.each(cases)('%s', (_label, text, code) => {
     const r = validateSegmentDocument(text);

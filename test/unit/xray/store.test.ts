@@ -86,6 +86,44 @@ describe('TraceStore', () => {
     expect(reopened.get(T)!.revision).toBe(5);
   });
 
+  it('keeps the completed version over a later in-progress one after reopening', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xray-store-'));
+    dirs.push(dir);
+    const file = join(dir, 'x.db');
+    const base = { id: 'a'.repeat(16), trace_id: T, name: 'svc', start_time: START_MS / 1000 };
+    const first = new Database(file);
+    const store = new TraceStore(first, { clock: fakeClock() });
+    store.putTraceSegments([JSON.stringify({ ...base, in_progress: true })]);
+    store.putTraceSegments([JSON.stringify({ ...base, end_time: START_MS / 1000 + 2 }), JSON.stringify({ ...base, in_progress: true })]);
+    first.close();
+
+    const reopened = new TraceStore(new Database(file), { clock: fakeClock() });
+
+    expect(partial(reopened.get(T)!)).toBe(false);
+    expect(reopened.get(T)!.revision).toBe(3);
+    expect(reopened.loadTrace(T)!.segments.map((s) => s.end_time)).toEqual([START_MS / 1000 + 2]);
+  });
+
+  it('moves documents of a data dir written with one keyed row per document', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xray-store-'));
+    dirs.push(dir);
+    const file = join(dir, 'x.db');
+    const docs = makeLabTrace({ startMs: START_MS, traceId: T, random: seededRandom(1) });
+    const old = new Database(file);
+    old.exec(`CREATE TABLE xray_segments (trace_id TEXT NOT NULL, id TEXT NOT NULL, in_progress INTEGER NOT NULL, doc TEXT NOT NULL,
+      PRIMARY KEY (trace_id, id)) WITHOUT ROWID;
+      CREATE TABLE xray_traces (trace_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, updated INTEGER NOT NULL) WITHOUT ROWID;`);
+    const insert = old.prepare('INSERT INTO xray_segments VALUES (?, ?, 0, ?)');
+    for (const d of docs) insert.run(T, JSON.parse(d).id, d);
+    old.close();
+
+    const store = new TraceStore(new Database(file), { clock: fakeClock() });
+
+    expect(store.size).toBe(1);
+    expect(nodeTypes(store, T)).toHaveLength(4);
+    expect(store.loadTrace(T)!.segments.map((s) => s.name)).toEqual(['user-api/prod', 'user-service', 'user-service', 'UserProfiles']);
+  });
+
   it('drops traces older than the retention period', () => {
     const clock = fakeClock();
     const store = new TraceStore(new Database(':memory:'), { clock });
