@@ -11,7 +11,8 @@ import { LAMBDA_URI } from '../services/apigateway/resources.js';
 import type { ApiGatewayStore } from '../services/apigateway/store.js';
 import { buildProxyEvent, readProxyResponse } from './proxy.js';
 import { RouteIndex, splitPath } from './routes.js';
-import { formatTraceHeader, newTraceId, parseTraceHeader, stageSegment, type LambdaCall } from './trace.js';
+import { formatTraceHeader, newTraceId, parseTraceHeader } from '../xray/trace-header.js';
+import { stageSegment, type LambdaCall } from './trace.js';
 import type { DataPlaneDeps, InvokeResult } from './types.js';
 
 export interface DataPlaneTarget {
@@ -110,16 +111,16 @@ export class ApiGatewayDataPlane {
         serviceName: `${api.name}/${stage.stageName}`, serviceType: 'AWS::ApiGateway::Stage', host: req.headers.host,
         httpMethod: req.method, urlPath: target.path, resourceArn: `arn:aws:apigateway:${api.region}::/restapis/${api.id}/stages/${stage.stageName}`,
       }).sampled ?? false;
-      responseTraceHeader = formatTraceHeader(root, undefined, sampled ? '1' : '0');
-      downstreamHeader = formatTraceHeader(root, undefined, '0', incoming.extra);
+      responseTraceHeader = formatTraceHeader({ root, sampled: sampled ? '1' : '0' });
+      downstreamHeader = formatTraceHeader({ root, sampled: '0', extra: incoming.extra });
     } else {
       // Untraced stage: pass the caller's header on; API Gateway still adds a Root when there is none.
-      downstreamHeader = incomingHeader && incoming.root ? incomingHeader : formatTraceHeader(root, incoming.parent, undefined, incoming.extra);
-      responseTraceHeader = formatTraceHeader(root, undefined, incoming.sampled === '1' || incoming.sampled === '0' ? incoming.sampled : undefined);
+      downstreamHeader = incomingHeader && incoming.root ? incomingHeader : formatTraceHeader({ root, parent: incoming.parent, extra: incoming.extra });
+      responseTraceHeader = formatTraceHeader({ root, sampled: incoming.sampled === '1' || incoming.sampled === '0' ? incoming.sampled : undefined });
     }
     const segmentId = sampled ? env.ids.hex(16) : undefined;
     const subsegmentId = sampled ? env.ids.hex(16) : undefined;
-    if (subsegmentId) downstreamHeader = formatTraceHeader(root, subsegmentId, '1', incoming.extra);
+    if (subsegmentId) downstreamHeader = formatTraceHeader({ root, parent: subsegmentId, sampled: '1', extra: incoming.extra });
     const headers = { ...baseHeaders, 'x-amzn-trace-id': responseTraceHeader };
 
     const { response, lambda } = await this.integrate(api, stage, deployment, target, req, { requestId, extendedRequestId, startMs, downstreamHeader, subsegmentId }, headers);

@@ -1,48 +1,8 @@
 /**
- * Stage tracing (reference §3.8, §4.1 rows 1 and 1a): the X-Amzn-Trace-Id header, and the segment
- * API Gateway writes for a sampled request — `{api}/{stage}` with an embedded `Lambda` subsegment
+ * Stage tracing (reference §3.8, §4.1 rows 1 and 1a): the segment API Gateway writes for a sampled
+ * request — `{api}/{stage}` with an embedded `Lambda` subsegment
  * whose id is the `Parent` the function receives, so Lambda's segments chain under it.
  */
-import type { IdGenerator } from '../core/types.js';
-
-export interface TraceHeader {
-  root?: string;
-  parent?: string;
-  sampled?: string;
-  /** Other fields (e.g. `Lineage=…`, `Self=…`) carried on unchanged, in order. */
-  extra: string[];
-}
-
-const TRACE_ID = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
-
-export function parseTraceHeader(value: string | undefined): TraceHeader {
-  const out: TraceHeader = { extra: [] };
-  if (!value) return out;
-  for (const field of value.split(';')) {
-    const eq = field.indexOf('=');
-    if (eq < 0) continue;
-    const key = field.slice(0, eq).trim().toLowerCase();
-    const v = field.slice(eq + 1).trim();
-    if (key === 'root') out.root = TRACE_ID.test(v) ? v : undefined;
-    else if (key === 'parent') out.parent = /^[0-9a-f]{16}$/.test(v) ? v : undefined;
-    else if (key === 'sampled') out.sampled = v;
-    else out.extra.push(field.trim());
-  }
-  return out;
-}
-
-export function formatTraceHeader(root: string, parent: string | undefined, sampled: '0' | '1' | undefined, extra: string[] = []): string {
-  let h = `Root=${root}`;
-  if (parent) h += `;Parent=${parent}`;
-  if (sampled) h += `;Sampled=${sampled}`;
-  for (const e of extra) h += `;${e}`;
-  return h;
-}
-
-/** `1-{epoch seconds, 8 hex}-{96 random bits}` */
-export function newTraceId(nowMs: number, ids: IdGenerator): string {
-  return `1-${Math.floor(nowMs / 1000).toString(16).padStart(8, '0')}-${ids.hex(24)}`;
-}
 
 /** `arn:aws:lambda:{region}:{acct}:function:{name}[:{qualifier}]` → name; a bare name stays as is. */
 export function functionNameOf(functionArn: string): string {

@@ -12,7 +12,8 @@ import { describeOutcome, type DescribedOutcome } from './outcome.js';
 import { ProcessPool } from './pool.js';
 import { FunctionProcess, type RunReport } from './process.js';
 import { buildLambdaSegments, type SegmentIds } from './segments.js';
-import { decideTrace, formatTraceHeader, LambdaSampler, newTraceId, type TraceDecision } from './trace-header.js';
+import { formatTraceHeader, newTraceId } from '../xray/trace-header.js';
+import { decideTrace, LambdaSampler, type TraceDecision } from './trace-header.js';
 import type { FunctionSpec, InvokeRequest, InvokeResult, LambdaEngineOptions, LogEvent } from './types.js';
 
 const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
@@ -42,7 +43,7 @@ export class LambdaEngine {
     if (type === 'DryRun') return { ...base, statusCode: 204, payload: Buffer.alloc(0) };
 
     const trace = decideTrace(req.traceHeader, spec.tracingMode, () => this.decideUnsampled(spec.name), () =>
-      newTraceId(this.clock, this.ids),
+      newTraceId(this.clock.now(), this.ids),
     );
     const run = this.execute(spec, requestId, payload, req, trace);
     if (type === 'Event') {
@@ -126,7 +127,7 @@ export class LambdaEngine {
     // every invocation whose `_X_AMZN_TRACE_ID` has `Sampled` without `Parent`. Undecided (PassThrough,
     // no upstream decision): `Root=…` only, which the SDK takes as "record nothing".
     const traceHeader = formatTraceHeader({ root: trace.traceId, parent: trace.decided ? segIds.invocation : undefined,
-      sampled: trace.decided ? trace.sampled : undefined, extra: trace.extra });
+      sampled: trace.decided ? (trace.sampled ? '1' : '0') : undefined, extra: trace.extra });
     const pool = this.poolFor(spec);
     let proc: FunctionProcess;
     try {

@@ -1,60 +1,9 @@
 /**
- * X-Amzn-Trace-Id handling for Lambda (reference §3.8, §2.7): parse the incoming header, decide
- * whether the invocation is traced, and build the value handed to the function.
+ * Lambda's side of tracing (reference §3.8, §2.7): whether an invocation is traced — the upstream
+ * decision, else the function's own sampler when Active.
  */
-import type { Clock, IdGenerator } from '../core/types.js';
-
-export interface TraceHeader {
-  root?: string;
-  parent?: string;
-  /** '1' | '0' | '?' or undefined when absent. */
-  sampled?: string;
-  /** Keys we do not interpret (Lineage, Self, …), kept in order to pass them on. */
-  extra: [string, string][];
-}
-
-const TRACE_ID = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
-const SEGMENT_ID = /^[0-9a-f]{16}$/;
-
-export function parseTraceHeader(value: string | undefined): TraceHeader {
-  const out: TraceHeader = { extra: [] };
-  if (!value) return out;
-  for (const field of value.split(';')) {
-    const eq = field.indexOf('=');
-    if (eq <= 0) continue;
-    const key = field.slice(0, eq).trim();
-    const val = field.slice(eq + 1).trim();
-    switch (key.toLowerCase()) {
-      case 'root':
-        if (TRACE_ID.test(val)) out.root = val;
-        break;
-      case 'parent':
-        if (SEGMENT_ID.test(val)) out.parent = val;
-        break;
-      case 'sampled':
-        out.sampled = val;
-        break;
-      default:
-        out.extra.push([key, val]);
-    }
-  }
-  return out;
-}
-
-/** `1-{8 hex epoch seconds}-{24 hex}`. */
-export function newTraceId(clock: Clock, ids: IdGenerator): string {
-  const epoch = Math.floor(clock.now() / 1000).toString(16).padStart(8, '0');
-  return `1-${epoch}-${ids.hex(24)}`;
-}
-
-/** `sampled: undefined` = nobody decided (PassThrough without an upstream decision): `Root=…` only. */
-export function formatTraceHeader(h: { root: string; parent?: string; sampled: boolean | undefined; extra: [string, string][] }): string {
-  const parts = [`Root=${h.root}`];
-  if (h.parent) parts.push(`Parent=${h.parent}`);
-  if (h.sampled !== undefined) parts.push(`Sampled=${h.sampled ? '1' : '0'}`);
-  for (const [k, v] of h.extra) parts.push(`${k}=${v}`);
-  return parts.join(';');
-}
+import type { Clock } from '../core/types.js';
+import { parseTraceHeader } from '../xray/trace-header.js';
 
 /**
  * Lambda's own rule for Active functions without an upstream decision: the first request of each
@@ -86,7 +35,7 @@ export interface TraceDecision {
   decided: boolean;
   /** Upstream subsegment id, parent of the AWS::Lambda segment. */
   upstreamParent?: string;
-  extra: [string, string][];
+  extra: string[];
 }
 
 /** Upstream `Sampled=1|0` wins; otherwise Active functions decide themselves and PassThrough ones do not trace. */

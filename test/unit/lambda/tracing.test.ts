@@ -1,5 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { LambdaSampler, parseTraceHeader } from '../../../src/local/lambda/trace-header.js';
+import { LambdaSampler } from '../../../src/local/lambda/trace-header.js';
+import { parseTraceHeader } from '../../../src/local/xray/trace-header.js';
 import { fn, harness, json, payload, removeTempDirs, type Harness } from './helpers.js';
 
 interface Sub { id: string; name: string; start_time: number; end_time: number; fault?: boolean }
@@ -57,7 +58,7 @@ describe('LambdaEngine tracing', () => {
     expect(seen.root).toBe(r.traceId);
     expect(seen.parent).toBe(invocation?.id);
     expect(seen.sampled).toBe('1');
-    expect(seen.extra).toEqual([['Lineage', 'a87bd80c:1']]);
+    expect(seen.extra).toEqual(['Lineage=a87bd80c:1']);
   });
 
   it('nests the phase times, and records Initialization on the cold start only', async () => {
