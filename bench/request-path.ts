@@ -11,6 +11,7 @@ import { bundleHandler, defaultHandlerDir } from '../src/lab/packaging/bundle.js
 import { autocannon, type CannonResult } from './lib/autocannon.js';
 import type { Benchmark, BenchBody, Cell } from './lib/result.js';
 import { REPO_ROOT, target } from './lib/result.js';
+import { cpuOfTree } from './lib/proc.js';
 import { startChildServer } from './lib/server.js';
 import { startLabStack } from './lib/stack.js';
 import { alternate, median, round } from './lib/stats.js';
@@ -20,15 +21,25 @@ interface Shot {
   p50: number;
   p99: number;
   bad: number;
+  /** CPU ms per request of the server process, its children (Lambda functions) and the generator (this process). */
+  cpu?: { server: number; children: number; generator: number };
 }
 
-async function shot(url: string, connections: number, seconds: number | undefined, amount?: number): Promise<Shot> {
+async function shot(url: string, connections: number, seconds: number | undefined, amount?: number, serverPid?: number): Promise<Shot> {
+  const tree = serverPid ? cpuOfTree(serverPid) : undefined;
+  const gen0 = process.cpuUsage();
   const r: CannonResult = await autocannon({ url, connections, ...(amount ? { amount } : { duration: seconds }) });
-  return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx };
+  const gen = process.cpuUsage(gen0);
+  const used = tree?.stop();
+  const n = Math.max(1, r.requests.total);
+  const cpu = used ? { server: used.self / n, children: used.children / n, generator: (gen.user + gen.system) / 1000 / n } : undefined;
+  return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx, cpu };
 }
 
 function med(shots: Shot[]): Shot {
-  return { rps: median(shots.map((s) => s.rps)), p50: median(shots.map((s) => s.p50)), p99: median(shots.map((s) => s.p99)), bad: shots.reduce((n, s) => n + s.bad, 0) };
+  const cpus = shots.flatMap((s) => (s.cpu ? [s.cpu] : []));
+  const cpu = cpus.length ? { server: median(cpus.map((c) => c.server)), children: median(cpus.map((c) => c.children)), generator: median(cpus.map((c) => c.generator)) } : undefined;
+  return { rps: median(shots.map((s) => s.rps)), p50: median(shots.map((s) => s.p50)), p99: median(shots.map((s) => s.p99)), bad: shots.reduce((n, s) => n + s.bad, 0), cpu };
 }
 
 export const requestPath: Benchmark = {
@@ -47,6 +58,7 @@ export const requestPath: Benchmark = {
     const stackUrl = `${stack.baseUrl}/users/user123`;
     const baseUrl = `${baseline.url}/users/user123`;
     const rows: Cell[][] = [];
+    const cpuRows: Cell[][] = [];
     const at: Record<number, { a: Shot; b: Shot }> = {};
     try {
       // Warm both sides: Lambda processes up to the pool size, SDK connections, JIT.
@@ -55,10 +67,13 @@ export const requestPath: Benchmark = {
       for (const c of levels) {
         log(`${c} connection(s): ${rounds} × ${smoke ? 'a few requests' : `${seconds} s`} each side, alternated`);
         const amount = smoke ? 30 : undefined;
-        const r = await alternate(rounds, () => shot(stackUrl, c, seconds, amount), () => shot(baseUrl, c, seconds, amount));
+        const r = await alternate(rounds, () => shot(stackUrl, c, seconds, amount, stack.cloud.pid), () => shot(baseUrl, c, seconds, amount, baseline.child.pid));
         const a = med(r.a);
         const b = med(r.b);
         at[c] = { a, b };
+        const ms = (x: number | undefined) => (x === undefined ? null : round(x, 3));
+        cpuRows.push([c, ms(a.cpu?.server), ms(a.cpu?.children), ms(a.cpu?.generator),
+          a.cpu ? round(a.cpu.server + a.cpu.children + a.cpu.generator, 3) : null, ms(b.cpu?.server), ms(b.cpu?.generator)]);
         rows.push([c, round(a.rps, 0), round(a.p50, 1), round(a.p99, 1), a.bad, round(b.rps, 0), round(b.p50, 1), round(b.p99, 1), b.bad, round(a.rps / b.rps, 3)]);
       }
     } finally {
@@ -72,6 +87,10 @@ export const requestPath: Benchmark = {
         title: `GET /users/user123, autocannon, medians of ${rounds} alternated run(s) per level`,
         columns: ['connections', 'stack req/s', 'stack p50 ms', 'stack p99 ms', 'stack non-2xx/err', 'baseline req/s', 'baseline p50 ms', 'baseline p99 ms', 'baseline non-2xx/err', 'stack/baseline'],
         rows,
+      }, {
+        title: 'CPU per request (ms, medians): where two cores go',
+        columns: ['connections', 'local cloud', 'Lambda function processes', 'generator (autocannon)', 'stack total', 'baseline server', 'baseline generator'],
+        rows: cpuRows,
       }],
       targets: [
         target('throughput at 32 connections', '≥ 500 req/s', c32 ? round(c32.a.rps, 0) : null, 'req/s', (x) => x >= 500),

@@ -130,3 +130,28 @@ export function cpuMs(pid: number): number | null {
 
 /** USER_HZ: 100 on every Linux the project runs on (sysconf is not reachable from Node). */
 const CLOCK_TICKS_PER_S = 100;
+
+/** Direct children of a process (every thread's list), from /proc; empty where /proc is missing. */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
+}
+
+/** CPU (ms) a process and its children used between `start()` and the returned `stop()`; null without /proc. */
+export function cpuOfTree(pid: number): { stop(): { self: number; children: number } | null } {
+  const before = new Map<number, number>();
+  for (const p of [pid, ...childPids(pid)]) before.set(p, cpuMs(p) ?? 0);
+  return {
+    stop() {
+      const self = cpuMs(pid);
+      if (self === null) return null;
+      // A child started meanwhile counts from zero; one that ended meanwhile is lost (none should, warm).
+      const children = childPids(pid).reduce((sum, p) => sum + (cpuMs(p) ?? 0) - (before.get(p) ?? 0), 0);
+      return { self: self - (before.get(pid) ?? 0), children };
+    },
+  };
+}
