@@ -84,14 +84,15 @@ function readCodeCache(cachePath, source) {
 
 /**
  * Compiles and runs a CommonJS candidate like Node's loader (same wrapper parameters, `this`, module
- * registry entry). Returns `{ exports }`, or null when it does not compile as CommonJS (then import()
+ * registry entry). Returns `{ exports, codeCache: 'none' | 'accepted' | 'rejected' }`, or null when it does not compile as CommonJS (then import()
  * decides: it may be ESM syntax in a .js file without a package type). A rejected cache only costs a
  * normal compile.
  */
 export function loadCommonJs({ file, source }, cachePath) {
+  const cachedData = readCodeCache(cachePath, source);
   let fn;
   try {
-    fn = compile(file, source, { cachedData: readCodeCache(cachePath, source) });
+    fn = compile(file, source, { cachedData });
   } catch (err) {
     if (err instanceof SyntaxError) return null;
     throw err;
@@ -107,7 +108,7 @@ export function loadCommonJs({ file, source }, cachePath) {
     throw err;
   }
   mod.loaded = true;
-  return { exports: mod.exports };
+  return { exports: mod.exports, codeCache: !cachedData ? 'none' : fn.cachedDataRejected ? 'rejected' : 'accepted' };
 }
 
 /**
