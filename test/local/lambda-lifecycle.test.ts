@@ -103,10 +103,12 @@ describe('code preparation', () => {
     const fnDir = join(dataDir, 'lambda', 'user-service');
     const caches = () => readdirSync(fnDir).filter((f) => f.endsWith('.v8cache'));
 
-    const created = await lambda.send(new CreateFunctionCommand(await createInput(role)));
+    // Only handlers big enough for compiling to matter get a cache.
+    const padding = `\n${'// padding\n'.repeat(7000)}`;
+    const created = await lambda.send(new CreateFunctionCommand(await createInput(role, await handlerZip(`exports.handler = async () => "v1";${padding}`))));
     const first = `${Buffer.from(created.CodeSha256!, 'base64').toString('hex')}.v8cache`;
     await vi.waitFor(() => expect(caches()).toEqual([first]), { timeout: 10_000, interval: 20 });
-    const updated = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'user-service', ZipFile: await handlerZip('exports.handler = async () => "v2";') }));
+    const updated = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'user-service', ZipFile: await handlerZip(`exports.handler = async () => "v2";${padding}`) }));
     const second = `${Buffer.from(updated.CodeSha256!, 'base64').toString('hex')}.v8cache`;
     await vi.waitFor(() => expect(caches()).toEqual([second]), { timeout: 10_000, interval: 20 });
     const r = await lambda.send(new InvokeCommand({ FunctionName: 'user-service' }));

@@ -6,11 +6,24 @@
  * the runtime compile normally (handler-module.mjs checks it was made for the very same source).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PREPARE_SCRIPT = fileURLToPath(new URL('./prepare-code.mjs', import.meta.url));
 /** A preparation that takes longer is abandoned: the function then just starts without a cache. */
 const PREPARE_LIMIT_MS = 10_000;
+/** Below this a handler compiles in a few milliseconds: cheaper than a preparing process to wait for. */
+const MIN_CACHED_BYTES = 64 * 1024;
+
+/** Size of the CommonJS-able file the handler setting points at (0 if none): `dir/file.export` → dir/file.js|.cjs. */
+function handlerFileSize(codeDir: string, handler: string): number {
+  const dot = handler.indexOf('.', handler.lastIndexOf('/') + 1);
+  if (dot <= 0) return 0;
+  const base = join(codeDir, handler.slice(0, dot));
+  const sizes = ['.js', '.cjs'].map((ext) => statSync(base + ext, { throwIfNoEntry: false })?.size ?? 0);
+  return Math.max(...sizes);
+}
 
 export function codeCachePath(codeDir: string): string {
   return `${codeDir}.v8cache`;
@@ -28,6 +41,7 @@ export class CodePreparer {
   /** Starts (or restarts) preparing the cache of `codeDir`; resolves when done, never rejects. */
   prepare(codeDir: string, handler: string): Promise<void> {
     this.inFlight.get(codeDir)?.child.kill('SIGKILL');
+    if (handlerFileSize(codeDir, handler) < MIN_CACHED_BYTES) return Promise.resolve();
     const child = spawn(this.nodePath, [PREPARE_SCRIPT, codeDir, handler, codeCachePath(codeDir)], {
       cwd: codeDir, env: this.env, stdio: 'ignore',
     });

@@ -16,8 +16,8 @@ function loadInChild(codeDir: string): { codeCache: string; result: unknown } {
   return JSON.parse(out.toString()) as { codeCache: string; result: unknown };
 }
 
-// A module big enough that V8 has something worth caching, with eagerly compiled inner functions.
-const SOURCE = `exports.handler = () => (function () { return 'v1:' + [1, 2, 3].map((x) => x * 2).join(','); })();\n${'// padding\n'.repeat(50)}`;
+// Big enough to be worth a cache (≥ 64 KiB), with an eagerly compiled inner function.
+const SOURCE = `exports.handler = () => (function () { return 'v1:' + [1, 2, 3].map((x) => x * 2).join(','); })();\n${'// padding\n'.repeat(7000)}`;
 
 describe('LambdaEngine code cache', () => {
   let h: Harness;
@@ -57,14 +57,16 @@ describe('LambdaEngine code cache', () => {
     expect(json(r.payload)).toBe('v1:2,4,6');
   });
 
-  it('prepares nothing for an ESM handler and still runs it', async () => {
+  it('prepares nothing for an ESM handler or a small one, and still runs them', async () => {
     h = harness();
-    const spec = fn({ 'index.mjs': 'export const handler = async () => "esm";' });
+    const esm = fn({ 'index.mjs': `export const handler = async () => "esm";\n${'// padding\n'.repeat(7000)}` });
+    const small = fn({ 'index.js': 'exports.handler = async () => "small";' });
 
-    await h.engine.prepare(spec);
-    const r = await h.engine.invoke(spec, { payload: payload({}) });
+    await Promise.all([h.engine.prepare(esm), h.engine.prepare(small)]);
+    const results = await Promise.all([esm, small].map((s) => h.engine.invoke(s, { payload: payload({}) })));
 
-    expect(existsSync(codeCachePath(spec.codeDir))).toBe(false);
-    expect(json(r.payload)).toBe('esm');
+    expect(existsSync(codeCachePath(esm.codeDir))).toBe(false);
+    expect(existsSync(codeCachePath(small.codeDir))).toBe(false);
+    expect(results.map((r) => json(r.payload))).toEqual(['esm', 'small']);
   });
 });
