@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +16,8 @@ const PREPARE_SCRIPT = fileURLToPath(new URL('./prepare-code.mjs', import.meta.u
 const PREPARE_LIMIT_MS = 10_000;
 /** Below this a handler compiles in a few milliseconds: cheaper than a preparing process to wait for. */
 const MIN_CACHED_BYTES = 64 * 1024;
+/** A nice value: preparation yields the CPU to function processes. */
+const BACKGROUND_PRIORITY = 10;
 
 /** Size of the CommonJS-able file the handler setting points at (0 if none): `dir/file.export` → dir/file.js|.cjs. */
 function handlerFileSize(codeDir: string, handler: string): number {
@@ -45,6 +48,14 @@ export class CodePreparer {
     const child = spawn(this.nodePath, [PREPARE_SCRIPT, codeDir, handler, codeCachePath(codeDir)], {
       cwd: codeDir, env: this.env, stdio: 'ignore',
     });
+    // Background work: a function starting meanwhile (often another one just deployed) goes first.
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, BACKGROUND_PRIORITY);
+      } catch {
+        // Not permitted on this system: it runs at normal priority.
+      }
+    }
     const limit = setTimeout(() => child.kill('SIGKILL'), PREPARE_LIMIT_MS);
     limit.unref();
     const done = new Promise<void>((resolve) => {
