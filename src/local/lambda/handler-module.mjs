@@ -7,7 +7,6 @@
 // handler costs as much as compiling it. Compiling it ourselves also lets a V8 code cache, prepared
 // when the code was deployed, skip most of the compile. Anything that is not plainly CommonJS goes to
 // import(), so Node's own rules (format detection, ESM, error wording) still decide those cases.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -66,7 +65,9 @@ function compile(file, source, extra) {
   });
 }
 
-const sourceHash = (source) => createHash('sha256').update(source).digest('hex');
+// node:crypto only when there is a cache to check: loading it costs a function without one a few ms.
+const requireHere = createRequire(import.meta.url);
+const sourceHash = (source) => requireHere('node:crypto').createHash('sha256').update(source).digest('hex');
 
 /** The cached data, if the cache file was made for exactly this source; V8 itself only checks the length. */
 function readCodeCache(cachePath, source) {
