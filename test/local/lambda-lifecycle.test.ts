@@ -1,8 +1,8 @@
-import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
 import { createRole, credentials, handlerZip, zipWithRawName } from './lambda-fixtures.js';
 
@@ -92,5 +92,29 @@ describe('persistence', () => {
 
     expect(existedBefore).toBe(true);
     expect(existsSync(codeDir)).toBe(false);
+  });
+});
+
+describe('code preparation', () => {
+  it('prepares a code cache beside each deployed package, and drops it with the old code on update', async () => {
+    const dataDir = join(base, 'data');
+    const { cloud, lambda } = await start({ dataDir });
+    const role = await createRole(cloud.endpoint);
+    const fnDir = join(dataDir, 'lambda', 'user-service');
+    const caches = () => readdirSync(fnDir).filter((f) => f.endsWith('.v8cache'));
+
+    // Only handlers big enough for compiling to matter get a cache.
+    const padding = `\n${'// padding\n'.repeat(7000)}`;
+    const created = await lambda.send(new CreateFunctionCommand(await createInput(role, await handlerZip(`exports.handler = async () => "v1";${padding}`))));
+    const first = `${Buffer.from(created.CodeSha256!, 'base64').toString('hex')}.v8cache`;
+    await vi.waitFor(() => expect(caches()).toEqual([first]), { timeout: 10_000, interval: 20 });
+    const updated = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'user-service', ZipFile: await handlerZip(`exports.handler = async () => "v2";${padding}`) }));
+    const second = `${Buffer.from(updated.CodeSha256!, 'base64').toString('hex')}.v8cache`;
+    await vi.waitFor(() => expect(caches()).toEqual([second]), { timeout: 10_000, interval: 20 });
+    const r = await lambda.send(new InvokeCommand({ FunctionName: 'user-service' }));
+
+    expect(second).not.toBe(first);
+    expect(Buffer.from(r.Payload!).toString()).toBe('"v2"');
+    expect(readdirSync(join(fnDir, second.replace('.v8cache', '')))).toEqual(['index.js']);
   });
 });

@@ -84,6 +84,23 @@ describe('buildHandlerZip', () => {
     expect(code).toContain('user_processing');
   });
 
+  it('emits only CommonJS the local runtime can compile with its code cache: no import(), SDK ESM builds', async () => {
+    const { zip } = await buildHandlerZip();
+    const zipfile = await yauzl.fromBufferPromise(zip, { lazyEntries: true });
+    const entry = await new Promise<Entry>((resolve) => {
+      zipfile.once('entry', resolve);
+      zipfile.readEntry();
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of await zipfile.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+    const code = Buffer.concat(chunks).toString('utf8');
+    zipfile.close();
+
+    expect(code).not.toMatch(/\bimport\s*\(/);
+    // bowser (browser user-agent parsing) only comes in through the SDK's CommonJS `main` builds.
+    expect(code).not.toContain('bowser');
+  });
+
   it('serves repeated calls from the cache and rebuilds when the handler sources change', async () => {
     // The copy lives inside the repo so esbuild still resolves node_modules from it.
     await mkdir(join(ROOT, '.tmp'), { recursive: true });

@@ -3,10 +3,9 @@
 // from src/ and dist/ alike). It mirrors the Node managed runtime: load the handler once (init),
 // then loop on the Runtime API's `next`, call the handler, post its result or error.
 import http from 'node:http';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
+import { loadCommonJs, locateHandler, readCommonJsCandidate } from './handler-module.mjs';
 
 const [apiHost, apiPort] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001').split(':');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -56,6 +55,12 @@ function errorBody(err) {
   return { errorType: typeof err, errorMessage: message, trace: [] };
 }
 
+/** `--code-cache <file>`: V8 code cache prepared for this code when it was deployed (may be absent). */
+function codeCachePath() {
+  const i = process.argv.indexOf('--code-cache');
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
 function namedError(errorType, message, cause) {
   const e = new Error(message);
   e.name = errorType;
@@ -66,16 +71,14 @@ function namedError(errorType, message, cause) {
 async function loadHandler() {
   const spec = process.env._HANDLER ?? '';
   const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
-  const slash = spec.lastIndexOf('/');
-  const tail = spec.slice(slash + 1);
-  const dot = tail.indexOf('.');
-  if (dot <= 0 || dot === tail.length - 1) throw namedError('Runtime.MalformedHandlerName', `Bad handler ${spec}`);
-  const modulePath = spec.slice(0, slash + 1) + tail.slice(0, dot);
-  const file = ['.js', '.mjs', '.cjs'].map((ext) => join(root, modulePath + ext)).find((f) => existsSync(f));
+  const { malformed, modulePath, file, exportPath } = locateHandler(spec, root);
+  if (malformed) throw namedError('Runtime.MalformedHandlerName', `Bad handler ${spec}`);
   if (!file) throw namedError('Runtime.ImportModuleError', `Error: Cannot find module '${modulePath}'`);
   let ns;
   try {
-    ns = await import(pathToFileURL(file).href);
+    const cjs = readCommonJsCandidate(file);
+    const loaded = cjs ? loadCommonJs(cjs, codeCachePath()) : null;
+    ns = loaded ? loaded.exports : await import(pathToFileURL(file).href);
   } catch (err) {
     if (err instanceof SyntaxError) throw namedError('Runtime.UserCodeSyntaxError', `${err.name}: ${err.message}`, err);
     if (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') {
@@ -83,9 +86,9 @@ async function loadHandler() {
     }
     throw err;
   }
-  // A CommonJS module arrives as `default` (module.exports); ESM exports are on the namespace.
-  const walk = (obj) => tail.slice(dot + 1).split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
-  const fn = walk(ns) ?? walk(ns.default);
+  // Our CommonJS path gives module.exports; import() gives a namespace (CommonJS under `default`).
+  const walk = (obj) => exportPath.reduce((o, k) => (o == null ? undefined : o[k]), obj);
+  const fn = walk(ns) ?? walk(ns?.default);
   if (typeof fn !== 'function') throw namedError('Runtime.HandlerNotFound', `${spec} is undefined or not exported`);
   return fn;
 }

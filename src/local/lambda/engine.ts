@@ -6,7 +6,8 @@
 import { fileURLToPath } from 'node:url';
 import { ServiceError } from '../core/errors.js';
 import type { Clock, IdGenerator } from '../core/types.js';
-import { buildEnvironment } from './environment.js';
+import { CodePreparer, codeCachePath } from './code-cache.js';
+import { buildEnvironment, passedThrough } from './environment.js';
 import { endLine, logGroupName, newLogStreamName, reportLine, startLine, tailLog } from './logs.js';
 import { describeOutcome, type DescribedOutcome } from './outcome.js';
 import { ProcessPool } from './pool.js';
@@ -25,6 +26,7 @@ export class LambdaEngine {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly decideUnsampled: (functionName: string) => boolean;
+  private readonly preparer: CodePreparer;
   private closed = false;
 
   constructor(private readonly opts: LambdaEngineOptions) {
@@ -32,6 +34,16 @@ export class LambdaEngine {
     this.ids = opts.ids;
     const sampler = new LambdaSampler(opts.clock, opts.random);
     this.decideUnsampled = opts.decideUnsampled ?? ((name) => sampler.decide(name));
+    this.preparer = new CodePreparer(opts.nodePath ?? process.execPath, passedThrough(process.env));
+  }
+
+  /**
+   * New code (or a new handler setting) was deployed: prepare what its cold starts can reuse (the
+   * handler's V8 code cache) in the background. Resolves when done; failures only mean no cache.
+   */
+  prepare(spec: Pick<FunctionSpec, 'codeDir' | 'handler'>): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.preparer.prepare(spec.codeDir, spec.handler);
   }
 
   async invoke(spec: FunctionSpec, req: InvokeRequest): Promise<InvokeResult> {
@@ -72,7 +84,7 @@ export class LambdaEngine {
     this.closed = true;
     const pools = [...this.pools.values()].map((e) => e.pool);
     this.pools.clear();
-    await Promise.all(pools.map((p) => p.kill()));
+    await Promise.all([...pools.map((p) => p.kill()), this.preparer.close()]);
     await this.flush();
   }
 
@@ -97,7 +109,8 @@ export class LambdaEngine {
     return pool;
   }
 
-  private spawnFor(spec: FunctionSpec): Promise<FunctionProcess> {
+  private async spawnFor(spec: FunctionSpec): Promise<FunctionProcess> {
+    await this.preparer.ready(spec.codeDir);
     const group = logGroupName(spec.name);
     const logStream = newLogStreamName(this.clock, this.ids);
     const facts = { region: this.opts.region, endpoint: this.opts.endpoint, daemonAddress: this.opts.daemonAddress,
@@ -107,6 +120,7 @@ export class LambdaEngine {
       clock: this.clock,
       nodePath: this.opts.nodePath ?? process.execPath,
       bootstrapPath: BOOTSTRAP,
+      bootstrapArgs: ['--code-cache', codeCachePath(spec.codeDir)],
       logStream,
       environment: (runtimeApi) => buildEnvironment(spec, { ...facts, runtimeApi }, this.ids),
       onStrayOutput: (events) => this.opts.onLogEvents(group, logStream, events),

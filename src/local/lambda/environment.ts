@@ -19,6 +19,15 @@ export interface EnvironmentFacts {
 /** Harmless process basics copied from the parent so Node and child tools behave normally. */
 const PASSED_THROUGH = ['PATH', 'SYSTEMROOT', 'TMPDIR', 'TEMP', 'TMP'];
 
+export function passedThrough(parent: NodeJS.ProcessEnv): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of PASSED_THROUGH) {
+    const v = parent[key];
+    if (v !== undefined) env[key] = v;
+  }
+  return env;
+}
+
 /** Session credentials shaped like an assumed role's; the local cloud accepts any signed request. */
 export function dummyRoleCredentials(ids: IdGenerator): Record<string, string> {
   return {
@@ -34,11 +43,7 @@ export function buildEnvironment(
   ids: IdGenerator,
   parent: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const key of PASSED_THROUGH) {
-    const v = parent[key];
-    if (v !== undefined) env[key] = v;
-  }
+  const env = passedThrough(parent);
   const [daemonHost, daemonPort] = splitHostPort(facts.daemonAddress);
   // User variables first: reserved names below win, as Lambda rejects them at configuration time anyway.
   Object.assign(env, spec.env, {

@@ -47,6 +47,8 @@ export interface ProcessOptions {
   clock: Clock;
   nodePath: string;
   bootstrapPath: string;
+  /** Arguments after the bootstrap path (e.g. `--code-cache <file>`). */
+  bootstrapArgs?: string[];
   logStream: string;
   /** Builds the child's environment once its Runtime API address is known. */
   environment(runtimeApi: string): Record<string, string>;
@@ -93,7 +95,7 @@ export class FunctionProcess {
       },
       onInitError: (errorType, body) => p.initError.resolve({ errorType, body }),
     });
-    p.child = spawn(opts.nodePath, [opts.bootstrapPath], {
+    p.child = spawn(opts.nodePath, [opts.bootstrapPath, ...(opts.bootstrapArgs ?? [])], {
       cwd: opts.codeDir,
       env: opts.environment(p.server.address),
       stdio: ['ignore', 'pipe', 'pipe'],

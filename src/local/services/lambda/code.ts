@@ -80,7 +80,8 @@ export class CodeStore {
       rmSync(dir, { recursive: true, force: true });
       return;
     }
-    for (const entry of readdirSync(dir)) if (entry !== keep && entry !== `${keep}.zip`) rmSync(join(dir, entry), { recursive: true, force: true });
+    // Siblings of the kept code dir (its zip, the engine's prepared `.v8cache`) stay with it.
+    for (const entry of readdirSync(dir)) if (entry !== keep && !entry.startsWith(`${keep}.`)) rmSync(join(dir, entry), { recursive: true, force: true });
   }
 
   /** The uploaded zip, kept next to its extracted tree so GetFunction's Code.Location can serve it. */

@@ -20,6 +20,8 @@ export interface FunctionDeps {
   code: CodeStore;
   /** Called when a function's code or configuration changes or it is deleted: warm processes must go. */
   evict(functionName: string): void | Promise<void>;
+  /** New code or handler deployed: the engine may prepare it in the background (never awaited here). */
+  prepare(fn: StoredFunction): void;
 }
 
 const NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -92,7 +94,9 @@ export class FunctionStore {
       RevisionId: this.env.ids.uuid(),
       policy: [],
     };
-    return this.items.put(name, fn);
+    const created = this.items.put(name, fn);
+    this.deps.prepare(created);
+    return created;
   }
 
   async updateCode(fn: StoredFunction, input: Record<string, unknown>): Promise<StoredFunction> {
@@ -113,6 +117,7 @@ export class FunctionStore {
     });
     await this.deps.evict(fn.FunctionName);
     this.deps.code.prune(fn.FunctionName, code.codeKey);
+    this.deps.prepare(updated);
     return updated;
   }
 
@@ -137,6 +142,7 @@ export class FunctionStore {
     next.RevisionId = this.env.ids.uuid();
     this.items.put(fn.FunctionName, next);
     await this.deps.evict(fn.FunctionName);
+    if (next.Handler !== fn.Handler) this.deps.prepare(next);
     return next;
   }
 

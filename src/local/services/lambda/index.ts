@@ -15,7 +15,7 @@ import { FunctionStore, type RoleCheck } from './functions.js';
 import { checkInvokeRequest, invokeResponse, runInvocation } from './invoke.js';
 import { configuration, parseFunctionName, type StoredFunction } from './model.js';
 import { allows, buildStatement, checkRevision, policyDocument } from './policy.js';
-import type { LambdaRunner, RunResult } from './runner.js';
+import { runSpec, type LambdaRunner, type RunResult } from './runner.js';
 
 export type { LambdaRunner, RunResult, RunSpec, RunRequest } from './runner.js';
 export type { ZipExtractor } from './code.js';
@@ -47,7 +47,10 @@ export function createLambdaService(env: LocalCloudEnv, deps: LambdaDeps): Lambd
   const evict = async (name: string) => {
     await deps.runner()?.evict(name);
   };
-  const functions = new FunctionStore(env, { roleAssumable: deps.roleAssumable, code, evict });
+  const prepare = (fn: StoredFunction) => {
+    void deps.runner()?.prepare?.(runSpec(fn, code.dirOf(fn.FunctionName, fn.codeKey)));
+  };
+  const functions = new FunctionStore(env, { roleAssumable: deps.roleAssumable, code, evict, prepare });
   const fnOf = (req: RestRequest, ctx: RequestContext): StoredFunction => functions.resolve(req.params.FunctionName!, ctx.region, req.query.get('Qualifier'));
   const byArn = (arn: string, ctx: RequestContext): StoredFunction => {
     if (!arn.startsWith('arn:')) throw new ServiceError('ValidationException', `1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: Member must be a function ARN`, 400);

@@ -12,6 +12,8 @@ export type { FunctionSpec as RunSpec, InvokeRequest as RunRequest, InvokeResult
 export interface LambdaRunner {
   invoke(spec: RunSpec, req: RunRequest): Promise<RunResult>;
   evict(functionName: string): void | Promise<void>;
+  /** Code or the handler setting changed: prepare what cold starts of it reuse (optional, background). */
+  prepare?(spec: Pick<RunSpec, 'codeDir' | 'handler'>): Promise<void>;
   close(): Promise<void>;
 }
 
