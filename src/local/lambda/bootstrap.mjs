@@ -8,7 +8,8 @@ import { format } from 'node:util';
 import { loadCommonJs, locateHandler, readCommonJsCandidate } from './handler-module.mjs';
 
 const [apiHost, apiPort] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001').split(':');
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// Two connections: the result post and the following `next` long poll are in flight together.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
 // Marks the end of the init phase's (empty id) or an invocation's output on stdout so the engine can attribute every line to it.
 const DONE_MARK = '\u0000xraylab:done:';
 
@@ -185,22 +186,23 @@ async function main() {
     if (trace) process.env._X_AMZN_TRACE_ID = String(trace);
     else delete process.env._X_AMZN_TRACE_ID;
     currentRequestId = requestId;
+    let posted;
     try {
       const event = next.body.length ? JSON.parse(next.body.toString('utf8')) : {};
       const result = await runHandler(handler, event, contextFor(next.headers));
       const json = JSON.stringify(result === undefined ? null : result);
-      // The result goes out first (the caller waits for it); the done mark, a blocking pipe write, follows
-      // on the next turn — it only has to come after the invocation's own output.
-      const posted = call('POST', `invocation/${requestId}/response`, json, { 'content-type': 'application/json' });
-      setImmediate(markDone, requestId);
-      await posted;
+      posted = call('POST', `invocation/${requestId}/response`, json, { 'content-type': 'application/json' });
     } catch (err) {
       const body = errorBody(err);
       console.error('Invoke Error', JSON.stringify(body));
-      const posted = postError(`invocation/${requestId}/error`, body.errorType, body);
-      setImmediate(markDone, requestId);
-      await posted;
+      posted = postError(`invocation/${requestId}/error`, body.errorType, body);
     }
+    // The result goes out first (the caller waits for it); the done mark, a blocking pipe write, follows
+    // on the next turn — it only has to come after the invocation's own output. The next `next` goes out
+    // at once on the agent's second connection rather than after the post's 202: one wake-up less per
+    // invocation. A post that fails means the Runtime API is gone, and so is the point of running.
+    setImmediate(markDone, requestId);
+    posted.catch(() => process.exit(1));
     currentRequestId = undefined;
   }
 }
