@@ -34,9 +34,15 @@ export class CodeStore {
     this.root = dataDir ? join(dataDir, 'lambda') : undefined;
   }
 
+  private baseReady = false;
+
+  // Once per store: dirOf runs on every invoke, and a mkdir is a system call.
   private base(): string {
     this.root ??= mkdtempSync(join(tmpdir(), 'xray-lab-lambda-'));
-    mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    if (!this.baseReady) {
+      mkdirSync(this.root, { recursive: true, mode: 0o700 });
+      this.baseReady = true;
+    }
     return this.root;
   }
 
