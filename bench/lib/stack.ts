@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
 import { FUNCTION_NAME, ROLE_NAME, SAMPLE_ITEM, STAGE_NAME, TABLE_NAME } from '../../src/lab/guide.js';
 import { cliSandbox, ensureBuilt, type CliSandbox } from './proc.js';
@@ -118,6 +118,17 @@ export async function createApi(endpoint: string, functionArn: string, tracing: 
       restApiId: api.id, resourceId: byId.id, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST',
       uri: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${functionArn}/invocations`,
     }));
+    // As step 4 does: without it API Gateway answers 500 (the function's policy must allow this API).
+    const lambda = new LambdaClient(sdkConfig(endpoint));
+    try {
+      const account = functionArn.split(':')[4];
+      await lambda.send(new AddPermissionCommand({
+        FunctionName: functionArn, StatementId: `apigateway-${api.id}`, Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
+        SourceArn: `arn:aws:execute-api:${REGION}:${account}:${api.id}/*/GET/users/*`,
+      }));
+    } finally {
+      lambda.destroy();
+    }
     await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: STAGE_NAME }));
     if (tracing) {
       await apigw.send(new UpdateStageCommand({ restApiId: api.id, stageName: STAGE_NAME, patchOperations: [{ op: 'replace', path: '/tracingEnabled', value: 'true' }] }));

@@ -124,8 +124,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const apigateway = createApiGateway(env, {
     invoker: {
       async invoke(functionArn, event, opts) {
-        const result = await lambda.invokeByArn(functionArn, event, { traceHeader: opts.traceHeader });
-        return result === 'not-found' ? { notFound: true } : { payload: result.payload, functionError: result.functionError };
+        const caller = opts.sourceArn ? { principal: 'apigateway.amazonaws.com', sourceArn: opts.sourceArn } : undefined;
+        const result = await lambda.invokeByArn(functionArn, event, { traceHeader: opts.traceHeader, caller });
+        if (result === 'not-found') return { notFound: true };
+        if (result === 'forbidden') return { forbidden: true };
+        return { payload: result.payload, functionError: result.functionError };
       },
     },
     sampler: {

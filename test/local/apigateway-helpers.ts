@@ -19,15 +19,15 @@ export type Handler = (event: Record<string, unknown>) => unknown;
 
 /** A real (in-process) Lambda: runs JS handlers by function name, reports thrown errors as Lambda does. */
 export class InProcessLambda implements LambdaInvoker {
-  readonly calls: { functionArn: string; event: Record<string, unknown>; traceHeader?: string }[] = [];
+  readonly calls: { functionArn: string; event: Record<string, unknown>; traceHeader?: string; sourceArn?: string }[] = [];
   constructor(private readonly handlers: Record<string, Handler>) {}
 
-  async invoke(functionArn: string, event: Buffer, opts: { traceHeader?: string }): Promise<InvokeResult> {
+  async invoke(functionArn: string, event: Buffer, opts: { traceHeader?: string; sourceArn?: string }): Promise<InvokeResult> {
     const name = /:function:([^:]+)/.exec(functionArn)?.[1] ?? functionArn;
     const handler = this.handlers[name];
     if (!handler) return { notFound: true };
     const parsed = JSON.parse(event.toString('utf8')) as Record<string, unknown>;
-    this.calls.push({ functionArn, event: parsed, traceHeader: opts.traceHeader });
+    this.calls.push({ functionArn, event: parsed, traceHeader: opts.traceHeader, sourceArn: opts.sourceArn });
     try {
       const result = await handler(parsed);
       return { payload: Buffer.from(JSON.stringify(result ?? null)) };

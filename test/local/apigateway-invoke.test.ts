@@ -62,6 +62,8 @@ describe('API Gateway data plane (invoke URL → Lambda proxy integration)', () 
     expect(ok.headers['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
     expect(missing.status).toBe(404);
     expect(lambda.calls.at(-2)!.functionArn).toBe(fnArn('user-service'));
+    // What the function's resource policy is checked against: the resource template, not the request path.
+    expect(lambda.calls.at(-2)!.sourceArn).toBe(`arn:aws:execute-api:us-east-1:${ACCOUNT}:${apiId}/prod/GET/users/{userId}`);
     expect(event).toMatchObject({
       resource: '/users/{userId}', path: '/users/user123', httpMethod: 'GET',
       pathParameters: { userId: 'user123' }, stageVariables: null, body: null, isBase64Encoded: false,

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient, type Segment } from '@aws-sdk/client-xray';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
 import type { LocalCloud } from '../../src/local/server.js';
@@ -47,6 +47,11 @@ beforeAll(async () => {
   // Every request traced: a rule that matches the stage with rate 1 wins over Default.
   await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { RuleName: 'all', ResourceARN: '*', Priority: 1, FixedRate: 1, ReservoirSize: 0, ServiceName: 'user-api/prod', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1 } }));
   ({ apiId } = await createLabApi(apiClient(cloud.endpoint), { tracing: true }));
+  // As step 4 does: API Gateway may invoke the function for GET /users/* of this API only.
+  await new LambdaClient(cfg).send(new AddPermissionCommand({
+    FunctionName: 'user-service', StatementId: 'apigateway-invoke', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
+    SourceArn: `arn:aws:execute-api:us-east-1:${cloud.env.accountId}:${apiId}/*/GET/users/*`,
+  }));
 }, 120_000);
 
 afterAll(() => cloud.close());
@@ -138,4 +143,30 @@ describe('a sampled request through the local stack', () => {
     expect(unsampled.length).toBeGreaterThan(0);
     for (const log of unsampled) expect(log).not.toMatch(/\tERROR\t/);
   });
+
+  it('answers 500 without running the function when its policy does not let this API invoke it, as AWS does', async () => {
+    // A second API on the same function: the permission above names the first API's id only.
+    const { apiId: otherApi } = await createLabApi(apiClient(cloud.endpoint), { tracing: true });
+
+    const res = await httpCall(cloud.port, 'GET', invokePath(otherApi, '/users/user123'), { 'X-Amzn-Trace-Id': 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1' });
+    const docs = await waitForDocs('1-5759e988-bd862e3fe1be46a994272793', 2);
+
+    expect(res.status).toBe(500);
+    expect(JSON.parse(res.body)).toEqual({ message: 'Internal server error' });
+    expect(res.headers['x-amzn-errortype']).toBe('InternalServerErrorException');
+    // Only the stage wrote a segment (a fault); X-Ray infers the Lambda node from its refused call (403).
+    // No AWS::Lambda::Function segment: the function never ran.
+    expect(docs.map((d) => `${d.origin}${d.inferred ? ' (inferred)' : ''}`).sort()).toEqual(['AWS::ApiGateway::Stage', 'AWS::Lambda (inferred)']);
+    expect(docs.find((d) => d.origin === 'AWS::ApiGateway::Stage')).toMatchObject({ fault: true });
+  });
 });
+
+async function waitForDocs(traceId: string, count: number): Promise<Doc[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { Traces } = await xray.send(new BatchGetTracesCommand({ TraceIds: [traceId] }));
+    const docs = (Traces?.[0]?.Segments ?? []).map((s: Segment) => JSON.parse(s.Document!) as Doc & { fault?: boolean });
+    if (docs.length >= count || Date.now() > deadline) return docs;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

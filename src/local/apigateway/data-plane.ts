@@ -159,13 +159,15 @@ export class ApiGatewayDataPlane {
       body: req.body, sourceIp: req.sourceIp ?? '127.0.0.1', requestId: t.requestId, extendedRequestId: t.extendedRequestId,
       nowMs: t.startMs, domainName: target.domainName, traceHeader: t.downstreamHeader,
     });
+    // What the function's resource policy is checked against: the resource's path template, not the request's path.
+    const sourceArn = `arn:aws:execute-api:${api.region}:${this.env.accountId}:${api.id}/${stage.stageName}/${req.method.toUpperCase()}/${match.resource.path.slice(1)}`;
     const lambda: LambdaCall = { subsegmentId: t.subsegmentId ?? '', functionArn, startMs: this.env.clock.now(), endMs: 0 };
     let result: InvokeResult | IntegrationTimeout | Error;
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     try {
       result = await Promise.race([
-        invoker.invoke(functionArn, Buffer.from(JSON.stringify(event)), { traceHeader: t.downstreamHeader, signal: abort.signal }),
+        invoker.invoke(functionArn, Buffer.from(JSON.stringify(event)), { traceHeader: t.downstreamHeader, signal: abort.signal, sourceArn }),
         new Promise<IntegrationTimeout>((resolve) => (timer = setTimeout(() => resolve(new IntegrationTimeout()), integration.timeoutInMillis))),
       ]);
     } catch (e) {
@@ -180,6 +182,8 @@ export class ApiGatewayDataPlane {
     }
     if (result instanceof Error) return { response: internalError(), lambda: { ...lambda, fault: true } };
     if ('notFound' in result) return { response: internalError(), lambda: { ...lambda, status: 404, error: true } };
+    // AWS: "Execution failed due to configuration error: Invalid permissions on Lambda function" → 500.
+    if ('forbidden' in result) return { response: internalError(), lambda: { ...lambda, status: 403, error: true } };
     const proxied = result.functionError ? undefined : readProxyResponse(result.payload);
     if (!proxied) {
       return {

@@ -6,15 +6,19 @@
 export type InvokeResult =
   | { payload: Buffer; functionError?: string }
   /** The function (or the qualifier in its ARN) does not exist. */
-  | { notFound: true };
+  | { notFound: true }
+  /** The function's resource policy does not let this API (stage, method, resource) invoke it. */
+  | { forbidden: true };
 
 export interface LambdaInvoker {
   /**
    * Synchronous (RequestResponse) invoke of the function named by the ARN inside the integration URI.
    * `traceHeader` is what Lambda receives as X-Amzn-Trace-Id. `signal` aborts when API Gateway has
-   * given up (integration timeout); the function may keep running, as on AWS.
+   * given up (integration timeout); the function may keep running, as on AWS. `sourceArn`
+   * (`arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{resource path}`) is what the
+   * function's resource policy must allow for `apigateway.amazonaws.com`.
    */
-  invoke(functionArn: string, event: Buffer, opts: { traceHeader?: string; signal?: AbortSignal }): Promise<InvokeResult>;
+  invoke(functionArn: string, event: Buffer, opts: { traceHeader?: string; signal?: AbortSignal; sourceArn?: string }): Promise<InvokeResult>;
 }
 
 export interface SamplingRequest {

@@ -30,8 +30,11 @@ export interface LambdaDeps {
 export interface LambdaApi {
   service: LocalService;
   functions: FunctionStore;
-  /** For API Gateway's data plane: invoke by (possibly qualified) function ARN. */
-  invokeByArn(functionArn: string, payload: Buffer, opts?: { traceHeader?: string; requestId?: string }): Promise<RunResult | 'not-found'>;
+  /**
+   * For API Gateway's data plane: invoke by (possibly qualified) function ARN. With `caller`, the
+   * function's resource policy must allow that service principal from that source ARN ('forbidden').
+   */
+  invokeByArn(functionArn: string, payload: Buffer, opts?: { traceHeader?: string; requestId?: string; caller?: { principal: string; sourceArn: string } }): Promise<RunResult | 'not-found' | 'forbidden'>;
   /** Does the function's resource policy let `principal` invoke it from `sourceArn`? False for an unknown function. */
   hasPermission(functionName: string, principal: string, sourceArn?: string): boolean;
 }
@@ -195,6 +198,7 @@ export function createLambdaService(env: LocalCloudEnv, deps: LambdaDeps): Lambd
         if (e instanceof ServiceError && (e.code === 'ResourceNotFoundException' || e.code === 'ValidationException')) return 'not-found';
         throw e;
       }
+      if (opts.caller && !allows(fn, opts.caller.principal, opts.caller.sourceArn, env.accountId)) return 'forbidden';
       return runInvocation(deps.runner(), fn, functions.codeDir(fn), { payload, traceHeader: opts.traceHeader, requestId: opts.requestId, awaitCompletion: true });
     },
     hasPermission(functionName, principal, sourceArn) {
