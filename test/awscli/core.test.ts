@@ -61,6 +61,13 @@ describe.skipIf(!awsCliV2)('AWS CLI v2 against the local cloud: steps 1–2 and 
     expect(waited.status, waited.stderr).toBe(0);
     // The waiter sleeps 20 s between polls; returning well before that proves the first poll saw ACTIVE.
     expect(Date.now() - started).toBeLessThan(15_000);
+    // Running the command again (as a learner re-doing step 2 does) names the table, as DynamoDB does.
+    const again = await run([
+      'dynamodb', 'create-table', '--table-name', 'UserProfiles', '--attribute-definitions', 'AttributeName=userId,AttributeType=S',
+      '--key-schema', 'AttributeName=userId,KeyType=HASH', '--billing-mode', 'PAY_PER_REQUEST',
+    ]);
+    expect(again.status).toBe(254);
+    expect(again.stderr).toContain('An error occurred (ResourceInUseException) when calling the CreateTable operation: Table already exists: UserProfiles');
     const put = await run([
       'dynamodb', 'put-item', '--table-name', 'UserProfiles', '--item',
       '{"userId": {"S": "user123"}, "name": {"S": "John Doe"}, "email": {"S": "john@example.com"}, "preferences": {"S": "theme:dark,notifications:enabled"}}',

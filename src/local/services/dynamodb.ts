@@ -12,6 +12,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import zlib from 'node:zlib';
 
 type DynaliteFactory = (options: Record<string, unknown>) => Server;
 
@@ -102,6 +103,7 @@ export async function createDynamoDb(opts: { dataDir?: string; region: string; a
     const result = await callListener(listener, method, url, headers, body);
     const target = String(headers['x-amz-target'] ?? '');
     if (target === 'DynamoDB_20120810.CreateTable' && result.status === 200) await applyCreateTags(headers, body, result);
+    if (target === 'DynamoDB_20120810.CreateTable' && result.status === 400) return withTableExistsMessage(body, result);
     return result;
   };
   async function applyCreateTags(headers: IncomingHttpHeaders, body: Buffer, created: DynamoResult): Promise<void> {
@@ -136,6 +138,25 @@ export async function createDynamoDb(opts: { dataDir?: string; region: string; a
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** dynalite answers an existing table with an empty message; DynamoDB says which table (a learner re-running step 2 reads it). */
+function withTableExistsMessage(request: Buffer, result: DynamoResult): DynamoResult {
+  try {
+    const error = JSON.parse(result.body) as { __type?: string; message?: string };
+    if (!error.__type?.endsWith('#ResourceInUseException') || error.message) return result;
+    const table = (JSON.parse(request.toString('utf8')) as { TableName?: unknown }).TableName;
+    const body = JSON.stringify({ ...error, message: `Table already exists: ${String(table)}` });
+    // Clients check the body against x-amz-crc32 (the AWS CLI retries on a mismatch); zlib.crc32 is
+    // Node ≥ 20.15, and without the header clients check nothing.
+    const headers = { ...result.headers };
+    delete headers['x-amz-crc32'];
+    const crc = (zlib as { crc32?: (data: string) => number }).crc32;
+    if (crc) headers['x-amz-crc32'] = String(crc(body));
+    return { ...result, body, headers };
+  } catch {
+    return result;
+  }
 }
 
 function restoreEnv(key: string, value: string | undefined): void {
