@@ -62,8 +62,11 @@ export const requestPath: Benchmark = {
     const at: Record<number, { a: Shot; b: Shot }> = {};
     try {
       // Warm both sides: Lambda processes up to the pool size, SDK connections, JIT.
-      await shot(stackUrl, 8, undefined, smoke ? 40 : 400);
-      await shot(baseUrl, 8, undefined, smoke ? 40 : 400);
+      // A side that answers errors would be measured at the speed of its errors: refuse to go on.
+      for (const [side, url] of [['local stack', stackUrl], ['baseline', baseUrl]] as const) {
+        const warm = await shot(url, 8, undefined, smoke ? 40 : 400);
+        if (warm.bad > 0) throw new Error(`The ${side} answered ${warm.bad} of its warm-up requests with an error or a non-2xx status; fix it before measuring it (${url}).`);
+      }
       for (const c of levels) {
         log(`${c} connection(s): ${rounds} × ${smoke ? 'a few requests' : `${seconds} s`} each side, alternated`);
         const amount = smoke ? 30 : undefined;
