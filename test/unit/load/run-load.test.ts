@@ -85,7 +85,8 @@ describe('runLoad', () => {
       expect(report.sent).toBe(200);
       // The schedule itself is exact; how late a busy machine launches is the load-honesty benchmark's business.
       const scheduled = samples.map((s) => s.scheduledMs).sort((a, b) => a - b);
-      expect(scheduled.map((ms, i) => Math.round(ms - i * 10))).toEqual(scheduled.map(() => 0));
+      const offSchedule = scheduled.filter((ms, i) => Math.abs(ms - i * 10) >= 0.5);
+      expect(offSchedule).toEqual([]);
       expect(samples.every((s) => s.startedMs >= s.scheduledMs - 1)).toBe(true);
       expect(report.durationS).toBeGreaterThanOrEqual(1.99);
     });
