@@ -49,12 +49,25 @@ export async function accountOf(clients: Clients, config: LabConfig, signal?: Ab
   }
 }
 
-export async function openSession(flags: CommonFlags, command: string): Promise<Session> {
+/** What every command that talks to a target needs: config, IO, the abort signal, the endpoint (local cloud started on demand) and clients. */
+export interface Connection {
+  config: LabConfig;
+  io: IO;
+  signal: AbortSignal;
+  endpoint?: string;
+  clients: Clients;
+}
+
+export async function connect(flags: CommonFlags): Promise<Connection> {
   const config = resolveConfig(flags);
   const io = createIO(config.json);
   const signal = commandSignal();
   const endpoint = config.target === 'local' ? await localEndpoint(config, io, true) : config.endpoint;
-  const clients = clientsFor(config, endpoint);
+  return { config, io, signal, ...(endpoint ? { endpoint } : {}), clients: clientsFor(config, endpoint) };
+}
+
+export async function openSession(flags: CommonFlags, command: string): Promise<Session> {
+  const { config, io, signal, endpoint, clients } = await connect(flags);
   try {
     const accountId = await accountOf(clients, config, signal);
     const state = await StateStore.open({

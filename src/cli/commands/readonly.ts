@@ -2,31 +2,17 @@
  * Clients for commands that only read or invoke (logs, invoke, doctor): no state lock, so they can run
  * beside `load` or `setup`. The local cloud is started when it is not running (its data persists).
  */
-import type { Clients } from '../../lab/clients.js';
-import { resolveConfig, type CommonFlags, type LabConfig } from '../../lab/config.js';
-import type { IO } from '../../lab/io.js';
-import { commandSignal } from '../exit.js';
-import { createIO } from '../io-terminal.js';
-import { clientsFor, localEndpoint } from '../session.js';
+import type { CommonFlags } from '../../lab/config.js';
+import { connect, type Connection } from '../session.js';
 
-export interface ReadOnlySession {
-  config: LabConfig;
-  io: IO;
-  clients: Clients;
-  endpoint?: string;
-  signal: AbortSignal;
-}
+export type ReadOnlySession = Connection;
 
 export async function withClients<T>(flags: CommonFlags, body: (s: ReadOnlySession) => Promise<T>): Promise<T> {
-  const config = resolveConfig(flags);
-  const io = createIO(config.json);
-  const signal = commandSignal();
-  const endpoint = config.target === 'local' ? await localEndpoint(config, io, true) : config.endpoint;
-  const clients = clientsFor(config, endpoint);
+  const session = await connect(flags);
   try {
-    return await body({ config, io, clients, ...(endpoint ? { endpoint } : {}), signal });
+    return await body(session);
   } finally {
-    clients.destroy();
+    session.clients.destroy();
   }
 }
 
