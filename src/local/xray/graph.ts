@@ -5,7 +5,7 @@
  * `client` node. Computed from the compact trace index only. Left out: groups, ReceivedEventAgeHistogram.
  */
 import type { Edge, GetServiceGraphRequest, GetServiceGraphResult, GetTraceGraphRequest, GetTraceGraphResult, HistogramEntry, Service, ServiceStatistics } from '@aws-sdk/client-xray';
-import { ServiceError } from '../core/errors.js';
+import { epochSeconds, invalidRequest } from './request.js';
 import type { TraceStore } from './store.js';
 import { ERROR, FAULT, THROTTLE, type EntityColumns, type IndexContext, type NodeIdentity, type TraceIndex } from './trace-index.js';
 
@@ -137,22 +137,13 @@ class GraphBuilder {
   }
 }
 
-function bad(message: string): ServiceError {
-  return new ServiceError('InvalidRequestException', message, 400);
-}
-
-function seconds(d: unknown, name: string): number {
-  if (d instanceof Date && !Number.isNaN(d.getTime())) return d.getTime() / 1000;
-  if (typeof d === 'number' && Number.isFinite(d)) return d;
-  throw bad(`${name} is required`);
-}
 
 export function getServiceGraph(store: TraceStore, input: GetServiceGraphRequest): GetServiceGraphResult {
-  const from = seconds(input.StartTime, 'StartTime');
-  const to = seconds(input.EndTime, 'EndTime');
-  if (to <= from) throw bad('EndTime must be after StartTime');
-  if (input.GroupName !== undefined || input.GroupARN !== undefined) throw bad('Group not found: the local X-Ray has no groups');
-  if (input.NextToken !== undefined) throw bad('Invalid NextToken');
+  const from = epochSeconds(input.StartTime, 'StartTime');
+  const to = epochSeconds(input.EndTime, 'EndTime');
+  if (to <= from) throw invalidRequest('EndTime must be after StartTime');
+  if (input.GroupName !== undefined || input.GroupARN !== undefined) throw invalidRequest('Group not found: the local X-Ray has no groups');
+  if (input.NextToken !== undefined) throw invalidRequest('Invalid NextToken');
   store.maybeSweep();
   const b = new GraphBuilder(store.ctx);
   for (const t of store.traces()) if (t.start < to && t.end >= from) b.addTrace(t);
@@ -160,8 +151,8 @@ export function getServiceGraph(store: TraceStore, input: GetServiceGraphRequest
 }
 
 export function getTraceGraph(store: TraceStore, input: GetTraceGraphRequest): GetTraceGraphResult {
-  if (!Array.isArray(input.TraceIds) || input.TraceIds.length === 0) throw bad('TraceIds is required');
-  if (input.NextToken !== undefined) throw bad('Invalid NextToken');
+  if (!Array.isArray(input.TraceIds) || input.TraceIds.length === 0) throw invalidRequest('TraceIds is required');
+  if (input.NextToken !== undefined) throw invalidRequest('Invalid NextToken');
   const b = new GraphBuilder(store.ctx);
   for (const id of new Set(input.TraceIds)) {
     const t = store.get(id);

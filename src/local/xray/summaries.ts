@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { BatchGetTracesRequest, BatchGetTracesResult, GetTraceSummariesRequest, GetTraceSummariesResult, Trace, TraceSummary } from '@aws-sdk/client-xray';
 import { ServiceError } from '../core/errors.js';
+import { epochSeconds, invalidRequest } from './request.js';
 import type { TraceStore } from './store.js';
 import type { TraceIndex } from './trace-index.js';
 import { parseFilter } from './filter/parser.js';
@@ -21,15 +22,6 @@ export const SUMMARIES_PAGE_SIZE = 100;
 export const DEFAULT_SAMPLING_FRACTION = 0.1;
 const MAX_BATCH_IDS = 5;
 
-function bad(message: string): ServiceError {
-  return new ServiceError('InvalidRequestException', message, 400);
-}
-
-function seconds(d: unknown, name: string): number {
-  if (d instanceof Date && !Number.isNaN(d.getTime())) return d.getTime() / 1000;
-  if (typeof d === 'number' && Number.isFinite(d)) return d;
-  throw bad(`${name} is required`);
-}
 
 interface Cursor {
   s: number;
@@ -47,7 +39,7 @@ function decodeCursor(token: string): Cursor {
   } catch {
     // fall through
   }
-  throw bad('Invalid NextToken');
+  throw invalidRequest('Invalid NextToken');
 }
 
 /** Deterministic per-trace draw in [0, 1), so sampled pages agree across calls. */
@@ -74,20 +66,20 @@ export function evalTrace(store: TraceStore, idx: TraceIndex): EvalTrace {
 
 export function compileFilter(expression: string | undefined): Expr | undefined {
   if (expression === undefined || expression.trim() === '') return undefined;
-  if (expression.length > 2000) throw bad('FilterExpression must be at most 2000 characters');
+  if (expression.length > 2000) throw invalidRequest('FilterExpression must be at most 2000 characters');
   const expr = parseFilter(expression);
-  if (mentionsGroup(expr)) throw bad('Group not found: the local X-Ray has no groups, so group.name and group.arn match nothing');
+  if (mentionsGroup(expr)) throw invalidRequest('Group not found: the local X-Ray has no groups, so group.name and group.arn match nothing');
   return expr;
 }
 
 export function getTraceSummaries(store: TraceStore, input: GetTraceSummariesRequest): GetTraceSummariesResult {
-  const from = seconds(input.StartTime, 'StartTime');
-  const to = seconds(input.EndTime, 'EndTime');
-  if (to <= from) throw bad('EndTime must be after StartTime');
+  const from = epochSeconds(input.StartTime, 'StartTime');
+  const to = epochSeconds(input.EndTime, 'EndTime');
+  if (to <= from) throw invalidRequest('EndTime must be after StartTime');
   const rangeType = input.TimeRangeType ?? 'TraceId';
-  if (!['TraceId', 'Event', 'Service'].includes(rangeType)) throw bad(`Invalid TimeRangeType: ${rangeType}`);
+  if (!['TraceId', 'Event', 'Service'].includes(rangeType)) throw invalidRequest(`Invalid TimeRangeType: ${rangeType}`);
   const strategy = input.SamplingStrategy;
-  if (strategy?.Name !== undefined && !['PartialScan', 'FixedRate'].includes(strategy.Name)) throw bad(`Invalid SamplingStrategy name: ${strategy.Name}`);
+  if (strategy?.Name !== undefined && !['PartialScan', 'FixedRate'].includes(strategy.Name)) throw invalidRequest(`Invalid SamplingStrategy name: ${strategy.Name}`);
   const fraction = input.Sampling ? Math.min(1, Math.max(0, strategy?.Value ?? DEFAULT_SAMPLING_FRACTION)) : 1;
   const scanOnlySample = input.Sampling === true && strategy?.Name === 'PartialScan';
   const filter = compileFilter(input.FilterExpression);
@@ -129,10 +121,10 @@ export function getTraceSummaries(store: TraceStore, input: GetTraceSummariesReq
 }
 
 export function batchGetTraces(store: TraceStore, input: BatchGetTracesRequest): BatchGetTracesResult {
-  if (input.NextToken !== undefined) throw bad('NextToken is currently not supported');
+  if (input.NextToken !== undefined) throw invalidRequest('NextToken is currently not supported');
   const ids = input.TraceIds;
-  if (!Array.isArray(ids) || ids.length === 0) throw bad('TraceIds is required');
-  if (ids.length > MAX_BATCH_IDS) throw bad(`Exceeding maximum query size: ${MAX_BATCH_IDS}`);
+  if (!Array.isArray(ids) || ids.length === 0) throw invalidRequest('TraceIds is required');
+  if (ids.length > MAX_BATCH_IDS) throw invalidRequest(`Exceeding maximum query size: ${MAX_BATCH_IDS}`);
   store.maybeSweep();
   const Traces: Trace[] = [];
   const UnprocessedTraceIds: string[] = [];
