@@ -2,9 +2,6 @@
  * The walkthrough's decisions, driven in-process through RecordingIO against a real local cloud:
  * skipping, resuming at the first step not done, verification failures, and the quiz score.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { Chalk } from 'chalk';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,15 +9,14 @@ import { runGuide } from '../../src/cli/guide/flow.js';
 import { lessons } from '../../src/cli/guide/lessons/index.js';
 import { QUIZ } from '../../src/cli/guide/quiz.js';
 import type { GuideUI } from '../../src/cli/guide/screen.js';
-import { createClients, LOCAL_CREDENTIALS, type Clients } from '../../src/lab/clients.js';
-import { resolveConfig } from '../../src/lab/config.js';
-import { systemClock, type LabContext } from '../../src/lab/context.js';
+import { type LabContext } from '../../src/lab/context.js';
 import { RecordingIO } from '../../src/lab/io.js';
 import { StateStore } from '../../src/lab/state.js';
 import { executeTeardown } from '../../src/lab/teardown.js';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
 import { steps as labSteps } from '../../steps/index.js';
 import { loadStepFor } from '../../steps/load.js';
+import { openLabFixture, type LabFixture } from '../support/lab-context.js';
 
 // Step 5 with a one-second load: the walk through all six steps stays quick.
 const steps = labSteps.map((s) => (s.id === 'load' ? loadStepFor(1_000) : s));
@@ -29,10 +25,9 @@ const SKIP_REST = ['skip', 'skip', 'skip', 'skip'];
 
 describe('guide flow', () => {
   let cloud: LocalCloud;
-  let dir: string;
-  let clients: Clients;
   let state: StateStore;
   let printed: string;
+  let lab: LabFixture;
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ port: 0 });
@@ -41,31 +36,17 @@ describe('guide flow', () => {
     await cloud.close();
   });
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'xray-lab-guide-flow-'));
-    clients = createClients({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: cloud.endpoint });
-    state = await StateStore.open({ dir, target: 'local', accountId: cloud.env.accountId, region: 'us-east-1', command: 'test' });
+    lab = await openLabFixture(cloud, 'xray-lab-guide-flow-');
+    ({ state } = lab);
     printed = '';
   });
   afterEach(async () => {
     await executeTeardown(context(new RecordingIO()), steps);
-    await state.close();
-    clients.destroy();
-    await rm(dir, { recursive: true, force: true });
+    await lab.dispose();
   });
 
   function context(io: RecordingIO): LabContext {
-    return {
-      config: { ...resolveConfig({ stateDir: dir }, {}), endpoint: cloud.endpoint },
-      target: 'local',
-      region: 'us-east-1',
-      accountId: cloud.env.accountId,
-      clients,
-      state,
-      io,
-      clock: systemClock,
-      signal: new AbortController().signal,
-      runId: 'run-test',
-    };
+    return lab.context({ io });
   }
   const ui = (): GuideUI => ({ print: (t) => void (printed += t), style: new Chalk({ level: 0 }), width: 100, interactive: true });
   const quizAnswers = (right: number) => QUIZ.map((q, i) => (i < right ? q.answer : q.choices.find((c) => c.value !== q.answer)!.value));

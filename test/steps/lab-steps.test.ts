@@ -1,13 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSamplingRulesCommand } from '@aws-sdk/client-xray';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
-import { createClients, LOCAL_CREDENTIALS, type Clients } from '../../src/lab/clients.js';
-import { resolveConfig } from '../../src/lab/config.js';
-import { systemClock, type LabContext } from '../../src/lab/context.js';
+import { type Clients } from '../../src/lab/clients.js';
+import { type LabContext } from '../../src/lab/context.js';
 import { UserError } from '../../src/lab/errors.js';
 import { RecordingIO } from '../../src/lab/io.js';
 import { runSteps } from '../../src/lab/runner.js';
@@ -16,6 +14,7 @@ import { executeTeardown } from '../../src/lab/teardown.js';
 import { steps } from '../../steps/index.js';
 import { samplingRulesStep } from '../../steps/sampling-rules.js';
 import { userTableStep } from '../../steps/user-table.js';
+import { openLabFixture, type LabFixture } from '../support/lab-context.js';
 
 describe('lab steps 1–2 against the local cloud', () => {
   let cloud: LocalCloud;
@@ -23,6 +22,7 @@ describe('lab steps 1–2 against the local cloud', () => {
   let clients: Clients;
   let state: StateStore;
   let io: RecordingIO;
+  let lab: LabFixture;
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ port: 0 });
@@ -31,32 +31,18 @@ describe('lab steps 1–2 against the local cloud', () => {
     await cloud.close();
   });
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'xray-lab-steps-'));
-    clients = createClients({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: cloud.endpoint });
-    state = await StateStore.open({ dir, target: 'local', accountId: cloud.env.accountId, region: 'us-east-1', command: 'test' });
+    lab = await openLabFixture(cloud, 'xray-lab-steps-');
+    ({ dir, clients, state } = lab);
     io = new RecordingIO();
   });
   afterEach(async () => {
     // Leave the shared cloud empty for the next test.
     await executeTeardown(context(), steps);
-    await state.close();
-    clients.destroy();
-    await rm(dir, { recursive: true, force: true });
+    await lab.dispose();
   });
 
   function context(samplingRules?: string): LabContext {
-    return {
-      config: { ...resolveConfig({ stateDir: dir, samplingRules }, {}), endpoint: cloud.endpoint },
-      target: 'local',
-      region: 'us-east-1',
-      accountId: cloud.env.accountId,
-      clients,
-      state,
-      io,
-      clock: systemClock,
-      signal: new AbortController().signal,
-      runId: 'run-test',
-    };
+    return lab.context({ io, flags: { samplingRules } });
   }
 
   async function ruleNames(): Promise<string[]> {

@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetRestApisCommand, GetIntegrationCommand, GetMethodCommand, GetResourcesCommand, GetStageCommand, GetTagsCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRoleCommand, DeleteRoleCommand, GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, GetPolicyCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
-import { createClients, LOCAL_CREDENTIALS, type Clients } from '../../src/lab/clients.js';
+import { type Clients } from '../../src/lab/clients.js';
 import { resolveConfig, type CommonFlags } from '../../src/lab/config.js';
 import type { Clock, LabContext } from '../../src/lab/context.js';
 import { UserError } from '../../src/lab/errors.js';
@@ -19,6 +16,7 @@ import { executeTeardown } from '../../src/lab/teardown.js';
 import { steps } from '../../steps/index.js';
 import { userApiStep } from '../../steps/user-api.js';
 import { userFunctionStep } from '../../steps/user-function.js';
+import { openLabFixture, type LabFixture } from '../support/lab-context.js';
 
 /** Real time plus an offset that sleep() advances at once: the lab and the local cloud share it, so waits cost nothing. */
 function skippingClock(): Clock & { slept: number[] } {
@@ -38,10 +36,10 @@ function skippingClock(): Clock & { slept: number[] } {
 describe('lab steps 3–4 against the local cloud', () => {
   const clock = skippingClock();
   let cloud: LocalCloud;
-  let dir: string;
   let clients: Clients;
   let state: StateStore;
   let io: RecordingIO;
+  let lab: LabFixture;
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ port: 0, clock });
@@ -50,9 +48,8 @@ describe('lab steps 3–4 against the local cloud', () => {
     await cloud.close();
   });
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'xray-lab-steps34-'));
-    clients = createClients({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: cloud.endpoint });
-    state = await StateStore.open({ dir, target: 'local', accountId: cloud.env.accountId, region: 'us-east-1', command: 'test' });
+    lab = await openLabFixture(cloud, 'xray-lab-steps34-');
+    ({ clients, state } = lab);
     io = new RecordingIO();
     clock.slept.length = 0;
   });
@@ -60,24 +57,11 @@ describe('lab steps 3–4 against the local cloud', () => {
     cloud.env.faults.iamPropagationMs = 0;
     cloud.env.faults.apigatewayDeleteThrottles = 0;
     await executeTeardown(context(), steps);
-    await state.close();
-    clients.destroy();
-    await rm(dir, { recursive: true, force: true });
+    await lab.dispose();
   });
 
   function context(flags: CommonFlags = {}): LabContext {
-    return {
-      config: { ...resolveConfig({ stateDir: dir, ...flags }, {}), endpoint: cloud.endpoint },
-      target: 'local',
-      region: 'us-east-1',
-      accountId: cloud.env.accountId,
-      clients,
-      state,
-      io,
-      clock,
-      signal: new AbortController().signal,
-      runId: 'run-test',
-    };
+    return lab.context({ io, clock, flags });
   }
 
   const acct = () => cloud.env.accountId;

@@ -1,11 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
-import { createClients, LOCAL_CREDENTIALS, type Clients } from '../../src/lab/clients.js';
-import { resolveConfig } from '../../src/lab/config.js';
+import { LOCAL_CREDENTIALS } from '../../src/lab/clients.js';
 import type { Clock, LabContext } from '../../src/lab/context.js';
 import { UserError } from '../../src/lab/errors.js';
 import { RecordingIO } from '../../src/lab/io.js';
@@ -16,6 +12,7 @@ import { tracesStep } from '../../steps/traces.js';
 import { API_STEP_ID } from '../../steps/user-api.js';
 import { awsCliV2 } from '../support/awscli.js';
 import { LAB_MIX, putLabTraces } from '../unit/traces/lab-traces.js';
+import { openLabFixture, type LabFixture } from '../support/lab-context.js';
 
 /** Real time, but waiting costs nothing: sleeping moves this clock forward instead. */
 function fastClock(): Clock {
@@ -60,38 +57,23 @@ function shell(command: string): Promise<{ code: number | null; stdout: string; 
 
 describe('lab step 6 (trace analysis) against the local cloud', () => {
   let cloud: LocalCloud;
-  let dir: string;
-  let clients: Clients;
   let state: StateStore;
   let io: RecordingIO;
+  let lab: LabFixture;
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ port: 0 });
-    dir = await mkdtemp(join(tmpdir(), 'xray-lab-step6-'));
-    clients = createClients({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: cloud.endpoint });
-    state = await StateStore.open({ dir, target: 'local', accountId: cloud.env.accountId, region: 'us-east-1', command: 'test' });
+    lab = await openLabFixture(cloud, 'xray-lab-step6-');
+    ({ state } = lab);
   });
   afterAll(async () => {
-    await state.close();
-    clients.destroy();
+    await lab.dispose();
     await cloud.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   function context(): LabContext {
     io = new RecordingIO();
-    return {
-      config: { ...resolveConfig({ stateDir: dir }, {}), endpoint: cloud.endpoint },
-      target: 'local',
-      region: 'us-east-1',
-      accountId: cloud.env.accountId,
-      clients,
-      state,
-      io,
-      clock: fastClock(),
-      signal: new AbortController().signal,
-      runId: 'run-test',
-    };
+    return lab.context({ io, clock: fastClock() });
   }
 
   it('needs the earlier steps first', async () => {
