@@ -55,10 +55,18 @@ export function checkRevision(fn: StoredFunction, revisionId: unknown): void {
   }
 }
 
+const compiledArnPatterns = new Map<string, RegExp>();
+
 /** IAM `ArnLike`: `*` matches any run of characters (slashes included), `?` exactly one. */
 export function arnLike(pattern: string, value: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(value);
+  let re = compiledArnPatterns.get(pattern);
+  if (!re) {
+    // API Gateway checks every request against the function's policy: compile each pattern once.
+    if (compiledArnPatterns.size >= 256) compiledArnPatterns.clear();
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    compiledArnPatterns.set(pattern, re);
+  }
+  return re.test(value);
 }
 
 /** Would this function's policy let `principal` (e.g. apigateway.amazonaws.com) invoke it from `sourceArn`? */
