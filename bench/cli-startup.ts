@@ -4,7 +4,8 @@
  */
 import type { Benchmark, BenchBody } from './lib/result.js';
 import { target } from './lib/result.js';
-import { cliSandbox, ensureBuilt, findAwsCliV2, timedRun, type Timed } from './lib/proc.js';
+import { ensureBuilt } from './lib/build.js';
+import { cliSandbox, findAwsCliV2, timedRun, type Timed } from './lib/proc.js';
 import { ratio, round, summarize } from './lib/stats.js';
 
 function check(t: Timed, what: string): number {

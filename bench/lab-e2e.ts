@@ -5,7 +5,8 @@
  */
 import type { Benchmark, BenchBody, Cell } from './lib/result.js';
 import { target } from './lib/result.js';
-import { cliSandbox, ensureBuilt, type Timed } from './lib/proc.js';
+import { ensureBuilt } from './lib/build.js';
+import { cliSandbox, type Timed } from './lib/proc.js';
 import { median, round } from './lib/stats.js';
 
 interface Stage {

@@ -1,12 +1,11 @@
 /** Child processes for benchmarks: timed runs, the built CLI in a sandbox, the AWS CLI v2. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './result.js';
 
 export const CLI_BIN = join(REPO_ROOT, 'bin', 'xray-lab.js');
-const DIST_MAIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
 
 export interface Timed {
   code: number | null;
@@ -34,24 +33,6 @@ export function timedRun(cmd: string, args: string[], env: NodeJS.ProcessEnv, ti
       resolve({ code, ms: performance.now() - t0, stdout, stderr });
     });
   });
-}
-
-/** Newest mtime under a directory (sources), to tell whether dist/ is stale. */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Benchmarks time the built CLI (what users run); build it when missing or older than the sources. */
-export function ensureBuilt(log: (l: string) => void): void {
-  const stale = !existsSync(DIST_MAIN) || statSync(DIST_MAIN).mtimeMs < Math.max(newestMtime(join(REPO_ROOT, 'src')), newestMtime(join(REPO_ROOT, 'steps')));
-  if (!stale) return;
-  log('building the CLI (npm run build)…');
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export interface CliSandbox {

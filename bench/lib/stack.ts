@@ -12,7 +12,8 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
 import { FUNCTION_NAME, ROLE_NAME, SAMPLE_ITEM, STAGE_NAME, TABLE_NAME } from '../../src/lab/guide.js';
-import { cliSandbox, ensureBuilt, type CliSandbox } from './proc.js';
+import { ensureBuilt } from './build.js';
+import { cliSandbox, type CliSandbox } from './proc.js';
 
 export const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'AKIAXRAYLABBENCH0000', secretAccessKey: 'bench-not-a-secret' };
