@@ -35,7 +35,9 @@ async function lookUpUser(event: UserServiceEvent, sub: Subsegment | undefined):
   sub?.addAnnotation('operation', event.httpMethod || 'unknown');
   sub?.addMetadata('request_info', requestInfo(event));
 
-  await sleep(simulatedWorkMs(process.env.SIMULATED_WORK_MS));
+  // No work configured means no timer: even a 0 ms setTimeout costs a millisecond and a wake-up.
+  const workMs = simulatedWorkMs(process.env.SIMULATED_WORK_MS);
+  if (workMs > 0) await sleep(workMs);
 
   const result = await dynamodb.send(
     new GetItemCommand({
