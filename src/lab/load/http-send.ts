@@ -1,10 +1,12 @@
-/** One GET over a keep-alive agent: status + whether X-Ray sampled it, body drained so the socket is reused. */
+/** One GET over a keep-alive agent: status + the X-Ray trace it got, body drained so the socket is reused. */
 import http from 'node:http';
 import https from 'node:https';
 
 export interface SendResult {
   status: number;
   sampled: boolean;
+  /** `Root` of the response's `X-Amzn-Trace-Id`, when it has one. */
+  traceId?: string;
 }
 
 /** `Sampled=1` in an `X-Amzn-Trace-Id` value (keys are case-insensitive). */
@@ -15,6 +17,16 @@ export function isSampledHeader(value: string | string[] | undefined): boolean {
     const [k, val] = field.split('=', 2).map((p) => p.trim());
     return k.toLowerCase() === 'sampled' && val === '1';
   });
+}
+
+/** The `Root` field of an `X-Amzn-Trace-Id` value (keys are case-insensitive). */
+export function traceRootOf(value: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(value) ? value.join(';') : value;
+  for (const field of v?.split(';') ?? []) {
+    const [k, val] = field.split('=', 2).map((p) => p.trim());
+    if (k?.toLowerCase() === 'root' && val) return val;
+  }
+  return undefined;
 }
 
 export function createAgent(url: string, maxSockets: number): http.Agent {
@@ -37,9 +49,11 @@ export function sendGet(url: string, agent: http.Agent, signal: AbortSignal, tim
   return new Promise((resolve, reject) => {
     const req = lib.request(url, { method: 'GET', agent, signal, headers: { 'user-agent': 'xray-lab-load/0.1' } }, (res) => {
       const status = res.statusCode ?? 0;
-      const sampled = isSampledHeader(res.headers['x-amzn-trace-id']);
+      const header = res.headers['x-amzn-trace-id'];
+      const sampled = isSampledHeader(header);
+      const traceId = traceRootOf(header);
       res.on('error', (e: NodeJS.ErrnoException) => reject(new TransportError(e.code ?? e.name, e.message)));
-      res.on('end', () => resolve({ status, sampled }));
+      res.on('end', () => resolve({ status, sampled, ...(traceId ? { traceId } : {}) }));
       res.resume();
     });
     req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no response within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));

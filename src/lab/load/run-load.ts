@@ -97,7 +97,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       if (r.sampled) sampled++;
       latencies.push(ended - scheduledAbs);
       window.push(ended - scheduledAbs);
-      Object.assign(sample, { endedMs: ended - t0, status: r.status, sampled: r.sampled });
+      Object.assign(sample, { endedMs: ended - t0, status: r.status, sampled: r.sampled, ...(r.traceId ? { traceId: r.traceId } : {}) });
     } catch (e) {
       sample.endedMs = clock.now() - t0;
       if (cancel.signal.aborted) {

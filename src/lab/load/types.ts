@@ -17,6 +17,8 @@ export interface RequestSample {
   status?: number;
   error?: string;
   sampled: boolean;
+  /** The response's trace id (`Root` of its X-Amzn-Trace-Id), e.g. to fetch a sampled request's trace. */
+  traceId?: string;
 }
 
 export interface LoadSnapshot {

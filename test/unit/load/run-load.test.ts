@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runLoad } from '../../../src/lab/load/run-load.js';
-import { isSampledHeader } from '../../../src/lab/load/http-send.js';
+import { isSampledHeader, traceRootOf } from '../../../src/lab/load/http-send.js';
 import { LAB_WARMUP_PATHS, type RequestSample } from '../../../src/lab/load/types.js';
 
 interface TestServer {
@@ -91,6 +91,15 @@ describe('runLoad', () => {
       expect(report.durationS).toBeGreaterThanOrEqual(1.99);
     });
 
+    it('gives every sample the trace id its response carried, sampled or not', async () => {
+      const samples: RequestSample[] = [];
+      await runLoad({ baseUrl: srv.baseUrl, mode: { kind: 'rate', rps: 100 }, requests: 8, onSample: (s) => samples.push(s) });
+      expect(samples).toHaveLength(8);
+      expect(new Set(samples.map((s) => s.traceId)).size).toBe(8);
+      expect(samples.every((s) => /^1-66670000-[0-9a-f]{24}$/.test(s.traceId ?? ''))).toBe(true);
+      expect(samples.filter((s) => s.sampled)).toHaveLength(2);
+    });
+
     it('reports progress snapshots and a final done snapshot', async () => {
       const snaps: { done: boolean; sent: number }[] = [];
       await runLoad({ baseUrl: srv.baseUrl, mode: { kind: 'rate', rps: 50 }, duration: 400, progressIntervalMs: 100, onProgress: (s) => snaps.push({ done: s.done, sent: s.sent }) });
@@ -156,5 +165,14 @@ describe('isSampledHeader', () => {
     expect(isSampledHeader('Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0')).toBe(false);
     expect(isSampledHeader('Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=?')).toBe(false);
     expect(isSampledHeader(undefined)).toBe(false);
+  });
+});
+
+describe('traceRootOf', () => {
+  it('reads the Root field with case-insensitive keys', () => {
+    expect(traceRootOf('Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1')).toBe('1-5759e988-bd862e3fe1be46a994272793');
+    expect(traceRootOf('sampled=0; root=1-5759e988-bd862e3fe1be46a994272793')).toBe('1-5759e988-bd862e3fe1be46a994272793');
+    expect(traceRootOf('Sampled=1')).toBeUndefined();
+    expect(traceRootOf(undefined)).toBeUndefined();
   });
 });
