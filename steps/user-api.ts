@@ -9,7 +9,7 @@ import { isNotFound } from '../src/lab/aws-errors.js';
 import { newRecord, type LabContext, type LabStep, type StepOutcome } from '../src/lab/context.js';
 import { LabError } from '../src/lab/errors.js';
 import { API_NAME, FUNCTION_NAME, RUN_TAG_KEY, STAGE_NAME } from '../src/lab/guide.js';
-import { maxWaitFromEnv, retryThrottled, singleAttempt } from '../src/lab/retry.js';
+import { singleAttempt, withThrottleRetry } from '../src/lab/retry.js';
 import type { ResourceRecord } from '../src/lab/state-types.js';
 import { FUNCTION_STEP_ID, FUNCTION_TYPE } from './user-function.js';
 import { ensureInvokePermission, PERMISSION_TYPE, removeInvokePermission } from '../src/lab/invoke-permission.js';
@@ -186,13 +186,11 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
 async function deleteApi(ctx: LabContext, id: string): Promise<void> {
   const { DeleteRestApiCommand } = await import('@aws-sdk/client-api-gateway');
   const client = await ctx.clients.apiGateway();
-  const cap = maxWaitFromEnv();
   try {
-    await retryThrottled(() => client.send(singleAttempt(new DeleteRestApiCommand({ restApiId: id })), { abortSignal: ctx.signal }), {
+    await withThrottleRetry(() => client.send(singleAttempt(new DeleteRestApiCommand({ restApiId: id })), { abortSignal: ctx.signal }), {
       clock: ctx.clock,
       signal: ctx.signal,
-      ...(cap !== undefined ? { maxWaitMs: cap } : {}),
-      onWait: (_attempt, delay) =>
+      onWait: (delay) =>
         ctx.io.info(`API Gateway allows one DeleteRestApi per 30 s per account and asked xray-lab to slow down; waiting ${Math.round(delay / 100) / 10} s before deleting ${id} again.`),
     });
   } catch (e) {

@@ -1,10 +1,11 @@
 /**
  * Waiting out AWS's eventual consistency and rate limits, always through the injected clock (so tests
  * never sleep for real) and always with a message (so a learner knows why nothing seems to happen).
+ * The one place that knows what a throttle looks like and how long the service asked us to wait.
  */
 import type { Clock } from './context.js';
 import { errorCode } from './aws-errors.js';
-import { LabError } from './errors.js';
+import { isAwsSdkError, LabError } from './errors.js';
 
 export interface BackoffOptions {
   clock: Clock;
@@ -54,9 +55,16 @@ export function isIamPropagationError(e: unknown): boolean {
   return IAM_PROPAGATION.some((re) => re.test(message));
 }
 
+/** Every service's name for "slow down" (the SDK's own list plus API Gateway's and DynamoDB's). */
+const THROTTLE_CODES = new Set([
+  'Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'TooManyRequests',
+  'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException', 'ProvisionedThroughputExceededException',
+  'LimitExceededException', 'SlowDown', 'PriorRequestNotComplete',
+]);
+
 export function isThrottled(e: unknown): boolean {
-  const code = errorCode(e);
-  return code === 'TooManyRequestsException' || code === 'ThrottlingException' || code === 'LimitExceededException';
+  if (!isAwsSdkError(e)) return false;
+  return THROTTLE_CODES.has(e.name) || e.$metadata.httpStatusCode === 429;
 }
 
 /** The server's `Retry-After` (seconds or an HTTP date) on an SDK error, in ms; undefined when absent or unreadable. */
@@ -95,28 +103,38 @@ export function singleAttempt<C extends { middlewareStack: { add(mw: unknown, op
   return command;
 }
 
-export interface ThrottleOptions {
+export interface ThrottleRetryOptions {
   clock: Clock;
   signal?: AbortSignal;
-  /** Attempts in all, the first included. */
-  maxAttempts?: number;
-  /** Upper bound of one wait (see maxWaitFromEnv). */
-  maxWaitMs?: number;
-  onWait?(attempt: number, delayMs: number): void;
+  /** Give up after this long in total (default 3 minutes: DeleteRestApi needs up to ~1). */
+  deadlineMs?: number;
+  firstDelayMs?: number;
+  /** Upper bound of one wait (default 30 s; XRAY_LAB_MAX_RETRY_WAIT_MS lowers it, see maxWaitFromEnv). */
+  maxDelayMs?: number;
+  /** What else is worth waiting out (default: throttling only), e.g. a resource still being changed. */
+  retryable?(e: unknown): boolean;
+  /** Told before each wait, e.g. to say why nothing seems to happen. */
+  onWait?(ms: number, attempt: number, error: unknown): void;
 }
 
-/** Runs fn, and on a throttling error waits as long as the service asks (else backs off), then tries again. */
-export async function retryThrottled<T>(fn: () => Promise<T>, o: ThrottleOptions): Promise<T> {
-  const attempts = o.maxAttempts ?? 8;
+/**
+ * Runs fn; on a throttle (or a `retryable` answer) waits as long as the service asked (Retry-After),
+ * at least the current back-off (1, 2, 4 … s, capped), and tries again until the deadline.
+ */
+export async function withThrottleRetry<T>(fn: () => Promise<T>, o: ThrottleRetryOptions): Promise<T> {
+  const deadline = o.clock.now() + (o.deadlineMs ?? 180_000);
+  const cap = Math.min(o.maxDelayMs ?? 30_000, maxWaitFromEnv() ?? Number.POSITIVE_INFINITY);
+  let delay = o.firstDelayMs ?? 1_000;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
-      if (!isThrottled(e) || attempt >= attempts || o.signal?.aborted) throw e;
-      const asked = retryAfterMs(e, o.clock.now()) ?? Math.min(1_000 * 2 ** attempt, 30_000);
-      const delay = Math.min(asked, o.maxWaitMs ?? Number.POSITIVE_INFINITY);
-      o.onWait?.(attempt, delay);
-      await o.clock.sleep(delay, o.signal);
+      if ((!isThrottled(e) && !o.retryable?.(e)) || o.signal?.aborted) throw e;
+      const wait = Math.min(Math.max(retryAfterMs(e, o.clock.now()) ?? 0, delay), cap);
+      if (o.clock.now() + wait > deadline) throw e;
+      o.onWait?.(wait, attempt, e);
+      await o.clock.sleep(wait, o.signal);
+      delay = Math.min(delay * 2, cap);
     }
   }
 }

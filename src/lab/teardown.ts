@@ -12,7 +12,7 @@ import { LabError, describeError } from './errors.js';
 import type { LabContext, LabStep } from './context.js';
 import { planTeardown, resourceKey, dependsOn } from './teardown-plan.js';
 import type { ResourceRecord } from './state-types.js';
-import { withThrottleRetry } from './throttle.js';
+import { withThrottleRetry } from './retry.js';
 
 export interface TeardownReport {
   deleted: ResourceRecord[];
@@ -34,8 +34,7 @@ function isFunction(r: ResourceRecord): boolean {
 async function deleteOne(ctx: LabContext, step: LabStep | undefined, r: ResourceRecord): Promise<DeleteOutcome> {
   if (step?.teardown) {
     const out = await withThrottleRetry(() => step.teardown!(ctx, r), {
-      sleep: (ms, s) => ctx.clock.sleep(ms, s),
-      now: () => ctx.clock.now(),
+      clock: ctx.clock,
       signal: ctx.signal,
       retryable: (e) => BUSY.has(errorCode(e) ?? ''),
       onWait: (ms, _n, e) => ctx.io.info(`${r.type} ${r.name ?? r.id}: ${errorCode(e) ?? 'busy'}, retrying in ${Math.round(ms / 1000)} s.`),

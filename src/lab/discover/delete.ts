@@ -4,7 +4,7 @@
  * still CREATING. "Not found" means already gone. Throttling and "busy" answers are waited out.
  */
 import { errorCode, isNotFound } from '../aws-errors.js';
-import { withThrottleRetry } from '../throttle.js';
+import { withThrottleRetry } from '../retry.js';
 import { RESOURCE_TYPES as T, type DiscoverContext } from './types.js';
 
 export type DeleteOutcome = 'deleted' | 'already-gone';
@@ -16,8 +16,7 @@ const BUSY = new Set(['ResourceConflictException', 'ResourceInUseException', 'Co
 
 function retry<T>(ctx: Ctx, what: string, fn: () => Promise<T>): Promise<T> {
   return withThrottleRetry(fn, {
-    sleep: (ms, s) => ctx.clock.sleep(ms, s),
-    now: () => ctx.clock.now(),
+    clock: ctx.clock,
     signal: ctx.signal,
     retryable: (e) => BUSY.has(errorCode(e) ?? ''),
     onWait: (ms, _n, e) => ctx.io.info(`${what}: ${errorCode(e) ?? 'busy'}, retrying in ${Math.round(ms / 1000)} s.`),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/lab/context.js';
 import { LabError } from '../../../src/lab/errors.js';
-import { isIamPropagationError, maxWaitFromEnv, retryAfterMs, retryThrottled, retryWithBackoff } from '../../../src/lab/retry.js';
+import { isIamPropagationError, isThrottled, maxWaitFromEnv, retryAfterMs, retryWithBackoff, withThrottleRetry } from '../../../src/lab/retry.js';
 
 /** SDK-shaped errors: the lab classifies by `name` and `$metadata`, as the SDK's service exceptions carry them. */
 function sdkError(name: string, message: string, headers: Record<string, string> = {}): Error {
@@ -56,16 +56,61 @@ describe('retryWithBackoff for IAM propagation', () => {
   });
 });
 
-describe('retryThrottled', () => {
-  it('honours Retry-After, capped by maxWaitMs, and stops retrying after maxAttempts', async () => {
+describe('withThrottleRetry', () => {
+  const throttled = () => sdkError('TooManyRequestsException', 'Too Many Requests', { 'Retry-After': '30' });
+
+  it('waits as long as Retry-After asks, capped by maxDelayMs, and rethrows the throttle at the deadline', async () => {
     const clock = fakeClock();
-    const throttled = () => sdkError('TooManyRequestsException', 'Too Many Requests', { 'Retry-After': '30' });
     const waits: number[] = [];
-
-    const err = await retryThrottled(() => Promise.reject(throttled()), { clock, maxAttempts: 3, maxWaitMs: 5_000, onWait: (_, d) => waits.push(d) }).catch((e: unknown) => e);
-
+    const err = await withThrottleRetry(() => Promise.reject(throttled()), { clock, maxDelayMs: 5_000, deadlineMs: 12_000, onWait: (ms) => waits.push(ms) })
+      .catch((e: unknown) => e);
     expect((err as Error).name).toBe('TooManyRequestsException');
     expect(waits).toEqual([5_000, 5_000]);
+    expect(clock.slept).toEqual([5_000, 5_000]);
+  });
+
+  it('backs off 1, 2, 4 s without Retry-After, retries `retryable` answers too, and succeeds once the call does', async () => {
+    const clock = fakeClock();
+    const answers = [sdkError('ThrottlingException', 'Rate exceeded'), sdkError('ResourceConflictException', 'busy'), Object.assign(sdkError('X', 'y'), { $metadata: { httpStatusCode: 429 } })];
+    const r = await withThrottleRetry(async () => {
+      const next = answers.shift();
+      if (next) throw next;
+      return 'done';
+    }, { clock, retryable: (e) => (e as Error).name === 'ResourceConflictException' });
+    expect(r).toBe('done');
+    expect(clock.slept).toEqual([1_000, 2_000, 4_000]);
+  });
+
+  it('throws any other error at once', async () => {
+    const clock = fakeClock();
+    const err = await withThrottleRetry(() => Promise.reject(sdkError('AccessDeniedException', 'no')), { clock }).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('AccessDeniedException');
+    expect(clock.slept).toEqual([]);
+  });
+
+  it('never waits longer than XRAY_LAB_MAX_RETRY_WAIT_MS allows', async () => {
+    const clock = fakeClock();
+    const before = process.env.XRAY_LAB_MAX_RETRY_WAIT_MS;
+    process.env.XRAY_LAB_MAX_RETRY_WAIT_MS = '250';
+    try {
+      let n = 0;
+      await withThrottleRetry(async () => {
+        if (n++ < 2) throw throttled();
+      }, { clock });
+    } finally {
+      if (before === undefined) delete process.env.XRAY_LAB_MAX_RETRY_WAIT_MS;
+      else process.env.XRAY_LAB_MAX_RETRY_WAIT_MS = before;
+    }
+    expect(clock.slept).toEqual([250, 250]);
+  });
+
+  it('knows the services\' throttle answers, by code or by HTTP 429', () => {
+    for (const code of ['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'ProvisionedThroughputExceededException', 'LimitExceededException']) {
+      expect(isThrottled(sdkError(code, 'x'))).toBe(true);
+    }
+    expect(isThrottled(Object.assign(sdkError('Unknown', 'x'), { $metadata: { httpStatusCode: 429 } }))).toBe(true);
+    expect(isThrottled(sdkError('ValidationException', 'x'))).toBe(false);
+    expect(isThrottled(new Error('TooManyRequestsException'))).toBe(false);
   });
 
   it('reads Retry-After as seconds or an HTTP date; ignores junk', () => {
