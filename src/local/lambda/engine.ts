@@ -3,7 +3,6 @@
  * turns each run into the Invoke answer, CloudWatch log events and (when traced) the Lambda
  * service's X-Ray segments. The control plane owns function state and the public Invoke route.
  */
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ServiceError } from '../core/errors.js';
 import type { Clock, IdGenerator } from '../core/types.js';
@@ -17,14 +16,6 @@ import { buildLambdaSegments, type SegmentIds } from './segments.js';
 import { formatTraceHeader, newTraceId } from '../xray/trace-header.js';
 import { decideTrace, LambdaSampler, type TraceDecision } from './trace-header.js';
 import type { FunctionSpec, InvokeRequest, InvokeResult, LambdaEngineOptions, LogEvent } from './types.js';
-
-/**
- * Warm processes per function: one per core, at least two (a slow invocation must not hold up every
- * other) and at most four. More busy processes than cores buy no throughput and cost CPU: each warms
- * its own JIT and they evict each other's caches. On two cores, 2 instead of 4 processes took the
- * function side from 2.30 to 1.88 ms of CPU per request, and at 450 req/s offered the p50 from 488 to 24 ms.
- */
-const DEFAULT_PROCESSES_PER_FUNCTION = Math.min(4, Math.max(2, availableParallelism()));
 
 const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
 const RUNTIME_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -112,7 +103,7 @@ export class LambdaEngine {
       // A changed function must never be served by a process running the old code.
       this.track(existing.pool.retire());
     }
-    const pool = new ProcessPool(() => this.spawnFor(spec), this.opts.maxConcurrencyPerFunction ?? DEFAULT_PROCESSES_PER_FUNCTION,
+    const pool = new ProcessPool(() => this.spawnFor(spec), this.opts.maxConcurrencyPerFunction ?? 4,
       this.opts.idleTimeoutMs ?? 10 * 60_000);
     this.pools.set(spec.name, { fingerprint, pool });
     return pool;

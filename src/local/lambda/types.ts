@@ -78,7 +78,7 @@ export interface LambdaEngineOptions {
   random?: () => number;
   /** An idle warm process is stopped after this long (default 10 minutes). */
   idleTimeoutMs?: number;
-  /** Processes per function; further concurrent invocations queue (default: one per core, 2 to 4). */
+  /** Processes per function; further concurrent invocations queue (default 4). */
   maxConcurrencyPerFunction?: number;
   /** Node executable for the function processes (default: the one running the engine). */
   nodePath?: string;
