@@ -61,10 +61,10 @@ const TARGET_CONNECTIONS = 32;
  * requests go out on a schedule whatever the server does, latency counts from the scheduled time, and
  * requests finding all 32 connections busy wait for one — that wait is part of their latency.
  */
-async function atRate(baseUrl: string, seconds: number): Promise<{ report: LoadReport; sampledIds: string[] }> {
+async function atRate(baseUrl: string, seconds: number, rps = TARGET_RPS): Promise<{ report: LoadReport; sampledIds: string[] }> {
   const sampledIds: string[] = [];
   const report = await runLoad({
-    baseUrl, users: ['user123'], mode: { kind: 'rate', rps: TARGET_RPS }, duration: seconds * 1000,
+    baseUrl, users: ['user123'], mode: { kind: 'rate', rps }, duration: seconds * 1000,
     maxConnections: TARGET_CONNECTIONS, timeoutMs: 10_000,
     onSample: (s) => {
       if (s.sampled && s.traceId) sampledIds.push(s.traceId);
@@ -99,6 +99,7 @@ export const requestPath: Benchmark = {
     const at: Record<number, { a: Shot; b: Shot }> = {};
     const rateSeconds = smoke ? 1 : 10;
     let rate: { stack: LoadReport[]; baseline: LoadReport[] } = { stack: [], baseline: [] };
+    const lower: { report: LoadReport; sampledIds: string[] }[] = [];
     let traces: Completeness = { checked: 0, complete: 0, lacking: {} };
     try {
       // Warm both sides: Lambda processes up to the pool size, SDK connections, JIT.
@@ -125,7 +126,12 @@ export const requestPath: Benchmark = {
       log(`${TARGET_RPS} req/s offered over ${TARGET_CONNECTIONS} connections: ${rounds} × ${rateSeconds} s each side, alternated; then the sampled traces`);
       const r = await alternate(rounds, () => atRate(stack.baseUrl, rateSeconds), () => atRate(baseline.url, rateSeconds));
       rate = { stack: r.a.map((x) => x.report), baseline: r.b.map((x) => x.report) };
-      traces = await checkTraces(stack.cloud.endpoint, r.a.flatMap((x) => x.sampledIds));
+      // How latency grows with load: the stack alone at half and three quarters of the target rate.
+      for (const rps of smoke ? [] : [TARGET_RPS / 2, (TARGET_RPS * 3) / 4]) {
+        log(`${rps} req/s offered over ${TARGET_CONNECTIONS} connections: the stack, ${rateSeconds} s`);
+        lower.push(await atRate(stack.baseUrl, rateSeconds, rps));
+      }
+      traces = await checkTraces(stack.cloud.endpoint, [...r.a, ...lower].flatMap((x) => x.sampledIds));
     } finally {
       await baseline.stop();
       await stack.cloud.stop();
@@ -133,7 +139,7 @@ export const requestPath: Benchmark = {
     }
     const c32 = at[32];
     const rateMed = (rs: LoadReport[], f: (x: LoadReport) => number) => (rs.length ? median(rs.map(f)) : null);
-    const rateRow = (side: string, rs: LoadReport[]): Cell[] => [side, rateMed(rs, (x) => round(x.rps, 0)), rateMed(rs, (x) => round(x.latencyMs.p50, 1)),
+    const rateRow = (side: string, rs: LoadReport[]): Cell[] => [side, rs[0]?.mode.kind === 'rate' ? rs[0].mode.rps : null, rateMed(rs, (x) => round(x.rps, 0)), rateMed(rs, (x) => round(x.latencyMs.p50, 1)),
       rateMed(rs, (x) => round(x.latencyMs.p90, 1)), rateMed(rs, (x) => round(x.latencyMs.p99, 1)), rateMed(rs, (x) => round(x.latencyMs.max, 1)),
       rs.reduce((n, x) => n + x.errors + Object.entries(x.byStatus).filter(([st]) => !st.startsWith('2')).reduce((m, [, k]) => m + k, 0), 0),
       rs.reduce((n, x) => n + x.sampled, 0)];
@@ -148,9 +154,9 @@ export const requestPath: Benchmark = {
         columns: ['connections', 'local cloud', 'Lambda function processes', 'generator (autocannon)', 'stack total', 'baseline server', 'baseline generator'],
         rows: cpuRows,
       }, {
-        title: `${TARGET_RPS} req/s offered over ${TARGET_CONNECTIONS} connections (xray-lab load's engine, latency from the schedule), medians of ${rounds} alternated run(s) of ${rateSeconds} s`,
-        columns: ['side', 'served req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx/err', 'sampled'],
-        rows: [rateRow('local stack', rate.stack), rateRow('baseline', rate.baseline)],
+        title: `Fixed rate over ${TARGET_CONNECTIONS} connections (xray-lab load's engine, latency from the schedule), ${rateSeconds} s runs; at ${TARGET_RPS} req/s medians of ${rounds} alternated run(s)`,
+        columns: ['side', 'offered req/s', 'served req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx/err', 'sampled'],
+        rows: [...lower.map((x) => rateRow('local stack', [x.report])), rateRow('local stack', rate.stack), rateRow('baseline', rate.baseline)],
       }],
       targets: [
         target('throughput at 32 connections', '≥ 500 req/s', c32 ? round(c32.a.rps, 0) : null, 'req/s', (x) => x >= 500),
@@ -160,7 +166,7 @@ export const requestPath: Benchmark = {
       ],
       notes: [
         ...(c32?.a.cpu ? [ceilingNote(c32.a.cpu)] : []),
-        `Trace check: ${traces.complete} of ${traces.checked} sampled requests of the stack's fixed-rate runs have a complete trace (stage segment + Lambda subsegment, AWS::Lambda, function, user_processing, DynamoDB, inferred table)`
+        `Trace check: ${traces.complete} of ${traces.checked} sampled requests of the stack's fixed-rate runs (all rates) have a complete trace (stage segment + Lambda subsegment, AWS::Lambda, function, user_processing, DynamoDB, inferred table)`
           + (traces.complete < traces.checked ? `; lacking: ${Object.entries(traces.lacking).map(([k, n]) => `${k} ×${n}`).join(', ')}.` : '.'),
         'Load generator, local cloud, Lambda processes and baseline all share the same machine; both sides pay the same generator cost.',
         'The baseline is untraced (no trace context, so the X-Ray SDK records nothing); the stack is traced per the stage sampler.',
