@@ -37,11 +37,20 @@ export function dummyRoleCredentials(ids: IdGenerator): Record<string, string> {
   };
 }
 
+/** `nodejs22.x` → 22; undefined for a runtime that names no Node major. */
+export function declaredNodeMajor(runtime: string): number | undefined {
+  const m = /^nodejs(\d+)/.exec(runtime);
+  return m ? Number(m[1]) : undefined;
+}
+
+const HOST_NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+
 export function buildEnvironment(
   spec: FunctionSpec,
   facts: EnvironmentFacts,
   ids: IdGenerator,
   parent: NodeJS.ProcessEnv = process.env,
+  hostNodeMajor: number = HOST_NODE_MAJOR,
 ): Record<string, string> {
   const env = passedThrough(parent);
   const [daemonHost, daemonPort] = splitHostPort(facts.daemonAddress);
@@ -69,6 +78,12 @@ export function buildEnvironment(
     AWS_ENDPOINT_URL: facts.endpoint,
     ...dummyRoleCredentials(ids),
   });
+  // Every function runs on this machine's Node. When that is older than the runtime the function
+  // declares, the AWS SDK v3 inside it would log a warning about a Node version the function does not
+  // have on AWS (e.g. "upgrade to node >=22" from a nodejs22.x function on Node 20): an artefact of the
+  // emulation, so it is switched off. A function whose runtime is that old itself still gets the warning.
+  const declared = declaredNodeMajor(spec.runtime);
+  if (declared !== undefined && declared > hostNodeMajor) env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   return env;
 }
 
