@@ -9,24 +9,27 @@ export interface SendResult {
   traceId?: string;
 }
 
-/** `Sampled=1` in an `X-Amzn-Trace-Id` value (keys are case-insensitive). */
-export function isSampledHeader(value: string | string[] | undefined): boolean {
-  const v = Array.isArray(value) ? value.join(';') : value;
-  if (!v) return false;
-  return v.split(';').some((field) => {
-    const [k, val] = field.split('=', 2).map((p) => p.trim());
-    return k.toLowerCase() === 'sampled' && val === '1';
-  });
-}
-
-/** The `Root` field of an `X-Amzn-Trace-Id` value (keys are case-insensitive). */
-export function traceRootOf(value: string | string[] | undefined): string | undefined {
+/** The two fields of an `X-Amzn-Trace-Id` value the load generator reads, in one pass (keys are case-insensitive). */
+function readTraceHeader(value: string | string[] | undefined): { root?: string; sampled: boolean } {
+  const out: { root?: string; sampled: boolean } = { sampled: false };
   const v = Array.isArray(value) ? value.join(';') : value;
   for (const field of v?.split(';') ?? []) {
     const [k, val] = field.split('=', 2).map((p) => p.trim());
-    if (k?.toLowerCase() === 'root' && val) return val;
+    const key = k?.toLowerCase();
+    if (key === 'sampled' && val === '1') out.sampled = true;
+    else if (key === 'root' && val && out.root === undefined) out.root = val;
   }
-  return undefined;
+  return out;
+}
+
+/** `Sampled=1` in an `X-Amzn-Trace-Id` value. */
+export function isSampledHeader(value: string | string[] | undefined): boolean {
+  return readTraceHeader(value).sampled;
+}
+
+/** The `Root` field of an `X-Amzn-Trace-Id` value. */
+export function traceRootOf(value: string | string[] | undefined): string | undefined {
+  return readTraceHeader(value).root;
 }
 
 export function createAgent(url: string, maxSockets: number): http.Agent {
@@ -49,11 +52,9 @@ export function sendGet(url: string, agent: http.Agent, signal: AbortSignal, tim
   return new Promise((resolve, reject) => {
     const req = lib.request(url, { method: 'GET', agent, signal, headers: { 'user-agent': 'xray-lab-load/0.1' } }, (res) => {
       const status = res.statusCode ?? 0;
-      const header = res.headers['x-amzn-trace-id'];
-      const sampled = isSampledHeader(header);
-      const traceId = traceRootOf(header);
+      const { sampled, root } = readTraceHeader(res.headers['x-amzn-trace-id']);
       res.on('error', (e: NodeJS.ErrnoException) => reject(new TransportError(e.code ?? e.name, e.message)));
-      res.on('end', () => resolve({ status, sampled, ...(traceId ? { traceId } : {}) }));
+      res.on('end', () => resolve({ status, sampled, ...(root ? { traceId: root } : {}) }));
       res.resume();
     });
     req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no response within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
