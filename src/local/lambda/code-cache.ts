@@ -8,8 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { locateHandler } from './handler-module.mjs';
 
 const PREPARE_SCRIPT = fileURLToPath(new URL('./prepare-code.mjs', import.meta.url));
 /** A preparation that takes longer is abandoned: the function then just starts without a cache. */
@@ -19,13 +19,11 @@ const MIN_CACHED_BYTES = 64 * 1024;
 /** A nice value: preparation yields the CPU to function processes. */
 const BACKGROUND_PRIORITY = 10;
 
-/** Size of the CommonJS-able file the handler setting points at (0 if none): `dir/file.export` → dir/file.js|.cjs. */
+/** Size of the module file the runtime will load for this handler setting, if it may be CommonJS (0 otherwise). */
 function handlerFileSize(codeDir: string, handler: string): number {
-  const dot = handler.indexOf('.', handler.lastIndexOf('/') + 1);
-  if (dot <= 0) return 0;
-  const base = join(codeDir, handler.slice(0, dot));
-  const sizes = ['.js', '.cjs'].map((ext) => statSync(base + ext, { throwIfNoEntry: false })?.size ?? 0);
-  return Math.max(...sizes);
+  const { file } = locateHandler(handler, codeDir);
+  if (!file || file.endsWith('.mjs')) return 0;
+  return statSync(file, { throwIfNoEntry: false })?.size ?? 0;
 }
 
 export function codeCachePath(codeDir: string): string {
