@@ -118,9 +118,7 @@ export class TraceStore {
   /** Every document stored for the trace, in arrival order (superseded versions included). */
   private storedDocs(traceId: string): Pending[] {
     const out: Pending[] = [];
-    for (const r of this.selectTrace.all(traceId) as { docs: string }[]) {
-      for (const text of r.docs.split(SEP)) out.push({ doc: JSON.parse(text) as SegmentDoc, text });
-    }
+    for (const r of this.selectTrace.all(traceId) as { docs: string }[]) parseRow(r.docs, out);
     return out;
   }
 
@@ -178,10 +176,15 @@ export class TraceStore {
         current = r.trace_id;
         docs = [];
       }
-      for (const text of r.docs.split(SEP)) docs.push({ doc: JSON.parse(text) as SegmentDoc, text });
+      parseRow(r.docs, docs);
     }
     flush();
   }
+}
+
+/** One stored row (the documents of one call, joined by SEP) → its parsed documents, appended to `into`. */
+function parseRow(row: string, into: Pending[]): void {
+  for (const text of row.split(SEP)) into.push({ doc: JSON.parse(text) as SegmentDoc, text });
 }
 
 function assemble(traceId: string, kept: Pending[]): AssembledTrace {
