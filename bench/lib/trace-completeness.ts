@@ -8,18 +8,22 @@
 import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { sdkConfig } from './stack.js';
 
-interface Doc {
+/** What the check reads of a segment document (BatchGetTraces gives subsegments embedded). */
+export interface TraceDoc {
   id: string;
   name: string;
   origin?: string;
   parent_id?: string;
-  subsegments?: Doc[];
+  subsegments?: TraceDoc[];
 }
 
-const flatten = (d: Doc): Doc[] => [d, ...(d.subsegments ?? []).flatMap(flatten)];
+/** A document and all its subsegments, depth first. */
+export function flatten<D extends { subsegments?: D[] }>(d: D): D[] {
+  return [d, ...(d.subsegments ?? []).flatMap((s) => flatten(s))];
+}
 
 /** What the trace lacks, in words; empty when it is whole. */
-export function missingParts(docs: Doc[]): string[] {
+export function missingParts(docs: TraceDoc[]): string[] {
   const byOrigin = (o: string) => docs.find((d) => d.origin === o);
   const stage = byOrigin('AWS::ApiGateway::Stage');
   const invoke = stage?.subsegments?.find((s) => s.name === 'Lambda');
@@ -47,7 +51,8 @@ export interface Completeness {
 
 export async function checkTraces(endpoint: string, traceIds: string[], waitMs = 15_000): Promise<Completeness> {
   const xray = new XRayClient(sdkConfig(endpoint));
-  let pending = [...new Set(traceIds)];
+  const unique = [...new Set(traceIds)];
+  let pending = unique;
   let lacking: Record<string, number> = {};
   const deadline = Date.now() + waitMs;
   try {
@@ -58,7 +63,7 @@ export async function checkTraces(endpoint: string, traceIds: string[], waitMs =
         const ids = pending.slice(i, i + 5);
         const { Traces = [] } = await xray.send(new BatchGetTracesCommand({ TraceIds: ids }));
         for (const id of ids) {
-          const docs = (Traces.find((t) => t.Id === id)?.Segments ?? []).map((s) => JSON.parse(s.Document ?? '{}') as Doc);
+          const docs = (Traces.find((t) => t.Id === id)?.Segments ?? []).map((s) => JSON.parse(s.Document ?? '{}') as TraceDoc);
           const missing = missingParts(docs);
           if (missing.length === 0) continue;
           still.push(id);
@@ -72,6 +77,5 @@ export async function checkTraces(endpoint: string, traceIds: string[], waitMs =
   } finally {
     xray.destroy();
   }
-  const checked = new Set(traceIds).size;
-  return { checked, complete: checked - pending.length, lacking };
+  return { checked: unique.length, complete: unique.length - pending.length, lacking };
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient, type Segment } from '@aws-sdk/client-xray';
+import { flatten, missingParts } from '../../bench/lib/trace-completeness.js';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
 import type { LocalCloud } from '../../src/local/server.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
@@ -63,14 +64,12 @@ async function completeTrace(traceId: string): Promise<Doc[]> {
   while (Date.now() < deadline) {
     const { Traces } = await xray.send(new BatchGetTracesCommand({ TraceIds: [traceId] }));
     docs = (Traces?.[0]?.Segments ?? []).map((s: Segment) => JSON.parse(s.Document!) as Doc);
-    const all = docs.flatMap(flatten).map((d) => d.name);
-    if (all.includes('user_processing') && all.includes('DynamoDB') && docs.length >= 4) return docs;
+    if (missingParts(docs).length === 0) return docs;
     await new Promise((r) => setTimeout(r, 100));
   }
   return docs;
 }
 
-const flatten = (d: Doc): Doc[] => [d, ...(d.subsegments ?? []).flatMap(flatten)];
 
 describe('a sampled request through the local stack', () => {
   it('serves John Doe and yields one complete, correctly linked trace', async () => {
