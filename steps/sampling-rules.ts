@@ -17,7 +17,7 @@ import {
   type ApiSamplingRule,
   type LocalSamplingDocument,
 } from '../src/lab/sampling-doc.js';
-import { wildcardMatch } from '../src/lab/wildcard.js';
+import { wildcardMatch } from '../src/shared/xray-sampling.js';
 import type { ResourceRecord } from '../src/lab/state-types.js';
 
 export const SAMPLING_STEP_ID = 'sampling-rules';

@@ -8,6 +8,7 @@ import type { SamplingRule, SamplingRuleRecord, SamplingRuleUpdate, Tag } from '
 import { ServiceError } from '../../core/errors.js';
 import { Collection } from '../../core/db.js';
 import type { LocalCloudEnv } from '../../env.js';
+import { DEFAULT_RULE } from '../../../shared/xray-sampling.js';
 
 interface StoredRule {
   region: string;
@@ -90,10 +91,7 @@ export class SamplingRules {
       createdAt: 0,
       modifiedAt: 0,
       tags: [],
-      rule: {
-        RuleName: 'Default', RuleARN: this.arn(region, 'Default'), ResourceARN: '*', Priority: 10000, FixedRate: 0.05, ReservoirSize: 1,
-        ServiceName: '*', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1, Attributes: {},
-      },
+      rule: { ...DEFAULT_RULE, Attributes: {}, RuleARN: this.arn(region, 'Default') },
     });
   }
 
