@@ -190,6 +190,7 @@ async function deleteApi(ctx: LabContext, id: string): Promise<void> {
     await withThrottleRetry(() => client.send(singleAttempt(new DeleteRestApiCommand({ restApiId: id })), { abortSignal: ctx.signal }), {
       clock: ctx.clock,
       signal: ctx.signal,
+      maxDelayMs: ctx.config.maxRetryWaitMs,
       onWait: (delay) =>
         ctx.io.info(`API Gateway allows one DeleteRestApi per 30 s per account and asked xray-lab to slow down; waiting ${Math.round(delay / 100) / 10} s before deleting ${id} again.`),
     });

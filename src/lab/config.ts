@@ -1,13 +1,16 @@
 /**
  * Resolves the options every lab command shares (flags, then environment, then the AWS config file,
  * then defaults) into one plain object. No SDK imports: resolving config must stay cheap.
+ * The XRAY_LAB_* variables are read by config-env.ts, called from here only.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
 import { NODE_RUNTIMES } from './packaging/runtimes.js';
-import { defaultStateDir } from './state.js';
+import { crashPointFromEnv, defaultDataDir, defaultStateDir, guideLoadSecondsFromEnv, localFaultsFromEnv, localPortsFromEnv, maxRetryWaitFromEnv } from './config-env.js';
+import type { CrashPoint } from './crash-point.js';
+import type { LocalFaults } from '../local/env.js';
 import type { Target } from './state-types.js';
 
 export interface CommonFlags {
@@ -48,6 +51,12 @@ export interface LabConfig {
   simulatedWorkMs?: number;
   /** Local cloud settings (used by the local target and `local` commands). */
   local: LocalCloudConfig;
+  /** XRAY_LAB_MAX_RETRY_WAIT_MS: the longest single wait of the retry helpers (tests shorten AWS's 30 s). */
+  maxRetryWaitMs?: number;
+  /** XRAY_LAB_CRASH_AT: where the crash-injection tests kill the process. */
+  crashPoint?: CrashPoint;
+  /** XRAY_LAB_GUIDE_LOAD_SECONDS: the guide's step-5 load length. */
+  guideLoadSeconds?: number;
 }
 
 export interface LocalCloudConfig {
@@ -56,17 +65,13 @@ export interface LocalCloudConfig {
   daemonPort: number;
   dataDir: string;
   host: string;
+  /** XRAY_LAB_LOCAL_FAULTS: AWS behaviours the local cloud simulates (tests and teaching). */
+  faults: LocalFaults;
 }
 
 export const DEFAULT_LOCAL_PORT = 4566;
 export const DEFAULT_DAEMON_PORT = 2000;
 export const DEFAULT_REGION = 'us-east-1';
-
-export function defaultDataDir(env: NodeJS.ProcessEnv): string {
-  if (env.XRAY_LAB_DATA_DIR) return env.XRAY_LAB_DATA_DIR;
-  const base = env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local', 'share');
-  return join(base, 'xray-lab', 'local');
-}
 
 export function parsePort(value: string, source: string): number {
   const n = Number(value);
@@ -75,8 +80,9 @@ export function parsePort(value: string, source: string): number {
 }
 
 export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemonPort?: string): LocalCloudConfig {
-  const p = port ?? env.XRAY_LAB_LOCAL_PORT;
-  const d = daemonPort ?? env.XRAY_LAB_DAEMON_PORT;
+  const fromEnv = localPortsFromEnv(env);
+  const p = port ?? fromEnv.port;
+  const d = daemonPort ?? fromEnv.daemonPort;
   const httpPort = p === undefined ? DEFAULT_LOCAL_PORT : parsePort(p, port !== undefined ? '--port' : 'XRAY_LAB_LOCAL_PORT');
   return {
     port: httpPort,
@@ -84,6 +90,7 @@ export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemon
     daemonPort: d === undefined ? (httpPort === 0 ? 0 : DEFAULT_DAEMON_PORT) : parsePort(d, daemonPort !== undefined ? '--daemon-port' : 'XRAY_LAB_DAEMON_PORT'),
     dataDir: defaultDataDir(env),
     host: '127.0.0.1',
+    faults: localFaultsFromEnv(env),
   };
 }
 
@@ -148,5 +155,12 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
     ...(flags.runtime !== undefined ? { runtime: flags.runtime } : {}),
     ...(flags.simulatedWorkMs !== undefined ? { simulatedWorkMs: Number(flags.simulatedWorkMs) } : {}),
     local,
+    ...optional('maxRetryWaitMs', maxRetryWaitFromEnv(env)),
+    ...optional('crashPoint', crashPointFromEnv(env)),
+    ...optional('guideLoadSeconds', guideLoadSecondsFromEnv(env)),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -78,16 +78,6 @@ export function retryAfterMs(e: unknown, now: number): number | undefined {
 }
 
 /**
- * `XRAY_LAB_MAX_RETRY_WAIT_MS` caps any single wait of these helpers. A test and teaching knob: the local
- * cloud's throttle fault answers `Retry-After: 30` like AWS, and a test should not sit through 30 s.
- */
-export function maxWaitFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const raw = env.XRAY_LAB_MAX_RETRY_WAIT_MS;
-  if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
-  return Number(raw);
-}
-
-/**
  * Marks an SDK command to be sent exactly once: the SDK's own retries would wait on throttling silently
  * (and only about 5 s), where the lab wants to honour AWS's full Retry-After and say that it is waiting.
  * Overriding the named retry middleware on the command's own stack is the SDK's supported way to replace it.
@@ -109,7 +99,7 @@ export interface ThrottleRetryOptions {
   /** Give up after this long in total (default 3 minutes: DeleteRestApi needs up to ~1). */
   deadlineMs?: number;
   firstDelayMs?: number;
-  /** Upper bound of one wait (default 30 s; XRAY_LAB_MAX_RETRY_WAIT_MS lowers it, see maxWaitFromEnv). */
+  /** Upper bound of one wait (default 30 s; callers pass LabConfig.maxRetryWaitMs, from XRAY_LAB_MAX_RETRY_WAIT_MS). */
   maxDelayMs?: number;
   /** What else is worth waiting out (default: throttling only), e.g. a resource still being changed. */
   retryable?(e: unknown): boolean;
@@ -123,7 +113,7 @@ export interface ThrottleRetryOptions {
  */
 export async function withThrottleRetry<T>(fn: () => Promise<T>, o: ThrottleRetryOptions): Promise<T> {
   const deadline = o.clock.now() + (o.deadlineMs ?? 180_000);
-  const cap = Math.min(o.maxDelayMs ?? 30_000, maxWaitFromEnv() ?? Number.POSITIVE_INFINITY);
+  const cap = o.maxDelayMs ?? 30_000;
   let delay = o.firstDelayMs ?? 1_000;
   for (let attempt = 1; ; attempt++) {
     try {

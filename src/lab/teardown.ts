@@ -36,6 +36,7 @@ async function deleteOne(ctx: LabContext, step: LabStep | undefined, r: Resource
     const out = await withThrottleRetry(() => step.teardown!(ctx, r), {
       clock: ctx.clock,
       signal: ctx.signal,
+      maxDelayMs: ctx.config.maxRetryWaitMs,
       retryable: (e) => BUSY.has(errorCode(e) ?? ''),
       onWait: (ms, _n, e) => ctx.io.info(`${r.type} ${r.name ?? r.id}: ${errorCode(e) ?? 'busy'}, retrying in ${Math.round(ms / 1000)} s.`),
     });

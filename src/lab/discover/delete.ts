@@ -4,12 +4,13 @@
  * still CREATING. "Not found" means already gone. Throttling and "busy" answers are waited out.
  */
 import { errorCode, isNotFound } from '../aws-errors.js';
+import type { LabConfig } from '../config.js';
 import { withThrottleRetry } from '../retry.js';
 import { RESOURCE_TYPES as T, type DiscoverContext } from './types.js';
 
 export type DeleteOutcome = 'deleted' | 'already-gone';
 
-type Ctx = Pick<DiscoverContext, 'clients' | 'signal' | 'clock' | 'io'>;
+type Ctx = Pick<DiscoverContext, 'clients' | 'signal' | 'clock' | 'io'> & { config: Pick<LabConfig, 'maxRetryWaitMs'> };
 
 /** Answers that mean "try again shortly": the resource is mid-change, not refused. */
 const BUSY = new Set(['ResourceConflictException', 'ResourceInUseException', 'ConflictException', 'ConcurrentModification', 'ConcurrentModificationException', 'OperationAbortedException']);
@@ -18,6 +19,7 @@ function retry<T>(ctx: Ctx, what: string, fn: () => Promise<T>): Promise<T> {
   return withThrottleRetry(fn, {
     clock: ctx.clock,
     signal: ctx.signal,
+    maxDelayMs: ctx.config.maxRetryWaitMs,
     retryable: (e) => BUSY.has(errorCode(e) ?? ''),
     onWait: (ms, _n, e) => ctx.io.info(`${what}: ${errorCode(e) ?? 'busy'}, retrying in ${Math.round(ms / 1000)} s.`),
   });
