@@ -9,11 +9,7 @@ import { runGuide } from '../guide/flow.js';
 import { lessons } from '../guide/lessons/index.js';
 import type { GuideUI } from '../guide/screen.js';
 import { openSession } from '../session.js';
-
-/** Questions need a keyboard and a screen; CI sets CI even inside a pseudo-terminal. */
-export function canAsk(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY && process.stderr.isTTY) && !env.CI;
-}
+import { canAsk, colorLevel } from '../terminal.js';
 
 /** The lab's steps, step 5's load shortened when the config says so (XRAY_LAB_GUIDE_LOAD_SECONDS). */
 export function guideSteps(loadSeconds: number | undefined): readonly LabStep[] {
@@ -35,10 +31,9 @@ export async function guideCommand(flags: CommonFlags): Promise<void> {
   }
   const session = await openSession(flags, 'guide');
   try {
-    const color = interactive && (!('NO_COLOR' in process.env) || process.env.NO_COLOR === '');
     const ui: GuideUI = {
       print: (t) => void process.stdout.write(t),
-      style: new Chalk({ level: color ? 1 : 0 }),
+      style: new Chalk({ level: interactive ? colorLevel(process.stdout) : 0 }),
       width: process.stdout.columns || 100,
       interactive,
     };
