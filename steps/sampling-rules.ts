@@ -18,10 +18,11 @@ import {
   type LocalSamplingDocument,
 } from '../src/lab/sampling-doc.js';
 import { wildcardMatch } from '../src/shared/xray-sampling.js';
-import type { ResourceRecord } from '../src/lab/state-types.js';
+import { RESOURCE_TYPES } from '../src/lab/resource-types.js';
+import { deleteResource } from '../src/lab/delete.js';
 
 export const SAMPLING_STEP_ID = 'sampling-rules';
-const RULE_TYPE = 'xray:SamplingRule';
+const RULE_TYPE = RESOURCE_TYPES.samplingRule;
 
 /** The guide's intent (2 requests/s, then half of the rest) applied where the lab's requests enter. */
 export function stageRule(priority: number): ApiSamplingRule {
@@ -148,14 +149,6 @@ function explain(fromDoc: ApiSamplingRule[], doc: LocalSamplingDocument, region:
   return notes;
 }
 
-async function teardown(ctx: LabContext, resource: ResourceRecord): Promise<void | 'already-gone'> {
-  // Check first: DeleteSamplingRule's error for a missing rule is not a well-defined "not found" code.
-  const existing = await existingRules(ctx);
-  if (!existing.has(resource.id)) return 'already-gone';
-  const { DeleteSamplingRuleCommand } = await import('@aws-sdk/client-xray');
-  const xray = await ctx.clients.xray();
-  await xray.send(new DeleteSamplingRuleCommand({ RuleName: resource.id }), { abortSignal: ctx.signal });
-}
 
 export const samplingRulesStep: LabStep = {
   id: SAMPLING_STEP_ID,
@@ -163,5 +156,5 @@ export const samplingRulesStep: LabStep = {
   title: 'Sampling rules',
   requires: [],
   run,
-  teardown,
+  teardown: deleteResource,
 };

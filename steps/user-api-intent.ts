@@ -8,8 +8,9 @@ import type { APIGatewayClient, RestApi } from '@aws-sdk/client-api-gateway';
 import { newRecord, type LabContext } from '../src/lab/context.js';
 import { API_NAME, RUN_TAG_KEY } from '../src/lab/guide.js';
 import type { ResourceRecord } from '../src/lab/state-types.js';
+import { RESOURCE_TYPES } from '../src/lab/resource-types.js';
 
-export const API_INTENT_TYPE = 'apigateway:RestApiIntent';
+export const API_INTENT_TYPE = RESOURCE_TYPES.restApiIntent;
 
 /** APIs named user-api that carry the given run's tag. */
 export async function taggedApis(ctx: LabContext, client: APIGatewayClient, runId: string): Promise<RestApi[]> {
@@ -57,9 +58,9 @@ export async function deleteIntent(
   ctx: LabContext,
   client: APIGatewayClient,
   intent: ResourceRecord,
-  deleteApi: (id: string) => Promise<void>,
-): Promise<void | 'already-gone'> {
+  deleteApi: (id: string) => Promise<unknown>,
+): Promise<'deleted' | 'already-gone'> {
   const apis = await taggedApis(ctx, client, intent.runId);
   for (const api of apis) await deleteApi(api.id!);
-  return apis.length === 0 ? 'already-gone' : undefined;
+  return apis.length === 0 ? 'already-gone' : 'deleted';
 }

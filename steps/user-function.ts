@@ -8,18 +8,19 @@ import type { FunctionConfiguration, Runtime } from '@aws-sdk/client-lambda';
 import { isNotFound } from '../src/lab/aws-errors.js';
 import { newRecord, type LabContext, type LabStep, type StepOutcome } from '../src/lab/context.js';
 import { LabError, UserError } from '../src/lab/errors.js';
-import { ATTACHED_POLICY_TYPE, deleteRolePermission, ensureExecutionRole, INLINE_POLICY_TYPE, ROLE_TYPE } from '../src/lab/execution-role.js';
+import { ensureExecutionRole, ROLE_TYPE } from '../src/lab/execution-role.js';
 import { FUNCTION_NAME, ROLE_NAME, RUN_TAG_KEY, TABLE_NAME } from '../src/lab/guide.js';
 import { WHY_LEAST_PRIVILEGE } from '../src/lab/iam-policy.js';
 import { buildHandlerZip, PackagingError, type HandlerZip } from '../src/lab/packaging.js';
 import { isIamPropagationError, retryWithBackoff } from '../src/lab/retry.js';
-import type { ResourceRecord } from '../src/lab/state-types.js';
-import { resourceKey } from '../src/lab/teardown-plan.js';
+import { deleteBefore } from '../src/lab/teardown-plan.js';
 import { TABLE_STEP_ID } from './user-table.js';
+import { RESOURCE_TYPES } from '../src/lab/resource-types.js';
+import { deleteResource } from '../src/lab/delete.js';
 
 export const FUNCTION_STEP_ID = 'user-function';
-export const FUNCTION_TYPE = 'lambda:Function';
-export const LOG_GROUP_TYPE = 'logs:LogGroup';
+export const FUNCTION_TYPE = RESOURCE_TYPES.function;
+export const LOG_GROUP_TYPE = RESOURCE_TYPES.logGroup;
 export const LOG_GROUP_NAME = `/aws/lambda/${FUNCTION_NAME}`;
 const TIMEOUT_SECONDS = 30;
 const POLL_MS = 1_000;
@@ -137,7 +138,7 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
       'Delete it or use another account or region, then run this step again.',
     );
   }
-  const tableArn = ctx.state.find(TABLE_STEP_ID, 'dynamodb:Table', TABLE_NAME)?.arn ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${TABLE_NAME}`;
+  const tableArn = ctx.state.find(TABLE_STEP_ID, RESOURCE_TYPES.table, TABLE_NAME)?.arn ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${TABLE_NAME}`;
   const role = await ensureExecutionRole(ctx, {
     step: FUNCTION_STEP_ID,
     roleName: ROLE_NAME,
@@ -148,14 +149,13 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
 
   const lambda = await ctx.clients.lambda();
   const { CreateFunctionCommand } = await import('@aws-sdk/client-lambda');
-  const logGroupKey = resourceKey({ type: LOG_GROUP_TYPE, id: LOG_GROUP_NAME });
   const fnBase = {
     step: FUNCTION_STEP_ID,
     type: FUNCTION_TYPE,
     id: FUNCTION_NAME,
     name: FUNCTION_NAME,
     // The function runs as the role, and must be gone before its log group (it would write to it again).
-    extra: { dependsOn: [resourceKey({ type: ROLE_TYPE, id: ROLE_NAME }), logGroupKey] },
+    extra: deleteBefore({ type: ROLE_TYPE, id: ROLE_NAME }, { type: LOG_GROUP_TYPE, id: LOG_GROUP_NAME }),
   };
   let changed: string[] = [];
   if (existingFn) {
@@ -211,22 +211,6 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
   };
 }
 
-async function teardown(ctx: LabContext, r: ResourceRecord): Promise<void> {
-  if (r.type === ROLE_TYPE || r.type === INLINE_POLICY_TYPE || r.type === ATTACHED_POLICY_TYPE) return deleteRolePermission(ctx, r);
-  try {
-    if (r.type === FUNCTION_TYPE) {
-      const { DeleteFunctionCommand } = await import('@aws-sdk/client-lambda');
-      await (await ctx.clients.lambda()).send(new DeleteFunctionCommand({ FunctionName: r.id }), { abortSignal: ctx.signal });
-    } else if (r.type === LOG_GROUP_TYPE) {
-      const { DeleteLogGroupCommand } = await import('@aws-sdk/client-cloudwatch-logs');
-      await (await ctx.clients.logs()).send(new DeleteLogGroupCommand({ logGroupName: r.id }), { abortSignal: ctx.signal });
-    } else {
-      throw new LabError(`Step 3 does not know how to delete ${r.type} ${r.id}.`);
-    }
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
-}
 
 export const userFunctionStep: LabStep = {
   id: FUNCTION_STEP_ID,
@@ -234,5 +218,6 @@ export const userFunctionStep: LabStep = {
   title: 'IAM role and traced Lambda function',
   requires: [TABLE_STEP_ID],
   run,
-  teardown,
+  // Role, policies, function and log group: the shared deleters, which report already-gone like every type.
+  teardown: deleteResource,
 };

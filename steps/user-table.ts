@@ -7,10 +7,11 @@ import { LabError, UserError } from '../src/lab/errors.js';
 import { isNotFound } from '../src/lab/aws-errors.js';
 import { newRecord, type LabContext, type LabStep, type StepOutcome } from '../src/lab/context.js';
 import { RUN_TAG_KEY, SAMPLE_ITEM, TABLE_NAME } from '../src/lab/guide.js';
-import type { ResourceRecord } from '../src/lab/state-types.js';
+import { RESOURCE_TYPES } from '../src/lab/resource-types.js';
+import { deleteResource } from '../src/lab/delete.js';
 
 export const TABLE_STEP_ID = 'user-table';
-const TABLE_TYPE = 'dynamodb:Table';
+const TABLE_TYPE = RESOURCE_TYPES.table;
 const POLL_MS = 2_000;
 const ACTIVE_DEADLINE_MS = 5 * 60_000;
 
@@ -98,16 +99,6 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
   };
 }
 
-async function teardown(ctx: LabContext, resource: ResourceRecord): Promise<void | 'already-gone'> {
-  const { DeleteTableCommand } = await import('@aws-sdk/client-dynamodb');
-  const ddb = await ctx.clients.dynamodb();
-  try {
-    await ddb.send(new DeleteTableCommand({ TableName: resource.id }), { abortSignal: ctx.signal });
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    return 'already-gone';
-  }
-}
 
 export const userTableStep: LabStep = {
   id: TABLE_STEP_ID,
@@ -115,5 +106,5 @@ export const userTableStep: LabStep = {
   title: 'DynamoDB table and sample data',
   requires: [],
   run,
-  teardown,
+  teardown: deleteResource,
 };

@@ -10,11 +10,13 @@ import { UserError } from './errors.js';
 import { RUN_TAG_KEY } from './guide.js';
 import { INLINE_POLICY_NAME, LAB_MANAGED_POLICIES, leastPrivilegePolicy, trustPolicyJson, type PolicyDocument } from './iam-policy.js';
 import type { ResourceRecord } from './state-types.js';
-import { resourceKey } from './teardown-plan.js';
+import { deleteBefore } from './teardown-plan.js';
+import { RESOURCE_TYPES, type ResourceType } from './resource-types.js';
+import { deleteResource } from './delete.js';
 
-export const ROLE_TYPE = 'iam:Role';
-export const INLINE_POLICY_TYPE = 'iam:RolePolicy';
-export const ATTACHED_POLICY_TYPE = 'iam:AttachedRolePolicy';
+export const ROLE_TYPE = RESOURCE_TYPES.role;
+export const INLINE_POLICY_TYPE = RESOURCE_TYPES.rolePolicy;
+export const ATTACHED_POLICY_TYPE = RESOURCE_TYPES.attachedRolePolicy;
 
 export interface RoleRequest {
   step: string;
@@ -76,9 +78,8 @@ export async function ensureExecutionRole(ctx: LabContext, req: RoleRequest): Pr
     await ctx.state.record(newRecord(ctx, { ...roleBase, arn: roleArn }));
     task.succeed(`Created IAM role ${req.roleName} (only the Lambda service may assume it)`);
   }
-  const roleKey = resourceKey({ type: ROLE_TYPE, id: req.roleName });
-  const policyRecord = (type: string, id: string, extra: Record<string, unknown>): ResourceRecord =>
-    newRecord(ctx, { step: req.step, type, id, name: id, extra: { roleName: req.roleName, dependsOn: [roleKey], ...extra } });
+  const policyRecord = (type: ResourceType, id: string, extra: Record<string, unknown>): ResourceRecord =>
+    newRecord(ctx, { step: req.step, type, id, name: id, extra: { roleName: req.roleName, ...deleteBefore({ type: ROLE_TYPE, id: req.roleName }), ...extra } });
 
   if (req.labPolicies) {
     for (const arn of LAB_MANAGED_POLICIES) {
@@ -110,23 +111,10 @@ export async function ensureExecutionRole(ctx: LabContext, req: RoleRequest): Pr
 }
 
 /** Drops the permissions of the other mode that an earlier run recorded. */
-async function removeRecorded(ctx: LabContext, step: string, type: string): Promise<void> {
+async function removeRecorded(ctx: LabContext, step: string, type: ResourceType): Promise<void> {
   for (const r of ctx.state.resources().filter((x) => x.step === step && x.type === type)) {
-    await deleteRolePermission(ctx, r);
+    await deleteResource(ctx, r);
     await ctx.state.remove(r);
   }
 }
 
-/** Teardown of one role, inline policy or attachment; anything already gone counts as deleted. */
-export async function deleteRolePermission(ctx: LabContext, r: ResourceRecord): Promise<void> {
-  const iam = await ctx.clients.iam();
-  const { DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand } = await import('@aws-sdk/client-iam');
-  const roleName = typeof r.extra?.roleName === 'string' ? r.extra.roleName : r.id;
-  try {
-    if (r.type === ROLE_TYPE) await iam.send(new DeleteRoleCommand({ RoleName: r.id }), { abortSignal: ctx.signal });
-    else if (r.type === INLINE_POLICY_TYPE) await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: r.id }), { abortSignal: ctx.signal });
-    else if (r.type === ATTACHED_POLICY_TYPE) await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: r.id }), { abortSignal: ctx.signal });
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
-}

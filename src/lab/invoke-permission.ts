@@ -5,9 +5,9 @@
  */
 import { isNotFound } from './aws-errors.js';
 import { newRecord, type LabContext } from './context.js';
-import type { ResourceRecord } from './state-types.js';
+import { RESOURCE_TYPES } from './resource-types.js';
 
-export const PERMISSION_TYPE = 'lambda:Permission';
+export const PERMISSION_TYPE = RESOURCE_TYPES.permission;
 export const STATEMENT_ID = 'xray-lab-apigateway-invoke';
 
 interface PolicyStatement {
@@ -57,14 +57,3 @@ export async function ensureInvokePermission(ctx: LabContext, p: { step: string;
   }
 }
 
-export async function removeInvokePermission(ctx: LabContext, r: ResourceRecord): Promise<void> {
-  const { RemovePermissionCommand } = await import('@aws-sdk/client-lambda');
-  const functionName = typeof r.extra?.functionName === 'string' ? r.extra.functionName : r.id.split('/')[0]!;
-  const statementId = typeof r.extra?.statementId === 'string' ? r.extra.statementId : STATEMENT_ID;
-  try {
-    await (await ctx.clients.lambda()).send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: statementId }), { abortSignal: ctx.signal });
-  } catch (e) {
-    // The function (and with it its policy) may already be gone.
-    if (!isNotFound(e)) throw e;
-  }
-}

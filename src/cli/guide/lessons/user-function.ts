@@ -10,6 +10,7 @@ import { FUNCTION_STEP_ID, FUNCTION_TYPE } from '../../../../steps/user-function
 import { TABLE_STEP_ID } from '../../../../steps/user-table.js';
 import type { AwsCommand, GuideCommand } from '../commands.js';
 import type { StepLesson } from '../lesson.js';
+import { RESOURCE_TYPES } from '../../../lab/resource-types.js';
 
 /** The API Gateway proxy event the function reads: only the method and the path matter to it. */
 export const INVOKE_PAYLOAD = JSON.stringify({ httpMethod: 'GET', path: `/users/${SAMPLE_ITEM.userId}` });
@@ -20,7 +21,7 @@ export function zipPath(ctx: LabContext): string {
 }
 
 function tableArn(ctx: LabContext): string {
-  return ctx.state.find(TABLE_STEP_ID, 'dynamodb:Table', TABLE_NAME)?.arn ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${TABLE_NAME}`;
+  return ctx.state.find(TABLE_STEP_ID, RESOURCE_TYPES.table, TABLE_NAME)?.arn ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${TABLE_NAME}`;
 }
 
 /** The recorded function ARN once step 3 ran; its name before. */
