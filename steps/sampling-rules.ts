@@ -20,6 +20,7 @@ import {
 import { wildcardMatch } from '../src/shared/xray-sampling.js';
 import { RESOURCE_TYPES } from '../src/lab/resource-types.js';
 import { deleteResource } from '../src/lab/delete.js';
+import { listSamplingRules } from '../src/lab/sampling-rules-list.js';
 
 export const SAMPLING_STEP_ID = 'sampling-rules';
 const RULE_TYPE = RESOURCE_TYPES.samplingRule;
@@ -69,17 +70,10 @@ async function loadDocument(file: string | undefined): Promise<{ doc: LocalSampl
 }
 
 async function existingRules(ctx: LabContext): Promise<Map<string, SamplingRule>> {
-  const { GetSamplingRulesCommand } = await import('@aws-sdk/client-xray');
-  const xray = await ctx.clients.xray();
   const found = new Map<string, SamplingRule>();
-  let NextToken: string | undefined;
-  do {
-    const page = await xray.send(new GetSamplingRulesCommand({ NextToken }), { abortSignal: ctx.signal });
-    for (const rec of page.SamplingRuleRecords ?? []) {
-      if (rec.SamplingRule?.RuleName) found.set(rec.SamplingRule.RuleName, rec.SamplingRule);
-    }
-    NextToken = page.NextToken;
-  } while (NextToken);
+  for (const rec of await listSamplingRules(await ctx.clients.xray(), ctx.signal)) {
+    if (rec.SamplingRule?.RuleName) found.set(rec.SamplingRule.RuleName, rec.SamplingRule);
+  }
   return found;
 }
 

@@ -14,14 +14,11 @@ export const API_INTENT_TYPE = RESOURCE_TYPES.restApiIntent;
 
 /** APIs named user-api that carry the given run's tag. */
 export async function taggedApis(ctx: LabContext, client: APIGatewayClient, runId: string): Promise<RestApi[]> {
-  const { GetRestApisCommand } = await import('@aws-sdk/client-api-gateway');
+  const { paginateGetRestApis } = await import('@aws-sdk/client-api-gateway');
   const found: RestApi[] = [];
-  let position: string | undefined;
-  do {
-    const page = await client.send(new GetRestApisCommand({ position, limit: 500 }), { abortSignal: ctx.signal });
+  for await (const page of paginateGetRestApis({ client, pageSize: 500 }, {}, { abortSignal: ctx.signal })) {
     found.push(...(page.items ?? []).filter((a) => a.name === API_NAME && a.tags?.[RUN_TAG_KEY] === runId));
-    position = page.position;
-  } while (position);
+  }
   return found;
 }
 

@@ -92,14 +92,11 @@ async function ensureApi(ctx: LabContext, client: APIGatewayClient): Promise<{ a
 }
 
 async function listResources(ctx: LabContext, client: APIGatewayClient, apiId: string): Promise<Resource[]> {
-  const { GetResourcesCommand } = await import('@aws-sdk/client-api-gateway');
+  const { paginateGetResources } = await import('@aws-sdk/client-api-gateway');
   const all: Resource[] = [];
-  let position: string | undefined;
-  do {
-    const page = await client.send(new GetResourcesCommand({ restApiId: apiId, position, limit: 500, embed: ['methods'] }), { abortSignal: ctx.signal });
+  for await (const page of paginateGetResources({ client, pageSize: 500 }, { restApiId: apiId, embed: ['methods'] }, { abortSignal: ctx.signal })) {
     all.push(...(page.items ?? []));
-    position = page.position;
-  } while (position);
+  }
   return all;
 }
 

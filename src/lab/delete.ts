@@ -10,6 +10,7 @@ import { STATEMENT_ID } from './invoke-permission.js';
 import { RESOURCE_TYPES as T, type ResourceType } from './resource-types.js';
 import { singleAttempt, withThrottleRetry } from './retry.js';
 import type { ResourceRecord } from './state-types.js';
+import { listSamplingRules } from './sampling-rules-list.js';
 
 export type DeleteOutcome = 'deleted' | 'already-gone';
 
@@ -45,15 +46,11 @@ async function unlessGone(ctx: DeleteContext, what: string, fn: () => Promise<un
 }
 
 async function deleteRule(ctx: DeleteContext, { id: name }: DeleteTarget): Promise<DeleteOutcome> {
-  const { DeleteSamplingRuleCommand, paginateGetSamplingRules } = await import('@aws-sdk/client-xray');
+  const { DeleteSamplingRuleCommand } = await import('@aws-sdk/client-xray');
   const xray = await ctx.clients.xray();
   // X-Ray has no well-defined "not found" code for a missing rule: look first.
-  const exists = await retryBusy(ctx, 'Listing sampling rules', async () => {
-    for await (const page of paginateGetSamplingRules({ client: xray }, {}, { abortSignal: ctx.signal })) {
-      if ((page.SamplingRuleRecords ?? []).some((r) => r.SamplingRule?.RuleName === name)) return true;
-    }
-    return false;
-  });
+  const rules = await retryBusy(ctx, 'Listing sampling rules', () => listSamplingRules(xray, ctx.signal));
+  const exists = rules.some((r) => r.SamplingRule?.RuleName === name);
   if (!exists) return 'already-gone';
   return unlessGone(ctx, `Deleting sampling rule ${name}`, () => xray.send(new DeleteSamplingRuleCommand({ RuleName: name }), { abortSignal: ctx.signal }));
 }
