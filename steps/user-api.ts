@@ -5,7 +5,7 @@
  * instead of the guide's "any method, any path". Re-running completes and adopts the recorded API.
  */
 import type { APIGatewayClient, Resource, RestApi } from '@aws-sdk/client-api-gateway';
-import { isNotFound } from '../src/lab/aws-errors.js';
+import { orUndefinedIfNotFound } from '../src/lab/aws-errors.js';
 import { newRecord, type LabContext, type LabStep, type StepOutcome } from '../src/lab/context.js';
 import { LabError } from '../src/lab/errors.js';
 import { API_NAME, FUNCTION_NAME, RUN_TAG_KEY, STAGE_NAME } from '../src/lab/guide.js';
@@ -27,12 +27,7 @@ export function invokeUrl(ctx: Pick<LabContext, 'target' | 'region' | 'config'>,
 
 async function getApi(ctx: LabContext, client: APIGatewayClient, id: string): Promise<RestApi | undefined> {
   const { GetRestApiCommand } = await import('@aws-sdk/client-api-gateway');
-  try {
-    return await client.send(new GetRestApiCommand({ restApiId: id }), { abortSignal: ctx.signal });
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  return orUndefinedIfNotFound(client.send(new GetRestApiCommand({ restApiId: id }), { abortSignal: ctx.signal }));
 }
 
 async function functionArnOf(ctx: LabContext): Promise<string> {

@@ -5,7 +5,7 @@
  * until the function is Active.
  */
 import type { FunctionConfiguration, Runtime } from '@aws-sdk/client-lambda';
-import { isNotFound } from '../src/lab/aws-errors.js';
+import { orUndefinedIfNotFound } from '../src/lab/aws-errors.js';
 import { newRecord, type LabContext, type LabStep, type StepOutcome } from '../src/lab/context.js';
 import { LabError, UserError } from '../src/lab/errors.js';
 import { ensureExecutionRole, ROLE_TYPE } from '../src/lab/execution-role.js';
@@ -16,6 +16,7 @@ import { isIamPropagationError, retryWithBackoff } from '../src/lab/retry.js';
 import { deleteBefore } from '../src/lab/teardown-plan.js';
 import { TABLE_STEP_ID } from './user-table.js';
 import { RESOURCE_TYPES } from '../src/lab/resource-types.js';
+import { every, pollUntil } from '../src/lab/poll-until.js';
 import { deleteResource } from '../src/lab/delete.js';
 
 export const FUNCTION_STEP_ID = 'user-function';
@@ -28,35 +29,32 @@ const READY_DEADLINE_MS = 5 * 60_000;
 
 async function getFunction(ctx: LabContext): Promise<FunctionConfiguration | undefined> {
   const { GetFunctionCommand } = await import('@aws-sdk/client-lambda');
-  try {
-    return (await (await ctx.clients.lambda()).send(new GetFunctionCommand({ FunctionName: FUNCTION_NAME }), { abortSignal: ctx.signal })).Configuration;
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  const lambda = await ctx.clients.lambda();
+  return (await orUndefinedIfNotFound(lambda.send(new GetFunctionCommand({ FunctionName: FUNCTION_NAME }), { abortSignal: ctx.signal })))?.Configuration;
 }
 
 /** Polls until the function is Active and not mid-update (what the function-active-v2 and function-updated waiters check). */
 async function waitReady(ctx: LabContext): Promise<FunctionConfiguration> {
-  const deadline = ctx.clock.now() + READY_DEADLINE_MS;
   const task = ctx.io.task(`Waiting for function ${FUNCTION_NAME} to become Active`);
-  for (;;) {
-    const fn = await getFunction(ctx);
-    if (fn?.State === 'Failed' || fn?.LastUpdateStatus === 'Failed') {
-      task.fail();
-      throw new LabError(`Function ${FUNCTION_NAME} failed to become ready: ${fn.StateReason ?? fn.LastUpdateStatusReason ?? 'no reason given'}.`);
-    }
-    if (fn?.State === 'Active' && fn.LastUpdateStatus !== 'InProgress') {
-      task.succeed(`Function ${FUNCTION_NAME} is Active`);
-      return fn;
-    }
-    if (ctx.clock.now() >= deadline) {
-      task.fail();
-      throw new LabError(`Function ${FUNCTION_NAME} did not become Active within ${READY_DEADLINE_MS / 60_000} minutes (state ${fn?.State ?? 'missing'}).`);
-    }
-    task.update(`Waiting for function ${FUNCTION_NAME} (${fn?.State ?? 'not visible yet'})`);
-    await ctx.clock.sleep(POLL_MS, ctx.signal);
+  const failed = (fn: FunctionConfiguration | undefined) => fn?.State === 'Failed' || fn?.LastUpdateStatus === 'Failed';
+  const { value: fn, done } = await pollUntil(() => getFunction(ctx), {
+    clock: ctx.clock,
+    signal: ctx.signal,
+    why: `Lambda prepares function ${FUNCTION_NAME} asynchronously`,
+    until: (f) => failed(f) || (f?.State === 'Active' && f.LastUpdateStatus !== 'InProgress'),
+    nextDelayMs: every(POLL_MS, ctx.clock.now() + READY_DEADLINE_MS, ctx.clock),
+    onWait: ({ value: f }) => task.update(`Waiting for function ${FUNCTION_NAME} (${f?.State ?? 'not visible yet'})`),
+  });
+  if (fn && failed(fn)) {
+    task.fail();
+    throw new LabError(`Function ${FUNCTION_NAME} failed to become ready: ${fn.StateReason ?? fn.LastUpdateStatusReason ?? 'no reason given'}.`);
   }
+  if (done && fn) {
+    task.succeed(`Function ${FUNCTION_NAME} is Active`);
+    return fn;
+  }
+  task.fail();
+  throw new LabError(`Function ${FUNCTION_NAME} did not become Active within ${READY_DEADLINE_MS / 60_000} minutes (state ${fn?.State ?? 'missing'}).`);
 }
 
 /** Retries the two IAM-propagation refusals with backoff, saying once why it waits. */

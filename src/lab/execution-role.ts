@@ -4,7 +4,7 @@
  * least-privilege inline policy and the guide's managed policies as asked.
  */
 import type { Role } from '@aws-sdk/client-iam';
-import { isNotFound } from './aws-errors.js';
+import { orUndefinedIfNotFound } from './aws-errors.js';
 import { newRecord, type LabContext } from './context.js';
 import { UserError } from './errors.js';
 import { RUN_TAG_KEY } from './guide.js';
@@ -36,12 +36,8 @@ export interface RoleResult {
 
 async function getRole(ctx: LabContext, name: string): Promise<Role | undefined> {
   const { GetRoleCommand } = await import('@aws-sdk/client-iam');
-  try {
-    return (await (await ctx.clients.iam()).send(new GetRoleCommand({ RoleName: name }), { abortSignal: ctx.signal })).Role;
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  const iam = await ctx.clients.iam();
+  return (await orUndefinedIfNotFound(iam.send(new GetRoleCommand({ RoleName: name }), { abortSignal: ctx.signal })))?.Role;
 }
 
 export async function ensureExecutionRole(ctx: LabContext, req: RoleRequest): Promise<RoleResult> {

@@ -6,6 +6,7 @@
 import type { Clock } from './context.js';
 import { errorCode } from './aws-errors.js';
 import { isAwsSdkError, LabError } from './errors.js';
+import { backoff, pollUntil, settle } from './poll-until.js';
 
 export interface BackoffOptions {
   clock: Clock;
@@ -25,22 +26,18 @@ export interface BackoffOptions {
 
 /** Runs fn until it succeeds, retrying only `retryable` failures with capped exponential backoff. */
 export async function retryWithBackoff<T>(fn: () => Promise<T>, o: BackoffOptions): Promise<T> {
-  const initial = o.initialDelayMs ?? 1_000;
-  const max = o.maxDelayMs ?? 8_000;
-  const budget = o.budgetMs ?? 90_000;
-  let waited = 0;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!o.retryable(e) || o.signal?.aborted) throw e;
-      if (waited >= budget) throw new LabError(o.giveUpMessage(waited, e), { cause: e });
-      const delay = Math.min(initial * 2 ** (attempt - 1), max, budget - waited);
-      o.onWait?.(attempt, delay, e);
-      await o.clock.sleep(delay, o.signal);
-      waited += delay;
-    }
-  }
+  const schedule = backoff({ firstMs: o.initialDelayMs ?? 1_000, maxMs: o.maxDelayMs ?? 8_000, budgetMs: o.budgetMs ?? 90_000 });
+  const out = await pollUntil(() => settle(fn), {
+    clock: o.clock,
+    ...(o.signal ? { signal: o.signal } : {}),
+    why: 'a retryable failure',
+    until: (r) => r.ok || !o.retryable(r.error) || o.signal?.aborted === true,
+    nextDelayMs: (attempt, waited) => schedule(attempt, waited),
+    onWait: ({ attempt, delayMs, value }) => o.onWait?.(attempt, delayMs, (value as { error: unknown }).error),
+  });
+  if (out.value.ok) return out.value.value;
+  if (!out.done) throw new LabError(o.giveUpMessage(out.waitedMs, out.value.error), { cause: out.value.error });
+  throw out.value.error;
 }
 
 const IAM_PROPAGATION = [/cannot be assumed by Lambda/i, /does not have permissions to call PutTraceSegments/i];
@@ -114,17 +111,20 @@ export interface ThrottleRetryOptions {
 export async function withThrottleRetry<T>(fn: () => Promise<T>, o: ThrottleRetryOptions): Promise<T> {
   const deadline = o.clock.now() + (o.deadlineMs ?? 180_000);
   const cap = o.maxDelayMs ?? 30_000;
-  let delay = o.firstDelayMs ?? 1_000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if ((!isThrottled(e) && !o.retryable?.(e)) || o.signal?.aborted) throw e;
-      const wait = Math.min(Math.max(retryAfterMs(e, o.clock.now()) ?? 0, delay), cap);
-      if (o.clock.now() + wait > deadline) throw e;
-      o.onWait?.(wait, attempt, e);
-      await o.clock.sleep(wait, o.signal);
-      delay = Math.min(delay * 2, cap);
-    }
-  }
+  const first = o.firstDelayMs ?? 1_000;
+  const out = await pollUntil(() => settle(fn), {
+    clock: o.clock,
+    ...(o.signal ? { signal: o.signal } : {}),
+    why: 'the service asked to slow down',
+    until: (r) => r.ok || (!isThrottled(r.error) && !o.retryable?.(r.error)) || o.signal?.aborted === true,
+    nextDelayMs: (attempt, _waited, r) => {
+      // As long as the service asked (Retry-After), at least the back-off, never past the cap or the deadline.
+      const backoffMs = Math.min(first * 2 ** (attempt - 1), cap);
+      const wait = Math.min(Math.max(retryAfterMs((r as { error: unknown }).error, o.clock.now()) ?? 0, backoffMs), cap);
+      return o.clock.now() + wait > deadline ? undefined : wait;
+    },
+    onWait: ({ delayMs, attempt, value }) => o.onWait?.(delayMs, attempt, (value as { error: unknown }).error),
+  });
+  if (out.value.ok) return out.value.value;
+  throw out.value.error;
 }

@@ -4,7 +4,7 @@
  * IAM's ListRoleTags, IAM not being in the tagging API) and by the lab's well-known names.
  * Read-only: nothing here changes the account.
  */
-import { isNotFound } from '../aws-errors.js';
+import { isNotFound, orUndefinedIfNotFound } from '../aws-errors.js';
 import { API_NAME, FUNCTION_NAME, ROLE_NAME, RUN_TAG_KEY, TABLE_NAME } from '../guide.js';
 import type { ResourceRecord } from '../state-types.js';
 import { RESOURCE_TYPES as T, type DiscoverContext, type DiscoveredResource, type ResourceType } from './types.js';
@@ -83,13 +83,11 @@ async function samplingRules(ctx: DiscoverContext, found: Found): Promise<void> 
 async function role(ctx: DiscoverContext, found: Found): Promise<void> {
   const { GetRoleCommand, ListRoleTagsCommand } = await import('@aws-sdk/client-iam');
   const iam = await ctx.clients.iam();
-  try {
-    const r = await iam.send(new GetRoleCommand({ RoleName: ROLE_NAME }), { abortSignal: ctx.signal });
-    const tags = fromList((await iam.send(new ListRoleTagsCommand({ RoleName: ROLE_NAME }), { abortSignal: ctx.signal })).Tags);
-    found.add({ type: T.role, id: ROLE_NAME, name: ROLE_NAME, ...(r.Role?.Arn ? { arn: r.Role.Arn } : {}), tags, foundBy: 'name' });
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
+  const r = await orUndefinedIfNotFound(iam.send(new GetRoleCommand({ RoleName: ROLE_NAME }), { abortSignal: ctx.signal }));
+  if (!r) return;
+  const tags = await orUndefinedIfNotFound(iam.send(new ListRoleTagsCommand({ RoleName: ROLE_NAME }), { abortSignal: ctx.signal }));
+  if (!tags) return;
+  found.add({ type: T.role, id: ROLE_NAME, name: ROLE_NAME, ...(r.Role?.Arn ? { arn: r.Role.Arn } : {}), tags: fromList(tags.Tags), foundBy: 'name' });
 }
 
 async function table(ctx: DiscoverContext, found: Found): Promise<void> {
@@ -108,13 +106,10 @@ async function table(ctx: DiscoverContext, found: Found): Promise<void> {
 async function lambdaFunction(ctx: DiscoverContext, found: Found): Promise<void> {
   const { GetFunctionCommand } = await import('@aws-sdk/client-lambda');
   const lambda = await ctx.clients.lambda();
-  try {
-    const f = await lambda.send(new GetFunctionCommand({ FunctionName: FUNCTION_NAME }), { abortSignal: ctx.signal });
-    const arn = f.Configuration?.FunctionArn;
-    found.add({ type: T.function, id: FUNCTION_NAME, name: FUNCTION_NAME, ...(arn ? { arn } : {}), tags: f.Tags ?? {}, foundBy: 'name' });
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
+  const f = await orUndefinedIfNotFound(lambda.send(new GetFunctionCommand({ FunctionName: FUNCTION_NAME }), { abortSignal: ctx.signal }));
+  if (!f) return;
+  const arn = f.Configuration?.FunctionArn;
+  found.add({ type: T.function, id: FUNCTION_NAME, name: FUNCTION_NAME, ...(arn ? { arn } : {}), tags: f.Tags ?? {}, foundBy: 'name' });
 }
 
 async function restApis(ctx: DiscoverContext, found: Found): Promise<void> {
