@@ -1,6 +1,6 @@
 /**
  * Step 1: sampling rules. The guide feeds an SDK local-rules document to create-sampling-rule, which
- * cannot work (reference §2.4). We convert each local rule into an API rule, add one rule that
+ * cannot work: the API takes one SamplingRule per call, with PascalCase fields (https://docs.aws.amazon.com/xray/latest/api/API_CreateSamplingRule.html). We convert each local rule into an API rule, add one rule that
  * matches the lab's traffic where it is actually sampled (the API Gateway stage), and leave the
  * account's Default rule alone.
  */

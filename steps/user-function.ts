@@ -1,7 +1,7 @@
 /**
  * Step 3: the execution role and the traced `user-service` function. The guide attaches broad managed
  * policies and runs python3.9; xray-lab defaults to a least-privilege inline policy and a current Node
- * runtime, retries CreateFunction while IAM propagates the new role (reference §7.2, §10 item 8) and waits
+ * runtime, retries CreateFunction while IAM propagates the new role (until IAM has propagated it, CreateFunction answers "The role defined for the function cannot be assumed by Lambda") and waits
  * until the function is Active.
  */
 import type { FunctionConfiguration, Runtime } from '@aws-sdk/client-lambda';

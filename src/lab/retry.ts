@@ -44,7 +44,7 @@ const IAM_PROPAGATION = [/cannot be assumed by Lambda/i, /does not have permissi
 
 /**
  * The two CreateFunction refusals that mean "IAM has not caught up with the new role or its policy yet"
- * (reference §7.2): worth retrying for a while. Every other InvalidParameterValueException is a real error.
+ * (Lambda's CreateFunction answers them until IAM has propagated the role: https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html): worth retrying for a while. Every other InvalidParameterValueException is a real error.
  */
 export function isIamPropagationError(e: unknown): boolean {
   if (errorCode(e) !== 'InvalidParameterValueException') return false;

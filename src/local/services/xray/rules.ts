@@ -1,6 +1,6 @@
 /**
  * X-Ray sampling rules: CreateSamplingRule, GetSamplingRules, UpdateSamplingRule, DeleteSamplingRule
- * and the tags on them, with the API's validation (reference §2.1–2.2; API_SamplingRule.html).
+ * and the tags on them, with the API's validation (https://docs.aws.amazon.com/xray/latest/api/API_SamplingRule.html).
  * Each region has its own rule set, always including the built-in `Default` rule (reservoir 1/s,
  * rate 5 %), which may only have its rate and reservoir changed and can never be deleted.
  */
