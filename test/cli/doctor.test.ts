@@ -5,12 +5,12 @@ import { LambdaClient, RemovePermissionCommand, UpdateFunctionConfigurationComma
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSandbox, type Sandbox } from '../helpers/cli.js';
 import { apiClient } from '../local/apigateway-helpers.js';
-import { clientConfig, TEST_CREDENTIALS } from '../support/local-cloud.js';
+import { clientConfig, TEST_CREDENTIALS, TEST_CREDENTIALS_ENV } from '../support/local-cloud.js';
 import { startLabStack, type LabStack } from './load-fixture.js';
 
 let stack: LabStack;
 let box: Sandbox;
-const AWS_ENV = { AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
+const AWS_ENV = TEST_CREDENTIALS_ENV;
 type Report = { ok: boolean; checks: { id: string; status: string; detail: string; hint?: string }[] };
 const byId = (r: Report) => Object.fromEntries(r.checks.map((c) => [c.id, c]));
 

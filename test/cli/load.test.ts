@@ -6,10 +6,11 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSandbox, REPO_ROOT, type Sandbox, CLI_COMMAND } from '../helpers/cli.js';
 import { startLabStack, type LabStack } from './load-fixture.js';
+import { TEST_CREDENTIALS_ENV } from '../support/local-cloud.js';
 
 let stack: LabStack;
 let box: Sandbox;
-const AWS_ENV = { AWS_ACCESS_KEY_ID: 'AKIAXRAYLABTEST00001', AWS_SECRET_ACCESS_KEY: 'xray-lab-test-secret-do-not-leak' };
+const AWS_ENV = TEST_CREDENTIALS_ENV;
 
 beforeAll(async () => {
   stack = await startLabStack();

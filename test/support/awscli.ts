@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { runChild } from './child.js';
 import { existsSync } from 'node:fs';
+import { TEST_CREDENTIALS_ENV } from './local-cloud.js';
 
 const CANDIDATES = ['/usr/bin/aws', '/usr/local/bin/aws'];
 
@@ -36,8 +37,7 @@ export async function aws(endpoint: string, args: string[], opts: { cwd?: string
     env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
-        AWS_ACCESS_KEY_ID: 'AKIAXRAYLABTEST00001',
-        AWS_SECRET_ACCESS_KEY: 'xray-lab-test-secret-do-not-leak',
+        ...TEST_CREDENTIALS_ENV,
         AWS_DEFAULT_REGION: opts.region ?? 'us-east-1',
         AWS_CONFIG_FILE: '/dev/null',
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
