@@ -126,7 +126,11 @@ describe('a sampled request through the local stack', () => {
 
     const graph = await xray.send(new GetServiceGraphCommand(window));
     const nodes = graph.Services!.map((s) => `${s.Name}|${s.Type}`).sort();
-    expect(nodes).toEqual(['UserProfiles|AWS::DynamoDB::Table', 'user-api/prod|AWS::ApiGateway::Stage', 'user-api/prod|client', 'user-service|AWS::Lambda', 'user-service|AWS::Lambda::Function']);
+    expect(nodes).toEqual(['UserProfiles|AWS::DynamoDB::Table', 'undefined|client', 'user-api/prod|AWS::ApiGateway::Stage', 'user-service|AWS::Lambda', 'user-service|AWS::Lambda::Function']);
+    // AWS's documented client node (xray-api-tutorial.html): Type "client", State "unknown", no Name or Names.
+    const client = graph.Services!.find((s) => s.Type === 'client')!;
+    expect(client).toMatchObject({ State: 'unknown' });
+    expect('Name' in client || 'Names' in client).toBe(false);
     expect(graph.Services!.reduce((n, s) => n + (s.Edges?.length ?? 0), 0)).toBe(4);
   });
 

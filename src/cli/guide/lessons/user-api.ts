@@ -6,6 +6,7 @@ import { STATEMENT_ID } from '../../../lab/invoke-permission.js';
 import { API_STEP_ID, API_TYPE, invokeUrl } from '../../../../steps/user-api.js';
 import type { GuideCommand } from '../commands.js';
 import type { StepLesson } from '../lesson.js';
+import { SOURCES } from '../sources.js';
 import { functionRef } from './user-function.js';
 
 /** The recorded API: its id and invoke URL, once step 4 ran. */
@@ -79,12 +80,27 @@ export const userApiLesson: StepLesson = {
     'In a trace you will see the stage segment (name user-api/prod) with a Lambda subsegment for the call; its id is the Parent in the header the function receives.',
   ],
   commands,
+  sources: [
+    { about: 'The sampling decision travels in the X-Amzn-Trace-Id header', url: SOURCES.concepts },
+    { about: 'Where sampling rules are applied', url: SOURCES.consoleSampling },
+    { about: 'Lambda records its segments under the trace it receives', url: SOURCES.lambdaXray },
+    { about: 'The stage setting is changed with update-stage --patch-operations', url: SOURCES.cliUpdateStage },
+  ],
   corrections: [
-    { guide: 'runs `update-stage --patch-ops`', why: 'AWS CLI v2 has no such option and stops before calling anything; it is --patch-operations' },
-    { guide: 'grants the invoke permission for source "…/*/*"', why: 'that lets any method on any path of the API call the function; the permission above allows GET /users/* only' },
+    {
+      guide: 'runs `update-stage --patch-ops`',
+      why: 'AWS CLI v2 has no such option and stops before calling anything; it is --patch-operations',
+      source: SOURCES.cliUpdateStage,
+    },
+    {
+      guide: 'grants the invoke permission for source "…/*/*"',
+      why: 'that lets any method on any path of the API call the function; the permission above allows GET /users/* only',
+      source: SOURCES.cliAddPermission,
+    },
     {
       guide: 'finds the root resource with `items[0].id`',
       why: 'that works on a fresh API, where / is the only resource, but the order is not documented; the query above selects the resource whose path is /',
+      source: SOURCES.cliGetResources,
     },
   ],
   verify,
