@@ -20,6 +20,8 @@ export const SOURCES = {
   filters: `${XRAY_GUIDE}/xray-console-filters.html`,
   consoleSampling: `${XRAY_GUIDE}/xray-console-sampling.html`,
   apiSampling: `${XRAY_GUIDE}/xray-api-sampling.html`,
+  apiGatewayTracing: `${XRAY_GUIDE}/xray-services-apigateway.html`,
+  lambdaTracing: `${XRAY_GUIDE}/xray-services-lambda.html`,
   /** "Using the AWS X-Ray API with the AWS CLI": the documented GetServiceGraph output with its client node. */
   apiTutorial: `${XRAY_GUIDE}/xray-api-tutorial.html`,
   /** BatchGetTraces example: the inferred DynamoDB segment is named "DynamoDB", origin AWS::DynamoDB::Table. */
