@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
+import { withoutServerPaths } from '../core/errors.js';
 import { checkDynamoInput } from './dynamodb-input.js';
 
 type DynaliteFactory = (options: Record<string, unknown>) => Server;
@@ -138,7 +139,7 @@ export async function createDynamoDb(opts: { dataDir?: string; region: string; a
       req.on('end', () => {
         if (tooLarge) return reply({ status: 413, headers: { 'content-type': 'application/x-amz-json-1.0', connection: 'close' }, body: JSON.stringify({ __type: 'com.amazon.coral.service#RequestEntityTooLarge', message: 'Request must be smaller than 16777216 bytes for the DynamoDB API' }) });
         call(req.headers, Buffer.concat(chunks), req.method ?? 'POST', req.url ?? '/').then(reply, (e: unknown) =>
-          reply({ status: 500, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'InternalServerError' }, body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `Internal error in the local cloud: ${(e as Error).message}` }) }),
+          reply({ status: 500, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'InternalServerError' }, body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `Internal error in the local cloud: ${withoutServerPaths((e as Error).message)}` }) }),
         );
       });
     },
