@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { openDatabase } from './core/db.js';
+import { withoutServerPaths } from './core/errors.js';
 import { randomIds, systemClock } from './core/defaults.js';
 import type { Clock, HttpRequest, HttpResponse, IdGenerator, LocalService, RequestContext } from './core/types.js';
 import type { LocalCloudEnv, LocalFaults } from './env.js';
@@ -145,7 +146,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const server = createServer((req, res) => {
     void handleRequest(req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: `Internal error in the local cloud: ${err instanceof Error ? err.message : String(err)}` }));
+      res.end(JSON.stringify({ message: `Internal error in the local cloud: ${withoutServerPaths(err instanceof Error ? err.message : String(err))}` }));
     });
   });
   server.keepAliveTimeout = 65_000;

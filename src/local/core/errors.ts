@@ -33,3 +33,11 @@ export function notImplemented(service: string, operation: string): ServiceError
 export function isServiceError(e: unknown): e is ServiceError {
   return e instanceof ServiceError;
 }
+
+/**
+ * An unexpected error's message as a client may see it: absolute file paths of this machine (fs and
+ * spawn errors carry them) become `<path>`, so a 500 never tells a caller where the cloud keeps its files.
+ */
+export function withoutServerPaths(message: string): string {
+  return message.replace(/(?<![\w:/])\/(?:[^\s/'"`,:;)]+\/)+[^\s/'"`,:;)]*/g, '<path>');
+}

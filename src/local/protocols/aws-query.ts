@@ -42,17 +42,25 @@ export function parseQueryForm(params: URLSearchParams): QueryInput {
       if (part === 'member' && Array.isArray(node)) continue;
       const isIndex = /^\d+$/.test(part) && Array.isArray(node);
       const slot: string | number = isIndex ? Number(part) - 1 : part;
+      const container = node as Record<string | number, unknown>;
+      // `Tags=x` and `Tags.member.1.Key=a` name one member both as a value and as a list: refuse, in either order.
       if (last) {
-        (node as Record<string | number, unknown>)[slot] = value;
+        if (typeof container[slot] === 'object') throw mixedForms(key);
+        container[slot] = value;
         break;
       }
       const nextIsList = parts[i + 1] === 'member';
-      const container = node as Record<string | number, unknown>;
       container[slot] ??= nextIsList ? [] : {};
+      if (typeof container[slot] !== 'object') throw mixedForms(key);
       node = container[slot] as Record<string, unknown> | unknown[];
     }
   }
   return root;
+}
+
+function mixedForms(key: string): ServiceError {
+  const member = key.split('.')[0];
+  return new ServiceError('InvalidInput', `The parameter ${member} is given both as a single value and as a list or structure (${key}); send only one form.`, 400);
 }
 
 const escapeXml = (s: string): string =>

@@ -3,7 +3,7 @@
  * input members come from path labels, query string, headers and the JSON body; errors are the
  * status of the exception, an `x-amzn-ErrorType` header and a JSON body with the message.
  */
-import { ServiceError, isServiceError, notImplemented } from '../core/errors.js';
+import { ServiceError, isServiceError, notImplemented, withoutServerPaths } from '../core/errors.js';
 import type { HttpRequest, HttpResponse, LocalService, RequestContext } from '../core/types.js';
 
 export interface RestRequest {
@@ -154,5 +154,5 @@ function parseJsonBody(body: Buffer): Record<string, unknown> {
 export function toServiceError(e: unknown): ServiceError {
   if (isServiceError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
-  return new ServiceError('InternalFailure', `Internal error in the local cloud: ${message}`, 500, {}, false);
+  return new ServiceError('InternalFailure', `Internal error in the local cloud: ${withoutServerPaths(message)}`, 500, {}, false);
 }
