@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 
 /** Every file under dir, concatenated, to scan for leaks. */
 async function allText(dir: string): Promise<string> {

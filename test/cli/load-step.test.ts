@@ -14,7 +14,7 @@ import { RESOURCE_TYPES } from '../../src/lab/resource-types.js';
 import { API_STEP_ID } from '../../steps/user-api.js';
 import { loadStep } from '../../steps/load.js';
 import { TEST_CREDENTIALS } from '../support/local-cloud.js';
-import { startLabStack, type LabStack } from './load-fixture.js';
+import { startLabStack, type LabStack } from '../support/lab-stack.js';
 
 let stack: LabStack;
 let dir: string;

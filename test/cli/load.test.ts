@@ -4,8 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, REPO_ROOT, type Sandbox, CLI_COMMAND } from '../helpers/cli.js';
-import { startLabStack, type LabStack } from './load-fixture.js';
+import { makeSandbox, REPO_ROOT, type Sandbox, CLI_COMMAND } from '../support/cli.js';
+import { startLabStack, type LabStack } from '../support/lab-stack.js';
 import { TEST_CREDENTIALS_ENV } from '../support/local-cloud.js';
 
 let stack: LabStack;

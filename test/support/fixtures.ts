@@ -2,11 +2,11 @@
  * vitest `test.extend` fixtures for the sandboxes CLI tests set up again and again. File-scoped: one per
  * test file, created on first use and torn down after the file's last test.
  *   - `box`: the built CLI in a sandbox (its own HOME, state and data dirs, port 0);
- *   - `stack`: the lab's stack on an in-process local cloud (see load-fixture.ts).
+ *   - `stack`: the lab's stack on an in-process local cloud (see lab-stack.ts).
  */
 import { test as base } from 'vitest';
-import { startLabStack, type LabStack } from '../cli/load-fixture.js';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { startLabStack, type LabStack } from './lab-stack.js';
+import { makeSandbox, type Sandbox } from './cli.js';
 
 export const cliTest = base.extend<{ box: Sandbox }>({
   box: [

@@ -2,7 +2,7 @@
  * Runs the CLI as a real child process — the built `bin/xray-lab.js`, kept current by
  * test/global-setup.ts — in a sandbox: its own HOME, state dir and data dir, and a clean environment.
  */
-import { runChild } from '../support/child.js';
+import { runChild } from './child.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
