@@ -27,6 +27,8 @@ import { localTagSources } from './services/tagging-sources.js';
 import { SamplingRules } from './services/xray/rules.js';
 import { createXrayEngine } from './services/xray/engine.js';
 import { startDaemon, type Daemon, type DaemonStats } from './xray/index.js';
+import { refuseApiRequest, refusalResponse, unknownServiceResponse } from './edge/api-edge.js';
+import { resolveAllowedHosts, type GuardOptions } from './edge/request-guard.js';
 
 export const DEFAULT_PORT = 4566;
 /** The X-Ray daemon's well-known UDP port, which the X-Ray SDKs send to by default. */
@@ -59,6 +61,11 @@ export interface LocalCloudOptions {
   random?: () => number;
   /** What API Gateway invokes, samples with and writes segments to (Lambda engine, X-Ray engine). */
   apigateway?: DataPlaneDeps;
+  /**
+   * Host names to answer besides the loopback ones (127.0.0.1, [::1], localhost, *.localhost);
+   * added to those in XRAY_LAB_ALLOWED_HOSTS. `*.example.test` allows its subdomains.
+   */
+  allowedHosts?: readonly string[];
 }
 
 /** What the server hands the execution engine: where functions reach the cloud, and where their logs go. */
@@ -142,6 +149,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   services.set('tagging', createTaggingService(tagSources));
 
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  // Read once: every listener of this cloud answers the same Host names.
+  const guard: GuardOptions = { allowedHosts: resolveAllowedHosts(options.allowedHosts) };
   const server = createServer((req, res) => {
     void handleRequest(req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -154,6 +163,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     const route = routeRequest(method, url.pathname, url.searchParams, req.headers);
+    const invokeTarget = route.service === 'dynamodb' ? undefined : matchDataPlane(url.pathname, req.headers);
+    // Before reading the body or routing anything: Host allowlist, cross-site browsers, missing signatures.
+    const refusal = refuseApiRequest({ method, url, headers: req.headers, dataPlane: invokeTarget !== undefined }, guard);
+    if (refusal) {
+      req.resume();
+      const service = route.service ? services.get(route.service) : undefined;
+      return send(res, refusalResponse(refusal, { serviceName: route.service, service, method, path: url.pathname, query: url.searchParams, headers: req.headers }, env.ids.uuid()));
+    }
     if (route.service === 'dynamodb') return dynamodb.handle(req, res);
     const body = await readBody(req, maxBody);
     if (body === 'too-large') {
@@ -164,7 +181,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (method === 'GET' && url.pathname === '/_xray-lab/health') {
       return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(health()) });
     }
-    const invokeTarget = matchDataPlane(url.pathname, req.headers);
     if (invokeTarget) {
       const dpReq = { method, query: url.searchParams, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress };
       return send(res, await apigateway.dataPlane.handle(invokeTarget, dpReq));
@@ -179,15 +195,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     };
     const service = serviceName ? services.get(serviceName) : undefined;
     if (!service) {
-      return send(res, {
-        status: 400,
-        headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownService', 'x-amzn-requestid': ctx.requestId },
-        body: JSON.stringify({
-          message: serviceName
-            ? `The xray-lab local cloud does not emulate the ${serviceName} service; it serves STS, IAM, DynamoDB, Lambda, API Gateway, X-Ray, CloudWatch Logs and tagging.`
-            : 'Could not tell which AWS service this request is for (no SigV4 credential scope, X-Amz-Target or known path).',
-        }),
-      });
+      return send(res, unknownServiceResponse({ serviceName, method, path: url.pathname, query: url.searchParams, headers: req.headers, body }, ctx.requestId));
     }
     const httpReq: HttpRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body };
     send(res, await service.handle(httpReq, ctx));
