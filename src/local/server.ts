@@ -5,7 +5,6 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isIP } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { openDatabase } from './core/db.js';
 import { randomIds, systemClock } from './core/defaults.js';
@@ -28,7 +27,7 @@ import { SamplingRules } from './services/xray/rules.js';
 import { createXrayEngine } from './services/xray/engine.js';
 import { startDaemon, type Daemon, type DaemonStats } from './xray/index.js';
 import { refuseApiRequest, refusalResponse, unknownServiceResponse } from './edge/api-edge.js';
-import { resolveAllowedHosts, type GuardOptions } from './edge/request-guard.js';
+import { isLoopbackName, resolveAllowedHosts, type GuardOptions } from './edge/request-guard.js';
 
 export const DEFAULT_PORT = 4566;
 /** The X-Ray daemon's well-known UDP port, which the X-Ray SDKs send to by default. */
@@ -93,11 +92,9 @@ export interface LocalCloud {
 
 export class LocalCloudStartError extends Error {}
 
+/** A loopback address to listen on: the guard's loopback names, less `*.localhost`, which is not an address. */
 export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1';
-  return false;
+  return isLoopbackName(host) && !host.endsWith('.localhost');
 }
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {

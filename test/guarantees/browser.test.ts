@@ -173,7 +173,7 @@ describe('a web page cannot reach the control plane (real Chromium)', () => {
     const seen = recordCloudResponses(page);
     try {
       const zipBase64 = (await handlerZip(markerHandler(uploadedMarker))).toString('base64');
-      const out = await page.evaluate(({ c, z, r }) => (window as unknown as { attackControlPlane(a: object): Promise<Outcome> }).attackControlPlane({ cloud: c, zipBase64: z, role: r }), { c: cloud.endpoint, z: zipBase64, r: role });
+      const out = await page.evaluate(({ c, z, r }) => (globalThis as unknown as { attackControlPlane(a: object): Promise<Outcome> }).attackControlPlane({ cloud: c, zipBase64: z, role: r }), { c: cloud.endpoint, z: zipBase64, r: role });
       return { out, seen };
     } finally {
       await page.close();
@@ -219,7 +219,7 @@ describe('a web page cannot reach the control plane (real Chromium)', () => {
     try {
       await page.goto(`http://${REBIND}:${cloudPort}/_aws/execute-api/${apiId}/prod/attack.html`);
       const zipBase64 = (await handlerZip(markerHandler(uploadedMarker))).toString('base64');
-      const out = await page.evaluate(({ z, r }) => (window as unknown as { rebindControlPlane(a: object): Promise<Outcome> }).rebindControlPlane({ zipBase64: z, role: r }), { z: zipBase64, r: role });
+      const out = await page.evaluate(({ z, r }) => (globalThis as unknown as { rebindControlPlane(a: object): Promise<Outcome> }).rebindControlPlane({ zipBase64: z, role: r }), { z: zipBase64, r: role });
 
       for (const key of ['listFunctions', 'getVictim', 'createFunction', 'invokeVictim', 'dataPlane']) {
         expect(String(out[key]), key).toMatch(/^403 /);
@@ -236,7 +236,7 @@ describe('a web page cannot reach the control plane (real Chromium)', () => {
   it('a cross-site page can still call the lab API’s invoke URL and read its JSON', async () => {
     const page = await open(`http://${ATTACKER}:${pagePort}/attack.html`);
     try {
-      const callApi = (url: string) => page.evaluate((u) => (window as unknown as { callLabApi(u: string): Promise<{ status: number; json: unknown }> }).callLabApi(u), url);
+      const callApi = (url: string) => page.evaluate((u) => (globalThis as unknown as { callLabApi(u: string): Promise<{ status: number; json: unknown }> }).callLabApi(u), url);
       const byPath = await callApi(`${cloud.endpoint}/_aws/execute-api/${apiId}/prod/users/user123`);
       const byHost = await callApi(`http://${apiId}.execute-api.localhost:${cloud.port}/prod/users/user123`);
 

@@ -34,14 +34,17 @@ function call(port: number, method: string, path: string, headers: Record<string
 const sig = (service: string) => `AWS4-HMAC-SHA256 Credential=AKIDEDGE/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
 
+const bytes = (d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
+  typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+
 /** node:crypto behind the Checksum interface SignatureV4 takes. */
 class Sha256 {
   private readonly hash;
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret ? createHmac('sha256', secret) : createHash('sha256');
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
   }
-  update(data: string | Uint8Array): void {
-    this.hash.update(data);
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(bytes(data));
   }
   async digest(): Promise<Uint8Array> {
     return new Uint8Array(this.hash.digest());
@@ -126,7 +129,8 @@ describe('the API port edge', () => {
     });
 
     it('loopback origins and same-origin fetches pass', async () => {
-      for (const headers of [{ origin: `http://localhost:${port}` }, { origin: 'http://console.localhost:8080' }, { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' }]) {
+      const passing: Record<string, string>[] = [{ origin: `http://localhost:${port}` }, { origin: 'http://console.localhost:8080' }, { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' }];
+      for (const headers of passing) {
         expect((await call(port, 'GET', '/2015-03-31/functions', { authorization: sig('lambda'), ...headers })).status).toBe(200);
       }
     });
