@@ -41,3 +41,16 @@ export function isServiceError(e: unknown): e is ServiceError {
 export function withoutServerPaths(message: string): string {
   return message.replace(/(?<![\w:/])\/(?:[^\s/'"`,:;)]+\/)+[^\s/'"`,:;)]*/g, '<path>');
 }
+
+/**
+ * Operation names come from the caller (X-Amz-Target, Action): dispatch only on the table's own
+ * keys, so `constructor`, `__proto__` or `toString` never reach Object.prototype.
+ */
+export function ownOperation<T>(table: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
+/** An AWS operation name is PascalCase letters and digits; anything else cannot be one we merely left out. */
+export function looksLikeOperationName(name: string): boolean {
+  return /^[A-Z][A-Za-z0-9]{0,127}$/.test(name);
+}
