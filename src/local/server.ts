@@ -26,7 +26,10 @@ import { createTaggingService } from './services/tagging.js';
 import { localTagSources } from './services/tagging-sources.js';
 import { SamplingRules } from './services/xray/rules.js';
 import { createXrayEngine } from './services/xray/engine.js';
-import { startDaemon, type Daemon, type DaemonStats } from './xray/index.js';
+import type { DaemonStats } from './xray/index.js';
+import { xrayOtlpEndpoint, type OtlpSink } from './otlp/ingest.js';
+import { DEFAULT_OTLP_PORT } from './otlp/receiver.js';
+import { ListenerStartError, startTracingListeners, type ListenerInfo, type TracingListeners } from './tracing-listeners.js';
 
 export const DEFAULT_PORT = 4566;
 /** The X-Ray daemon's well-known UDP port, which the X-Ray SDKs send to by default. */
@@ -55,6 +58,8 @@ export interface LocalCloudOptions {
   createLambdaRunner?: (hooks: LambdaRunnerHooks) => LambdaRunner;
   /** UDP port of the X-Ray daemon intake on the same host (default 2000; 0 picks a free one; default 0 when `port` is 0, so tests never collide). */
   daemonPort?: number;
+  /** TCP port of the standard OTLP/HTTP receiver (default 4318, 0 when `port` is 0); false turns it off. */
+  otlpPort?: number | false;
   /** Randomness of sampling decisions (tests pass a seeded one). */
   random?: () => number;
   /** What API Gateway invokes, samples with and writes segments to (Lambda engine, X-Ray engine). */
@@ -76,6 +81,8 @@ export interface LocalCloud {
   /** `host:port` of the UDP intake for X-Ray SDK documents (what AWS_XRAY_DAEMON_ADDRESS names). */
   daemonAddress: string;
   env: LocalCloudEnv;
+  /** Every listener: the API, the daemon's UDP and TCP sides, the OTLP receiver. */
+  listeners: ListenerInfo[];
   /** In-process APIs other local services (API Gateway's data plane) call. */
   lambda: LambdaApi;
   logs: LogsApi;
@@ -164,6 +171,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (method === 'GET' && url.pathname === '/_xray-lab/health') {
       return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(health()) });
     }
+    if (method === 'POST' && url.pathname === '/v1/traces') return send(res, xrayOtlpEndpoint(otlpSink, route.service, req.headers, body));
     const invokeTarget = matchDataPlane(url.pathname, req.headers);
     if (invokeTarget) {
       const dpReq = { method, query: url.searchParams, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress };
@@ -196,14 +204,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const health = () => ({ status: 'running', version: VERSION, pid: process.pid, endpoint, daemonAddress, dataDir: options.dataDir ?? null, services: [...services.keys(), 'dynamodb'] });
 
   const daemonPort = options.daemonPort ?? (options.port === 0 ? 0 : DEFAULT_DAEMON_PORT);
-  let daemon: Daemon | undefined;
+  const otlpSink: OtlpSink = { clock: env.clock, put: (docs) => xray.store.putTraceSegments(docs).UnprocessedTraceSegments.length };
+  let tracing: TracingListeners;
   try {
     await listen(server, options.port ?? DEFAULT_PORT, host);
-    daemon = await startDaemon({ host, port: daemonPort, onDocuments: (docs) => xray.putSegments(docs) }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') {
-        throw new LocalCloudStartError(`UDP port ${daemonPort} on ${host} (the X-Ray daemon port) is already in use: stop the other X-Ray daemon or local cloud, or choose another port with --daemon-port.`);
-      }
-      throw err;
+    tracing = await startTracingListeners({
+      host,
+      daemonPort,
+      otlpPort: options.otlpPort ?? (options.port === 0 ? 0 : DEFAULT_OTLP_PORT),
+      onDocuments: (docs) => xray.putSegments(docs),
+      otlpSink,
+      forwardSampling: async (path, body) => {
+        const ctx: RequestContext = { requestId: env.ids.uuid(), accountId: env.accountId, region: env.defaultRegion };
+        return services.get('xray')!.handle({ method: 'POST', path, query: new URLSearchParams(), headers: { 'content-type': 'application/json' }, body }, ctx);
+      },
+    }).catch((err: unknown) => {
+      throw err instanceof ListenerStartError ? new LocalCloudStartError(err.message) : err;
     });
   } catch (err) {
     if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -211,6 +227,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     env.db.close();
     throw err;
   }
+  const daemon = tracing.daemon;
   const daemonAddress = `${daemon.address}:${daemon.port}`;
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -237,6 +254,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     host,
     dataDir: options.dataDir,
     daemonAddress,
+    listeners: [{ name: 'api', protocol: 'tcp', address: host, port, serves: 'AWS APIs (SigV4), API Gateway data plane, X-Ray OTLP /v1/traces (SigV4, service xray)' }, ...tracing.info()],
     env,
     lambda,
     logs,
@@ -251,7 +269,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of services.values()) await s.close?.();
       // After the functions stopped, so their last datagrams still land.
-      await daemon.close();
+      await tracing.close();
       await dynamodb.close();
       env.db.close();
     },
