@@ -88,9 +88,9 @@ export async function postSignedOtlp(endpoint: string, spans: ReadableSpan[], en
   return postSignedBody(endpoint, Buffer.from(body), encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json', region);
 }
 
-export async function postSignedBody(endpoint: string, body: Buffer, contentType: string, region = 'us-east-1', extraHeaders: Record<string, string> = {}): Promise<Response> {
+export async function postSignedBody(endpoint: string, body: Buffer, contentType: string, region = 'us-east-1', extraHeaders: Record<string, string> = {}, service = 'xray'): Promise<Response> {
   const url = new URL('/v1/traces', endpoint);
-  const signer = new SignatureV4({ service: 'xray', region, credentials: TEST_CREDENTIALS, sha256: Sha256 });
+  const signer = new SignatureV4({ service, region, credentials: TEST_CREDENTIALS, sha256: Sha256 });
   const signed = await signer.sign({
     method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname,
     headers: { host: url.host, 'content-type': contentType, ...extraHeaders }, body,
