@@ -41,9 +41,10 @@ describe('the tracing listeners', () => {
   });
 
   it.each([
-    ['a foreign Host (DNS rebinding)', { host: 'evil.example:2000' }, /Host evil\.example:2000 is not a loopback name/],
-    ['a cross-site Origin', { origin: 'https://evil.example' }, /web origin https:\/\/evil\.example are refused/],
-    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }, /Cross-site browser requests are refused/],
+    ['a foreign Host (DNS rebinding)', { host: 'evil.example:2000' }, /not Host "evil\.example:2000"/],
+    ['a cross-site Origin', { origin: 'https://evil.example' }, /Origin "https:\/\/evil\.example" is not a loopback origin/],
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }, /Sec-Fetch-Site: cross-site/],
+    ['a no-cors browser fetch', { 'sec-fetch-mode': 'no-cors' }, /no-cors requests are refused/],
   ])('refuse %s', async (_what, headers, message) => {
     for (const [name, port, path] of targets()) {
       const r = await call(port, path, headers);

@@ -58,6 +58,7 @@ export function encodeResponse(rejectedSpans: number, errorMessage: string): Uin
 /** gRPC status codes used in OTLP/HTTP error bodies (google.rpc.Code). */
 export const RPC_INVALID_ARGUMENT = 3;
 export const RPC_UNAUTHENTICATED = 16;
+export const RPC_PERMISSION_DENIED = 7;
 export const RPC_RESOURCE_EXHAUSTED = 8;
 
 export function encodeStatus(code: number, message: string): Uint8Array {

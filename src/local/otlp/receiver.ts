@@ -1,14 +1,14 @@
 /**
  * The standard OTLP/HTTP receiver (default 127.0.0.1:4318, OTLP spec "OTLP/HTTP Default Port"):
  * unsigned `POST /v1/traces`, so an OpenTelemetry app works with its exporter defaults. Loopback
- * only, with the listener refusals of listener-guard.ts. Traces only: /v1/metrics and /v1/logs
+ * only, behind the shared request guard (Host allowlist, browser refusals). Traces only: /v1/metrics and /v1/logs
  * answer 404 with a sentence saying so. OTLP/gRPC (4317) is not served.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpResponse } from '../core/types.js';
-import { refusalOf } from '../listener-guard.js';
-import { RPC_INVALID_ARGUMENT } from './proto.js';
+import { refuseUnsignedEndpoint, resolveAllowedHosts } from '../edge/request-guard.js';
+import { RPC_INVALID_ARGUMENT, RPC_PERMISSION_DENIED } from './proto.js';
 import { MAX_REQUEST_BYTES, exportTraces, otlpError, type OtlpSink } from './ingest.js';
 
 export const DEFAULT_OTLP_PORT = 4318;
@@ -39,11 +39,11 @@ function send(res: ServerResponse, r: HttpResponse): void {
   res.end(body);
 }
 
-export async function handleOtlpHttp(sink: OtlpSink, req: IncomingMessage): Promise<HttpResponse> {
-  const refusal = refusalOf(req.headers);
+export async function handleOtlpHttp(sink: OtlpSink, req: IncomingMessage, allowedHosts: readonly string[] = []): Promise<HttpResponse> {
+  const refusal = refuseUnsignedEndpoint(req.headers, { allowedHosts });
   if (refusal) {
     req.resume();
-    return otlpError(403, 'json', RPC_INVALID_ARGUMENT, refusal);
+    return otlpError(refusal.status, 'json', RPC_PERMISSION_DENIED, refusal.message);
   }
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (req.method !== 'POST' || path !== '/v1/traces') {
@@ -57,8 +57,9 @@ export async function handleOtlpHttp(sink: OtlpSink, req: IncomingMessage): Prom
 }
 
 export function startOtlpReceiver(sink: OtlpSink, host: string, port: number): Promise<OtlpReceiver> {
+  const allowedHosts = resolveAllowedHosts();
   const server: Server = createServer((req, res) => {
-    handleOtlpHttp(sink, req).then((r) => send(res, r), (err: unknown) => {
+    handleOtlpHttp(sink, req, allowedHosts).then((r) => send(res, r), (err: unknown) => {
       send(res, otlpError(500, 'json', 13, `Internal error in the local cloud: ${err instanceof Error ? err.message : String(err)}`));
     });
   });

@@ -4,13 +4,13 @@
  * intake that signs and forwards each request to X-Ray). The SDKs send two unsigned calls,
  * `POST /GetSamplingRules` and `POST /SamplingTargets`; here they go to the local cloud's own X-Ray
  * operations (`forward`), so rules, quotas and statistics are the same ones the API serves.
- * Other paths answer 404 with a sentence naming the two the local daemon serves. Loopback only, with
- * the listener refusals of listener-guard.ts.
+ * Other paths answer 404 with a sentence naming the two the local daemon serves. Loopback only, behind
+ * the shared request guard (Host allowlist, browser refusals; no signature, as the SDKs send none).
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpResponse } from '../core/types.js';
-import { refusalOf } from '../listener-guard.js';
+import { refuseUnsignedEndpoint, resolveAllowedHosts } from '../edge/request-guard.js';
 
 export const SAMPLING_PATHS = new Set(['/GetSamplingRules', '/SamplingTargets']);
 /** The sampling documents are small; the daemon's own proxy has no larger use. */
@@ -39,12 +39,13 @@ function refuse(res: ServerResponse, status: number, type: string, message: stri
 }
 
 export function startSamplingProxy(opts: SamplingProxyOptions): Promise<SamplingProxy> {
+  const allowedHosts = resolveAllowedHosts();
   const server: Server = createServer((req, res) => {
-    const refusal = refusalOf(req.headers);
+    const refusal = refuseUnsignedEndpoint(req.headers, { allowedHosts });
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (refusal) {
       req.resume();
-      return refuse(res, 403, 'AccessDeniedException', refusal);
+      return refuse(res, refusal.status, `${refusal.awsCode}Exception`, refusal.message);
     }
     if (req.method !== 'POST' || !SAMPLING_PATHS.has(path)) {
       req.resume();
