@@ -7,12 +7,13 @@ import { probe } from '../local/pidfile.js';
 export interface LocalFlags {
   port?: string;
   daemonPort?: string;
+  otlpPort?: string;
   foreground?: boolean;
   json?: boolean;
 }
 
 export async function localStartCommand(flags: LocalFlags): Promise<void> {
-  const cfg = resolveLocalConfig(process.env, flags.port, flags.daemonPort);
+  const cfg = resolveLocalConfig(process.env, flags.port, flags.daemonPort, flags.otlpPort);
   const io = createIO(flags.json ?? false);
   if (flags.foreground) {
     // Everything the cloud process writes (LevelDB files, function code, logs) is the user's alone.
@@ -45,9 +46,10 @@ export async function localStatusCommand(flags: LocalFlags): Promise<void> {
   const live = await probe(cfg.dataDir);
   if (live.state === 'running') {
     const { info } = live;
+    const listeners = info.listeners ?? [];
     io.result(
-      { running: true, endpoint: info.endpoint, pid: info.pid, dataDir: info.dataDir, ...(info.daemonAddress ? { daemonAddress: info.daemonAddress } : {}), logFile: info.logFile, startedAt: info.startedAt },
-      `Local cloud running at ${info.endpoint} (pid ${info.pid}, data in ${info.dataDir}).`,
+      { running: true, endpoint: info.endpoint, pid: info.pid, dataDir: info.dataDir, ...(info.daemonAddress ? { daemonAddress: info.daemonAddress } : {}), listeners, logFile: info.logFile, startedAt: info.startedAt },
+      [`Local cloud running at ${info.endpoint} (pid ${info.pid}, data in ${info.dataDir}).`, ...listeners.map((l) => `  ${l.protocol} ${l.address}:${l.port}  ${l.serves}`)].join('\n'),
     );
     return;
   }
