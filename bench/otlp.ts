@@ -84,7 +84,7 @@ export const otlpBench: Benchmark = {
     try {
       const status = JSON.parse((await cloud.box.run(['local', 'status', '--json'])).stdout) as { listeners: { name: string; port: number }[] };
       const port = (name: string) => status.listeners.find((l) => l.name === name)!.port;
-      const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${port('otlp-http')}/v1/traces`, concurrencyLimit: PARALLEL });
+      const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${port('otlp-http')}/v1/traces` });
       const xray = new XRayClient(sdkConfig(cloud.endpoint));
       log(`recording ${rounds * batchesPerRound * SPAN_BATCH} spans`);
       const spanBatches = chunks(recordSpans((rounds * batchesPerRound * SPAN_BATCH) / 4), SPAN_BATCH);

@@ -53,21 +53,38 @@ function member(o: Obj, camel: string, snake: string): unknown {
   return o[camel] ?? o[snake];
 }
 
+const HEX = /^[0-9a-f]+$/;
+
+function allZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
 function hexId(v: unknown, bytes: number, what: string, optional: boolean): string | undefined {
   // protobufjs leaves an absent bytes field as its (empty array) default.
   if (v === undefined || v === null || v === '' || ((v instanceof Uint8Array || Array.isArray(v)) && v.length === 0)) {
     if (optional) return undefined;
     throw new OtlpFormatError(`A span has no ${what}: every span needs a ${bytes}-byte ${what}.`);
   }
-  const hex = v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') : typeof v === 'string' ? v.toLowerCase() : '';
-  if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex)) {
+  let hex: string;
+  if (v instanceof Uint8Array) {
+    // Binary ids need no character check, only their length; zero ids are invalid in OTLP.
+    if (v.length !== bytes) throw new OtlpFormatError(`A span's ${what} is not ${bytes} bytes.`);
+    if (allZero(v)) return zeroId(what, optional);
+    hex = Buffer.isBuffer(v) ? v.toString('hex') : Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+    return hex;
+  }
+  hex = typeof v === 'string' ? v.toLowerCase() : '';
+  if (hex.length !== bytes * 2 || !HEX.test(hex)) {
     throw new OtlpFormatError(`A span's ${what} is not ${bytes} bytes (${bytes * 2} hexadecimal digits in OTLP/JSON).`);
   }
-  if (/^0+$/.test(hex)) {
-    if (optional) return undefined;
-    throw new OtlpFormatError(`A span's ${what} is all zeros, which OTLP defines as invalid.`);
-  }
+  if (/^0+$/.test(hex)) return zeroId(what, optional);
   return hex;
+}
+
+function zeroId(what: string, optional: boolean): undefined {
+  if (optional) return undefined;
+  throw new OtlpFormatError(`A span's ${what} is all zeros, which OTLP defines as invalid.`);
 }
 
 /** Long (protobufjs), number, or decimal string (OTLP/JSON) → number. */
