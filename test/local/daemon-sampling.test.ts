@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,8 @@ import { startChildApp } from '../support/child-app.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
 
 const EXPRESS_APP = join(REPO_ROOT, 'test', 'fixtures', 'byo', 'xray-express-app.cjs');
+const PYTHON_APP = join(REPO_ROOT, 'test', 'fixtures', 'byo', 'xray-python-app.py');
+const PYTHON_HAS_SDK = spawnSync('python3', ['-c', 'import aws_xray_sdk'], { stdio: 'ignore' }).status === 0;
 const RULES_FETCHED = 'Successfully refreshed centralized sampling rule cache.';
 const REQUESTS = 8;
 
@@ -76,4 +79,53 @@ describe('an X-Ray SDK app (aws-xray-sdk-express) on the daemon address', () => 
       await express.stop();
     }
   }, 90_000);
+});
+
+describe('an X-Ray SDK for Python app on the daemon address', () => {
+  if (!PYTHON_HAS_SDK) {
+    it.skip('needs python3 with aws-xray-sdk (pip install aws-xray-sdk); skipped: this machine\'s python3 has no aws_xray_sdk', () => {});
+    return;
+  }
+
+  it('fetches the user\'s rules over TCP, obeys them exactly, and reports its statistics', async () => {
+    const app = 'python-app';
+    await createRules(app);
+    const paths = [...Array.from({ length: REQUESTS }, (_, i) => `/skip/${i}`), ...Array.from({ length: REQUESTS }, (_, i) => `/hit/${i}`)];
+    const py = await startPython(app, paths);
+    try {
+      await py.waitFor('DONE');
+      expect(py.output()).toContain('RULES-LOADED');
+
+      const hits = await eventually(() => traceCount(`service("${app}") AND http.url CONTAINS "/hit/"`), (n) => n >= REQUESTS, 'sampled /hit traces');
+      expect(hits).toBe(REQUESTS);
+      expect(await traceCount(`service("${app}") AND http.url CONTAINS "/skip/"`)).toBe(0);
+      const stats = await eventually(
+        async () => (await xray.send(new GetSamplingStatisticSummariesCommand({}))).SamplingStatisticSummaries ?? [],
+        (s: SamplingStatisticSummary[]) => s.some((x) => x.RuleName === `${app}-hit` && x.RequestCount === REQUESTS) && s.some((x) => x.RuleName === `${app}-skip` && x.RequestCount === REQUESTS),
+        'the SDK\'s sampling statistics', 40_000,
+      );
+      expect(stats.find((x) => x.RuleName === `${app}-hit`)).toMatchObject({ RequestCount: REQUESTS, SampledCount: REQUESTS });
+      expect(stats.find((x) => x.RuleName === `${app}-skip`)).toMatchObject({ RequestCount: REQUESTS, SampledCount: 0 });
+    } finally {
+      await py.stop();
+    }
+  }, 90_000);
+
+  /** The Python app prints no LISTENING line: wait for its own markers instead. */
+  async function startPython(app: string, paths: string[]) {
+    const { spawn } = await import('node:child_process');
+    const child = spawn('python3', [PYTHON_APP, ...paths], { env: { PATH: process.env.PATH, HOME: process.env.HOME, APP_NAME: app, AWS_XRAY_DAEMON_ADDRESS: cloud.daemonAddress, STAY: '40' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    return {
+      output: () => out,
+      waitFor: (text: string) => eventually(async () => out.includes(text), (ok) => ok, `python app output "${text}" (output: ${out})`, 30_000),
+      stop: () => new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+    };
+  }
 });
