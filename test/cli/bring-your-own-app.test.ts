@@ -31,7 +31,7 @@ describe('bring your own app: an X-Ray SDK app and an OpenTelemetry app in one s
     otel = await startChildApp(process.execPath, [join(FIXTURES, 'otel-app.mjs')], {
       PATH: process.env.PATH, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlp.port}`, OTEL_SERVICE_NAME: 'otel-users',
     });
-    express = await startChildApp(process.execPath, [join(FIXTURES, 'xray-express-app.cjs')], {
+    express = await startChildApp(process.execPath, [join(FIXTURES, 'xray-express-app.mjs')], {
       PATH: process.env.PATH, AWS_XRAY_DAEMON_ADDRESS: cloud.daemonAddress, AWS_XRAY_DEBUG_MODE: 'TRUE', OTEL_APP_URL: otel.url,
     });
     await fetch(`${express.url}/warmup`);

@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../helpers/cli.js';
 import { startChildApp } from '../support/child-app.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
 
-const EXPRESS_APP = join(REPO_ROOT, 'test', 'fixtures', 'byo', 'xray-express-app.cjs');
+const EXPRESS_APP = join(REPO_ROOT, 'test', 'fixtures', 'byo', 'xray-express-app.mjs');
 const PYTHON_APP = join(REPO_ROOT, 'test', 'fixtures', 'byo', 'xray-python-app.py');
 const PYTHON_HAS_SDK = spawnSync('python3', ['-c', 'import aws_xray_sdk'], { stdio: 'ignore' }).status === 0;
 const RULES_FETCHED = 'Successfully refreshed centralized sampling rule cache.';
