@@ -89,6 +89,7 @@ function showOutcome(ui: GuideUI, outcome: StepOutcome): void {
 /** Presents one step and acts on the answer; returns what happened to it. */
 async function walkStep(ctx: LabContext, ui: GuideUI, steps: readonly LabStep[], step: LabStep, lesson: StepLesson | undefined): Promise<'ran' | 'skipped' | 'quit'> {
   const blocked = missingPrerequisites(ctx, step, steps);
+  if (lesson?.choose && blocked.length === 0) await lesson.choose(ctx);
   // Files the shown commands read (the function's zip) must exist before they can be copied.
   if (lesson?.prepare) await lesson.prepare(ctx);
   present(ctx, ui, step, steps.length, lesson);
