@@ -9,7 +9,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import { AwsInstrumentation } from '@opentelemetry/instrumentation-aws-sdk';
 import { AWSXRayLambdaPropagator } from '@opentelemetry/propagator-aws-xray-lambda';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { XrayUdpSpanExporter } from './udp-exporter.js';
 
@@ -21,12 +21,13 @@ context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 propagation.setGlobalPropagator(new AWSXRayLambdaPropagator());
 
 export const provider = new BasicTracerProvider({
-  resource: resourceFromAttributes({
+  // defaultResource: telemetry.sdk.* (name, language, version), which X-Ray shows as aws.xray.sdk.
+  resource: defaultResource().merge(resourceFromAttributes({
     'service.name': process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'user-service',
     'cloud.provider': 'aws',
     'cloud.platform': 'aws_lambda',
     'faas.name': process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'user-service',
-  }),
+  })),
   // X-Ray trace ids start with the epoch seconds: X-Ray rejects W3C ids that are random throughout.
   idGenerator: new AWSXRayIdGenerator(),
   // One datagram per invocation: the handler flushes before it returns (the sandbox freezes after).
