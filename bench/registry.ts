@@ -9,4 +9,5 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'xray-store': async () => (await import('./xray-store.js')).xrayStore,
   'lab-e2e': async () => (await import('./lab-e2e.js')).labE2e,
   otlp: async () => (await import('./otlp.js')).otlpBench,
+  otel: async () => (await import('./otel.js')).otelBench,
 };
