@@ -89,7 +89,6 @@ function showOutcome(ui: GuideUI, outcome: StepOutcome): void {
 /** Presents one step and acts on the answer; returns what happened to it. */
 async function walkStep(ctx: LabContext, ui: GuideUI, steps: readonly LabStep[], step: LabStep, lesson: StepLesson | undefined): Promise<'ran' | 'skipped' | 'quit'> {
   const blocked = missingPrerequisites(ctx, step, steps);
-  if (lesson?.choose && blocked.length === 0) await lesson.choose(ctx);
   // Files the shown commands read (the function's zip) must exist before they can be copied.
   if (lesson?.prepare) await lesson.prepare(ctx);
   present(ctx, ui, step, steps.length, lesson);
@@ -108,6 +107,12 @@ async function walkStep(ctx: LabContext, ui: GuideUI, steps: readonly LabStep[],
     if (choice === 'skip') {
       paragraphs(ui, [`Skipped step ${step.number}; it stays undone and the guide offers it again next time.`]);
       return 'skipped';
+    }
+    // A choice the flags left open (step 3: the instrumentation) is asked once the learner has read the
+    // lesson and chosen to run; the files the shown commands read are then rewritten to match it.
+    if (lesson?.choose) {
+      await lesson.choose(ctx);
+      if (lesson.prepare) await lesson.prepare(ctx);
     }
     const [run] = await runSteps(ctx, steps, [step]);
     showOutcome(ui, run.outcome);
