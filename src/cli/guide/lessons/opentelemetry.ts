@@ -38,6 +38,7 @@ export const OTEL_TEACHES = [
 
 export const OTEL_DETAILS = [
   'On AWS, OpenTelemetry in Lambda is usually the ADOT layer (AWSOpenTelemetryDistroJs, with AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-instrument), which exports OTLP over UDP to the X-Ray daemon address Lambda provides. This lab bundles the same OpenTelemetry packages into the function instead (the local cloud has no layers, and one zip must run in both places) and exports the same way, flushing before each invocation returns. That needs no extra permission beyond xray:PutTraceSegments and no collector.',
+  'See it side by side: after a load with one instrumentation, switch with `xray-lab step 3 --instrumentation xray-sdk` (or otel), send a few requests, and run `xray-lab traces show <id>` on one trace of each: the same tree (stage, Lambda, function, user_processing, DynamoDB, UserProfiles) with the same annotations, each subsegment marked "via X-Ray SDK" or "via OpenTelemetry".',
   'Sending OTLP straight to X-Ray (https://xray.<region>.amazonaws.com/v1/traces, SigV4-signed) needs Transaction Search, an account-wide setting: spans then go to CloudWatch Logs (aws/spans) at CloudWatch Logs prices, with 1 % indexed as trace summaries for free. The lab never switches it on.',
 ];
 
