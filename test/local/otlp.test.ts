@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchGetTracesCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { LocalCloud } from '../../src/local/server.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
 import { otelTracer, postSignedOtlp, recordUserRequest, recordedTree, toXrayTraceId } from '../support/otel.js';
@@ -58,8 +59,8 @@ describe('OTLP from OpenTelemetry JS (sdk-trace-base, X-Ray ids)', () => {
     await expectFound(`annotation.lab_user = "u-${encoding}"`, traceId);
   });
 
-  it.each([['protobuf', ProtoExporter], ['json', JsonExporter]] as const)('the standard %s exporter to the unsigned receiver', async (encoding, Exporter) => {
-    const exporter = new Exporter({ url: otlpUrl });
+  it.each([['protobuf', ProtoExporter, false], ['json', JsonExporter, false], ['gzip', ProtoExporter, true]] as const)('the standard exporter (%s) to the unsigned receiver', async (encoding, Exporter, gzip) => {
+    const exporter = new Exporter({ url: otlpUrl, ...(gzip ? { compression: CompressionAlgorithm.GZIP } : {}) });
     const { tracer, provider } = otelTracer(`plain-${encoding}`, exporter);
 
     const w3c = recordUserRequest(tracer, { userId: `p-${encoding}`, table: 'Orders' });
