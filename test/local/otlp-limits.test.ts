@@ -131,7 +131,7 @@ describe('OTLP over UDP on the daemon port (ADOT JS otlp-udp-exporter format)', 
     expect(stats.otlpUnsampled - before.otlpUnsampled).toBe(1);
     expect(stats.dropped - before.dropped).toBe(1);
     const docs = async (w3c: string) => (await xray.send(new BatchGetTracesCommand({ TraceIds: [toXrayTraceId(w3c)] }))).Traces?.[0]?.Segments ?? [];
-    expect((await docs(sampled.traceId)).map((s) => (JSON.parse(s.Document!) as { name: string }).name).sort()).toEqual(['Udp', 'adot-udp']);
+    expect((await docs(sampled.traceId)).map((s) => (JSON.parse(s.Document!) as { name: string }).name).sort()).toEqual(['DynamoDB', 'adot-udp']);
     expect(await docs(unsampled.traceId)).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.close());
 
-type Doc = { name: string; id: string; parent_id?: string; namespace?: string; annotations?: Record<string, unknown>; subsegments?: Doc[]; aws?: Record<string, unknown>; http?: Record<string, unknown>; metadata?: Record<string, Record<string, unknown>> };
+type Doc = { name: string; id: string; parent_id?: string; inferred?: boolean; namespace?: string; annotations?: Record<string, unknown>; subsegments?: Doc[]; aws?: Record<string, unknown>; http?: Record<string, unknown>; metadata?: Record<string, Record<string, unknown>> };
 
 async function segmentsOf(traceId: string): Promise<Doc[]> {
   const { Traces } = await xray.send(new BatchGetTracesCommand({ TraceIds: [traceId] }));
@@ -36,8 +36,9 @@ function expectTree(docs: Doc[], service: string, userId: string, table: string)
   expect(lookup?.metadata?.default).toEqual({ cache_hit: false });
   const dynamo = lookup?.subsegments?.find((s) => s.name === 'DynamoDB');
   expect(dynamo).toMatchObject({ namespace: 'aws', aws: { operation: 'GetItem', table_name: table, request_id: 'REQ1' } });
-  const inferred = docs.find((d) => d.name === table);
-  expect(inferred).toMatchObject({ parent_id: dynamo!.id });
+  // X-Ray infers the table's segment from the DynamoDB subsegment (its node is the table, see the graph test).
+  const inferred = docs.find((d) => d.parent_id === dynamo!.id);
+  expect(inferred).toMatchObject({ name: 'DynamoDB', inferred: true, aws: { table_name: table } });
 }
 
 async function expectFound(filter: string, traceId: string): Promise<void> {
