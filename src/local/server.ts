@@ -204,7 +204,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const health = () => ({ status: 'running', version: VERSION, pid: process.pid, endpoint, daemonAddress, dataDir: options.dataDir ?? null, services: [...services.keys(), 'dynamodb'] });
 
   const daemonPort = options.daemonPort ?? (options.port === 0 ? 0 : DEFAULT_DAEMON_PORT);
-  const otlpSink: OtlpSink = { clock: env.clock, put: (docs) => xray.store.putTraceSegments(docs).UnprocessedTraceSegments.map((u) => u.Id) };
+  const otlpSink: OtlpSink = { clock: env.clock, put: (docs) => xray.store.putTraceSegments(docs).UnprocessedTraceSegments.length };
   let tracing: TracingListeners;
   try {
     await listen(server, options.port ?? DEFAULT_PORT, host);

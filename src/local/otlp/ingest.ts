@@ -11,8 +11,6 @@ import { gunzipSync } from 'node:zlib';
 import type { Clock, HttpResponse } from '../core/types.js';
 import { RPC_INVALID_ARGUMENT, RPC_UNAUTHENTICATED, decodeRequest, encodeResponse, encodeStatus } from './proto.js';
 import { OtlpFormatError, countSpans, resourceSpanGroups, type ResourceSpanGroup } from './spans.js';
-import { MAX_DOCUMENT_BYTES, type SegmentDoc } from '../xray/segments.js';
-import { flattenTree, nestSubsegments } from './nest.js';
 import { spanToSegment } from './translate.js';
 
 export const MAX_REQUEST_BYTES = 5 * 1024 * 1024;
@@ -22,8 +20,8 @@ const PAST_LIMIT_S = 14 * 86_400;
 const FUTURE_LIMIT_S = 2 * 3_600;
 
 export interface OtlpSink {
-  /** Stores segment documents through PutTraceSegments' path; returns the ids of those refused. */
-  put(docs: string[]): (string | undefined)[];
+  /** Stores segment documents through PutTraceSegments' path; returns how many were refused. */
+  put(docs: string[]): number;
   clock: Clock;
 }
 
@@ -108,9 +106,9 @@ export function exportTraces(sink: OtlpSink, headers: Record<string, string | st
 export function storeSpans(sink: OtlpSink, groups: ResourceSpanGroup[]): { rejected: number; message: string } {
   const total = countSpans(groups);
   const now = sink.clock.now() / 1000;
+  const docs: string[] = [];
   const reasons = new Set<string>();
   let rejected = 0;
-  const translated: SegmentDoc[] = [];
   for (const g of groups) {
     for (const span of g.spans) {
       if (span.start < now - PAST_LIMIT_S || span.end > now + FUTURE_LIMIT_S) {
@@ -118,34 +116,20 @@ export function storeSpans(sink: OtlpSink, groups: ResourceSpanGroup[]): { rejec
         reasons.add('span timestamps must lie between 14 days in the past and 2 hours in the future');
         continue;
       }
-      translated.push(spanToSegment(span, g.resource));
+      const text = JSON.stringify(spanToSegment(span, g.resource));
+      // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
+      if (text.length * 3 > MAX_SPAN_BYTES && Buffer.byteLength(text) > MAX_SPAN_BYTES) {
+        rejected++;
+        reasons.add(`a span may be at most ${MAX_SPAN_BYTES / 1024} KB`);
+        continue;
+      }
+      docs.push(text);
     }
   }
-  const texts: string[] = [];
-  const spansOf = new Map<string, number>();
-  const keep = (doc: SegmentDoc, spans: number, text = JSON.stringify(doc)) => {
-    if (spans === 1 && tooLarge(text, MAX_SPAN_BYTES)) {
-      rejected++;
-      reasons.add(`a span may be at most ${MAX_SPAN_BYTES / 1024} KB`);
-      return;
-    }
-    texts.push(text);
-    spansOf.set(doc.id, spans);
-  };
-  for (const { doc, spans } of nestSubsegments(translated)) {
-    const text = JSON.stringify(doc);
-    if (spans > 1 && tooLarge(text, MAX_DOCUMENT_BYTES)) for (const d of flattenTree(doc)) keep(d, 1);
-    else keep(doc, spans, text);
-  }
-  const refused = texts.length ? sink.put(texts) : [];
-  if (refused.length) reasons.add('some spans did not make valid segment documents (the store takes documents of at most 64 KB)');
-  for (const id of refused) rejected += (id !== undefined ? spansOf.get(id) : undefined) ?? 1;
+  const refused = docs.length ? sink.put(docs) : 0;
+  if (refused) reasons.add('some spans did not make valid segment documents (the store takes documents of at most 64 KB)');
+  rejected += refused;
   return { rejected, message: rejected ? `${rejected} of ${total} spans rejected: ${[...reasons].join('; ')}.` : '' };
-}
-
-/** A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count. */
-function tooLarge(text: string, max: number): boolean {
-  return text.length * 3 > max && Buffer.byteLength(text) > max;
 }
 
 /** One ADOT UDP datagram's payload (a protobuf ExportTraceServiceRequest); false when it cannot be decoded. */

@@ -2,8 +2,8 @@
  * OTLP span → X-Ray segment document, the way the OpenTelemetry Collector's awsxray exporter does it
  * (opentelemetry-collector-contrib `exporter/awsxrayexporter/internal/translator/segment.go`,
  * MakeSegment). Every rule, with its source, is in src/local/xray/SPEC.md ("OTLP spans").
- * Each span becomes a segment, or an independent subsegment (`type: "subsegment"` with `parent_id`);
- * nest.ts then embeds the subsegments whose parent came in the same request.
+ * Each span becomes its own document: a segment, or an independent subsegment (`type: "subsegment"`
+ * with `parent_id`) that the trace store embeds under its parent, as PutTraceSegments does.
  */
 import type { AnnotationScalar, SegmentDoc } from '../xray/segments.js';
 import { makeAws, makeHttp, makeOutcome } from './blocks.js';
