@@ -102,6 +102,38 @@ describe('OTLP limits and malformed requests (X-Ray OTLP endpoint rules)', () =>
   });
 });
 
+describe('OTLP fuzz: random and mutated bodies', () => {
+  /** mulberry32: deterministic, so a failure can be replayed. */
+  function seeded(seed: number) {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it('answers every one with 200 or an OTLP 4xx error, never a 500, and keeps serving', async () => {
+    const rnd = seeded(17);
+    const valid = Buffer.from(ProtobufTraceSerializer.serializeRequest(recordedTree('fuzz', 'u-f', 'F').spans)!);
+    const json = Buffer.from(jsonRequest(2));
+    const statuses = new Set<number>();
+    for (let i = 0; i < 150; i++) {
+      const base = i % 3 === 0 ? Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 300) }, () => Math.floor(rnd() * 256))) : Buffer.from(i % 3 === 1 ? valid : json);
+      for (let k = 0; k < 1 + Math.floor(rnd() * 8) && i % 3 !== 0; k++) base[Math.floor(rnd() * base.length)] = Math.floor(rnd() * 256);
+      const type = i % 3 === 2 ? 'application/json' : 'application/x-protobuf';
+
+      const r = await post(base, { 'content-type': type });
+
+      statuses.add(r.status);
+      expect(r.status, `body ${i}: ${r.text.slice(0, 200)}`).toBeLessThan(500);
+    }
+    expect((await post(jsonRequest(1))).status).toBe(200);
+    expect([...statuses].every((s) => s === 200 || s === 400)).toBe(true);
+  });
+});
+
 describe('OTLP over UDP on the daemon port (ADOT JS otlp-udp-exporter format)', () => {
   /** What ADOT's UdpExporter sends: the daemon header line, T1S/T1U, then base64 of the protobuf request. */
   function adotDatagram(prefix: 'T1S' | 'T1U', payload: Uint8Array): Buffer {
