@@ -95,7 +95,8 @@ describe('OTLP limits and malformed requests (X-Ray OTLP endpoint rules)', () =>
     const signed = await postSignedBody(cloud.endpoint, Buffer.from(jsonRequest(1)), 'application/json');
 
     expect(unsigned.status).toBe(403);
-    expect(((await unsigned.json()) as { message: string }).message).toMatch(/SigV4-signed requests for service xray, and it is not signed/);
+    // The API port's request guard refuses it before routing, as AWS refuses an unsigned call.
+    expect(((await unsigned.json()) as { message: string }).message).toMatch(/Missing Authentication Token: .*signed with AWS Signature Version 4/);
     expect(otherService.status).toBe(403);
     expect(((await otherService.json()) as { message: string }).message).toMatch(/it is signed for logs/);
     expect(signed.status).toBe(200);
