@@ -17,6 +17,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Benchmark, BenchBody } from './lib/result.js';
 import { target } from './lib/result.js';
+import { cpuMs } from './lib/proc.js';
 import { sdkConfig, startCloudProcess } from './lib/stack.js';
 import { alternate, percentile, ratio, round } from './lib/stats.js';
 import { labTraces } from './lib/traces.js';
@@ -47,13 +48,42 @@ function recordSpans(traces: number): ReadableSpan[] {
   return mem.getFinishedSpans();
 }
 
-async function inFlight<T>(items: T[], parallel: number, fn: (item: T) => Promise<void>): Promise<number> {
+interface Run {
+  items: number;
+  ms: number;
+  /** CPU used meanwhile by this (client) process and by the local cloud's process (null without /proc). */
+  clientCpuMs: number;
+  serverCpuMs: number | null;
+}
+
+/** Runs `fn` over `items` with `parallel` in flight; wall time and where the CPU went. */
+async function inFlight<T>(items: T[], parallel: number, serverPid: number, count: (item: T) => number, fn: (item: T) => Promise<void>): Promise<Run> {
   let next = 0;
+  const server0 = cpuMs(serverPid);
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: parallel }, async () => {
     while (next < items.length) await fn(items[next++]!);
   }));
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  const client = process.cpuUsage(client0);
+  const server1 = cpuMs(serverPid);
+  return {
+    items: items.reduce((n, i) => n + count(i), 0), ms, clientCpuMs: (client.user + client.system) / 1000,
+    serverCpuMs: server0 === null || server1 === null ? null : server1 - server0,
+  };
+}
+
+function total(runs: Run[]): Run {
+  return runs.reduce((t, r) => ({
+    items: t.items + r.items, ms: t.ms + r.ms, clientCpuMs: t.clientCpuMs + r.clientCpuMs,
+    serverCpuMs: t.serverCpuMs === null || r.serverCpuMs === null ? null : t.serverCpuMs + r.serverCpuMs,
+  }));
+}
+
+/** CPU µs per item, client and server: a figure the machine's load does not move much. */
+function cpuPerItem(r: Run): [number, number | null] {
+  return [round((r.clientCpuMs * 1000) / r.items, 1), r.serverCpuMs === null ? null : round((r.serverCpuMs * 1000) / r.items, 1)];
 }
 
 function chunks<T>(xs: T[], size: number): T[][] {
@@ -96,24 +126,23 @@ export const otlpBench: Benchmark = {
       const { a: otlp, b: put } = await alternate(rounds,
         async (i) => {
           const mine = spanBatches.slice(i * batchesPerRound, (i + 1) * batchesPerRound);
-          const ms = await inFlight(mine, PARALLEL, (spans) => new Promise<void>((resolve, reject) => {
+          return inFlight(mine, PARALLEL, cloud.pid, (b) => b.length, (spans) => new Promise<void>((resolve, reject) => {
             exporter.export(spans, (r) => (r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('export failed'))));
           }));
-          return { items: mine.reduce((n, b) => n + b.length, 0), ms };
         },
         async (i) => {
           const mine = putBatches.slice(i * putPerRound, (i + 1) * putPerRound);
-          const ms = await inFlight(mine, PARALLEL, async (docs) => {
+          return inFlight(mine, PARALLEL, cloud.pid, (b) => b.length, async (docs) => {
             const r = await xray.send(new PutTraceSegmentsCommand({ TraceSegmentDocuments: docs }));
             rejected += r.UnprocessedTraceSegments?.length ?? 0;
           });
-          return { items: mine.reduce((n, b) => n + b.length, 0), ms };
         });
       await exporter.shutdown();
       xray.destroy();
-      const rate = (runs: { items: number; ms: number }[]) => (runs.reduce((n, r) => n + r.items, 0) * 1000) / runs.reduce((n, r) => n + r.ms, 0);
-      const otlpRate = rate(otlp);
-      const putRate = rate(put);
+      const otlpRun = total(otlp);
+      const putRun = total(put);
+      const otlpRate = (otlpRun.items * 1000) / otlpRun.ms;
+      const putRate = (putRun.items * 1000) / putRun.ms;
       log(`OTLP ${round(otlpRate, 0)} spans/s, PutTraceSegments ${round(putRate, 0)} segments/s`);
 
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -127,10 +156,10 @@ export const otlpBench: Benchmark = {
         tables: [
           {
             title: 'Ingest, alternated rounds on one local cloud process',
-            columns: ['path', 'items', 'rate (items/s)', 'note'],
+            columns: ['path', 'items', 'rate (items/s)', 'client CPU µs/item', 'server CPU µs/item', 'note'],
             rows: [
-              ['OTLP/HTTP protobuf, OTel exporter → :4318', otlp.reduce((n, r) => n + r.items, 0), round(otlpRate, 0), `${SPAN_BATCH} spans a request, ${PARALLEL} in flight`],
-              ['PutTraceSegments, AWS SDK v3', put.reduce((n, r) => n + r.items, 0), round(putRate, 0), `${PUT_BATCH} documents a call, ${PARALLEL} in flight; ${rejected} rejected`],
+              ['OTLP/HTTP protobuf, OTel exporter → :4318', otlpRun.items, round(otlpRate, 0), ...cpuPerItem(otlpRun), `${SPAN_BATCH} spans a request, ${PARALLEL} in flight`],
+              ['PutTraceSegments, AWS SDK v3', putRun.items, round(putRate, 0), ...cpuPerItem(putRun), `${PUT_BATCH} documents a call, ${PARALLEL} in flight; ${rejected} rejected`],
             ],
           },
           {

@@ -37,7 +37,12 @@ export interface TracingListenerOptions {
   onDocuments(docs: string[]): void;
   otlpSink: OtlpSink;
   forwardSampling(path: string, body: Buffer): Promise<HttpResponse>;
+  /** Host names to answer besides the loopback ones (the API port's list). */
+  allowedHosts?: readonly string[];
 }
+
+/** What the composition root hands the listeners: where documents, spans and sampling calls go. */
+export type TracingIntake = Pick<TracingListenerOptions, 'onDocuments' | 'otlpSink' | 'forwardSampling'>;
 
 const inUse = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
 
@@ -54,7 +59,7 @@ async function startDaemonPair(opts: TracingListenerOptions): Promise<{ daemon: 
       throw err;
     });
     try {
-      const proxy = await startSamplingProxy({ host: opts.host, port: daemon.port, forward: opts.forwardSampling });
+      const proxy = await startSamplingProxy({ host: opts.host, port: daemon.port, forward: opts.forwardSampling, allowedHosts: opts.allowedHosts });
       return { daemon, proxy };
     } catch (err) {
       await daemon.close();
@@ -71,7 +76,7 @@ export async function startTracingListeners(opts: TracingListenerOptions): Promi
   let otlp: OtlpReceiver | undefined;
   if (opts.otlpPort !== false) {
     try {
-      otlp = await startOtlpReceiver(opts.otlpSink, opts.host, opts.otlpPort);
+      otlp = await startOtlpReceiver(opts.otlpSink, opts.host, opts.otlpPort, opts.allowedHosts);
     } catch (err) {
       await proxy.close();
       await daemon.close();

@@ -45,6 +45,22 @@ async function createRules(app: string): Promise<void> {
   await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { ...base, RuleName: `${app}-skip`, Priority: 11, FixedRate: 0, URLPath: '/skip*' } }));
 }
 
+describe('the daemon\'s /SamplingTargets', () => {
+  it('hands an SDK client its reservoir quota and rate for the user\'s rule, as the API does', async () => {
+    await xray.send(new CreateSamplingRuleCommand({ SamplingRule: {
+      RuleName: 'quota-4', ResourceARN: '*', Priority: 50, FixedRate: 0.25, ReservoirSize: 4, ServiceName: 'quota-app', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1,
+    } }));
+    const port = cloud.daemonAddress.split(':').pop()!;
+    const body = { SamplingStatisticsDocuments: [{ RuleName: 'quota-4', ClientID: 'aaaaaaaaaaaaaaaaaaaaaaaa', RequestCount: 3, BorrowCount: 1, SampledCount: 2, Timestamp: Math.floor(Date.now() / 1000) }] };
+
+    const res = await fetch(`http://127.0.0.1:${port}/SamplingTargets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    expect(res.status).toBe(200);
+    const out = (await res.json()) as { SamplingTargetDocuments: { RuleName: string; FixedRate: number; ReservoirQuota?: number; Interval?: number }[] };
+    expect(out.SamplingTargetDocuments).toEqual([expect.objectContaining({ RuleName: 'quota-4', FixedRate: 0.25, ReservoirQuota: 4, Interval: 10 })]);
+  });
+});
+
 describe('an X-Ray SDK app (aws-xray-sdk-express) on the daemon address', () => {
   it.each([
     ['single', 'express-single', (port: string) => `127.0.0.1:${port}`],

@@ -117,7 +117,8 @@ export function storeSpans(sink: OtlpSink, groups: ResourceSpanGroup[]): { rejec
         continue;
       }
       const text = JSON.stringify(spanToSegment(span, g.resource));
-      if (text.length > MAX_SPAN_BYTES || Buffer.byteLength(text) > MAX_SPAN_BYTES) {
+      // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
+      if (text.length * 3 > MAX_SPAN_BYTES && Buffer.byteLength(text) > MAX_SPAN_BYTES) {
         rejected++;
         reasons.add(`a span may be at most ${MAX_SPAN_BYTES / 1024} KB`);
         continue;

@@ -56,8 +56,8 @@ export async function handleOtlpHttp(sink: OtlpSink, req: IncomingMessage, allow
   return exportTraces(sink, req.headers, body);
 }
 
-export function startOtlpReceiver(sink: OtlpSink, host: string, port: number): Promise<OtlpReceiver> {
-  const allowedHosts = resolveAllowedHosts();
+export function startOtlpReceiver(sink: OtlpSink, host: string, port: number, allowed?: readonly string[]): Promise<OtlpReceiver> {
+  const allowedHosts = allowed ?? resolveAllowedHosts();
   const server: Server = createServer((req, res) => {
     handleOtlpHttp(sink, req, allowedHosts).then((r) => send(res, r), (err: unknown) => {
       send(res, otlpError(500, 'json', 13, `Internal error in the local cloud: ${err instanceof Error ? err.message : String(err)}`));

@@ -26,6 +26,8 @@ export interface SamplingProxyOptions {
   port: number;
   /** Serves one sampling call (path, JSON body) through the X-Ray API's operations. */
   forward: (path: string, body: Buffer) => Promise<HttpResponse>;
+  /** Host names besides the loopback ones; default: XRAY_LAB_ALLOWED_HOSTS. */
+  allowedHosts?: readonly string[];
 }
 
 function send(res: ServerResponse, r: HttpResponse): void {
@@ -39,7 +41,7 @@ function refuse(res: ServerResponse, status: number, type: string, message: stri
 }
 
 export function startSamplingProxy(opts: SamplingProxyOptions): Promise<SamplingProxy> {
-  const allowedHosts = resolveAllowedHosts();
+  const allowedHosts = opts.allowedHosts ?? resolveAllowedHosts();
   const server: Server = createServer((req, res) => {
     const refusal = refuseUnsignedEndpoint(req.headers, { allowedHosts });
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

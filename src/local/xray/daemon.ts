@@ -107,8 +107,18 @@ export function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     stats.received++;
     const otlp = opts.onOtlp ? parseOtlpDatagram(msg) : undefined;
     if (otlp) {
-      if (!otlp.sampled) stats.otlpUnsampled++;
-      else if (opts.onOtlp!(otlp.payload, true)) stats.otlpSampled++;
+      if (!otlp.sampled) {
+        stats.otlpUnsampled++;
+        return;
+      }
+      let stored = false;
+      try {
+        stored = opts.onOtlp!(otlp.payload, true);
+      } catch (err) {
+        // A datagram must never take the intake down: count it and report, as for segment batches.
+        opts.onError?.(err);
+      }
+      if (stored) stats.otlpSampled++;
       else stats.dropped++;
       return;
     }
