@@ -132,10 +132,6 @@ export class EntityColumns {
   }
 }
 
-export function layoutSize(t: TraceIndex): number {
-  return t.nodeCount * 3 + t.edgeCount * 4;
-}
-
 export interface TraceIndex {
   id: string;
   /** Trace-id timestamp, epoch seconds. */
@@ -277,9 +273,7 @@ export function buildIndex(model: TraceModel, meta: { revision: number; bytes: n
   }
   const entOff = ctx.cols.reserve(stats.length);
   stats.forEach((s, i) => ctx.cols.set(entOff + i, s));
-  const layOff = ctx.cols.reserveLayout(nodes.length + edges.length);
-  ctx.cols.layout.set(nodes, layOff);
-  ctx.cols.layout.set(edges, layOff + nodes.length);
+  const layOff = writeLayout(ctx.cols, nodes, edges);
   const lists = traceLists(model, ctx);
   const req = model.root?.http?.request;
   // One literal with every field (no spread) keeps all records on one compact hidden class.
@@ -293,7 +287,62 @@ export function buildIndex(model: TraceModel, meta: { revision: number; bytes: n
   };
 }
 
+/**
+ * The one reader of the packed layout (see EntityColumns.layout): per node [identity, first entity,
+ * entity count], then per edge [caller node, callee node, first call, call count]. Entity positions
+ * returned here are absolute indexes into the entity columns. Adding a field touches this file only.
+ */
+const NODE_WORDS = 3;
+const EDGE_WORDS = 4;
+
+export function layoutSize(t: TraceIndex): number {
+  return t.nodeCount * NODE_WORDS + t.edgeCount * EDGE_WORDS;
+}
+
+/** Writes a trace's node and edge layout (the inverse of the readers below). */
+function writeLayout(cols: EntityColumns, nodes: readonly number[], edges: readonly number[]): number {
+  const off = cols.reserveLayout(nodes.length + edges.length);
+  cols.layout.set(nodes, off);
+  cols.layout.set(edges, off + nodes.length);
+  return off;
+}
+
+/** Identity id of node `n` of a trace. */
+export function nodeIdentityId(cols: EntityColumns, t: TraceIndex, n: number): number {
+  return cols.layout[t.layOff + n * NODE_WORDS];
+}
+
 /** The identity of node `n` of a trace. */
 export function nodeIdentityAt(ctx: IndexContext, t: TraceIndex, n: number): NodeIdentity {
-  return ctx.identities[ctx.cols.layout[t.layOff + n * 3]];
+  return ctx.identities[nodeIdentityId(ctx.cols, t, n)];
+}
+
+/** Absolute index of node `n`'s first segment in the entity columns. */
+export function nodeFirstEntity(cols: EntityColumns, t: TraceIndex, n: number): number {
+  return t.entOff + cols.layout[t.layOff + n * NODE_WORDS + 1];
+}
+
+export function nodeEntityCount(cols: EntityColumns, t: TraceIndex, n: number): number {
+  return cols.layout[t.layOff + n * NODE_WORDS + 2];
+}
+
+const edgeAt = (t: TraceIndex, e: number) => t.layOff + t.nodeCount * NODE_WORDS + e * EDGE_WORDS;
+
+/** Caller node (index into the trace's nodes) of edge `e`. */
+export function edgeCaller(cols: EntityColumns, t: TraceIndex, e: number): number {
+  return cols.layout[edgeAt(t, e)];
+}
+
+/** Callee node (index into the trace's nodes) of edge `e`. */
+export function edgeCallee(cols: EntityColumns, t: TraceIndex, e: number): number {
+  return cols.layout[edgeAt(t, e) + 1];
+}
+
+/** Absolute index of edge `e`'s first call in the entity columns. */
+export function edgeFirstCall(cols: EntityColumns, t: TraceIndex, e: number): number {
+  return t.entOff + cols.layout[edgeAt(t, e) + 2];
+}
+
+export function edgeCallCount(cols: EntityColumns, t: TraceIndex, e: number): number {
+  return cols.layout[edgeAt(t, e) + 3];
 }
