@@ -12,6 +12,7 @@ import { validateSegmentDocument, type SegmentDoc } from './segments.js';
 import { assembleTrace, type AssembledTrace } from './assemble.js';
 import { buildModel, type TraceModel } from './model.js';
 import { buildIndex, IndexContext, type TraceIndex } from './trace-index.js';
+import { compareTraces, lowerBound, TraceOrder, type Spread } from './trace-order.js';
 
 export interface TraceStoreOptions {
   clock: Clock;
@@ -46,6 +47,8 @@ const DAY_MS = 86_400_000;
 
 export class TraceStore {
   private readonly index = new Map<string, TraceIndex>();
+  /** The same records in result order, for paging. */
+  private readonly order = new TraceOrder((t) => this.index.get(t.id) === t);
   /** Shared columns and identities the trace records point into. */
   readonly ctx = new IndexContext();
   private readonly clock: Clock;
@@ -74,17 +77,50 @@ export class TraceStore {
     this.rebuild();
   }
 
+  /** Traces held, expired ones not yet swept included. */
   get size(): number {
     return this.index.size;
   }
 
-  /** The compact record of a trace, or undefined when unknown. */
+  /** The compact record of a trace, or undefined when unknown or past retention. */
   get(traceId: string): TraceIndex | undefined {
-    return this.index.get(traceId);
+    const t = this.index.get(traceId);
+    return t && t.end >= this.cutoffSeconds() ? t : undefined;
   }
 
-  traces(): IterableIterator<TraceIndex> {
-    return this.index.values();
+  /** Every retained trace, in no particular order. */
+  *traces(): Generator<TraceIndex> {
+    const cutoff = this.cutoffSeconds();
+    for (const t of this.index.values()) if (t.end >= cutoff) yield t;
+  }
+
+  /** How far other times lie from start times, to turn a window into a start range. */
+  get spread(): Readonly<Spread> {
+    return this.order.spread;
+  }
+
+  /**
+   * Retained traces whose start lies in [fromStart, toStart), newest first, beginning after `after`
+   * (a trace already returned). Costs the records walked, not the store size.
+   */
+  *newestFirst(fromStart: number, toStart: number, after?: { start: number; id: string }): Generator<TraceIndex> {
+    const arr = this.order.settle();
+    const cutoff = this.cutoffSeconds();
+    let i = lowerBound(arr, toStart) - 1;
+    if (after && compareTraces(after, { start: toStart, id: '' }) < 0) i = lowerBound(arr, after.start, after.id) - 1;
+    for (; i >= 0; i--) {
+      const t = arr[i];
+      if (t.start < fromStart) return;
+      // Skip replaced records and the one equal to the cursor (lowerBound stops at it).
+      if (this.index.get(t.id) !== t || t.end < cutoff) continue;
+      if (after && compareTraces(t, after) >= 0) continue;
+      yield t;
+    }
+  }
+
+  /** Traces whose last activity is before this (epoch seconds) are gone, swept or not: retention does not wait for the sweep. */
+  cutoffSeconds(): number {
+    return (this.clock.now() - this.retentionMs) / 1000;
   }
 
   putTraceSegments(texts: string[]): Required<Pick<PutTraceSegmentsResult, 'UnprocessedTraceSegments'>> {
@@ -111,6 +147,10 @@ export class TraceStore {
 
   /** The trace's stored documents, assembled; undefined when unknown. */
   loadTrace(traceId: string): AssembledTrace | undefined {
+    return this.get(traceId) ? this.assembleStored(traceId) : undefined;
+  }
+
+  private assembleStored(traceId: string): AssembledTrace | undefined {
     const docs = this.storedDocs(traceId);
     return docs.length === 0 ? undefined : assemble(traceId, latestPerId(docs));
   }
@@ -129,7 +169,7 @@ export class TraceStore {
 
   /** Drop traces whose last activity is older than the retention period. Returns how many went. */
   sweep(): number {
-    const cutoffSeconds = (this.clock.now() - this.retentionMs) / 1000;
+    const cutoffSeconds = this.cutoffSeconds();
     const doomed: string[] = [];
     for (const t of this.index.values()) if (t.end < cutoffSeconds) doomed.push(t.id);
     if (doomed.length === 0) return 0;
@@ -139,6 +179,7 @@ export class TraceStore {
     for (const id of doomed) {
       this.ctx.cols.release(this.index.get(id)!);
       this.index.delete(id);
+      this.order.dropped();
     }
     this.ctx.cols.maybeCompact(this.index.values());
     return doomed.length;
@@ -154,10 +195,18 @@ export class TraceStore {
   private reindex(traceId: string, batch: Pending[]): void {
     const prev = this.index.get(traceId);
     // A new trace's documents are all in this batch (already parsed): no read-back.
-    const trace = prev ? this.loadTrace(traceId)! : assemble(traceId, latestPerId(batch));
+    const trace = prev ? this.assembleStored(traceId)! : assemble(traceId, latestPerId(batch));
     const meta = { revision: (prev?.revision ?? 0) + batch.length, bytes: trace.bytes };
-    if (prev) this.ctx.cols.release(prev);
-    this.index.set(traceId, buildIndex(buildModel(trace), meta, this.ctx));
+    if (prev) {
+      this.ctx.cols.release(prev);
+      this.order.dropped();
+    }
+    this.keep(buildIndex(buildModel(trace), meta, this.ctx));
+  }
+
+  private keep(t: TraceIndex): void {
+    this.index.set(t.id, t);
+    this.order.add(t);
   }
 
   /** Reload the compact index from SQLite (on open). Revision = documents received, as while running. */
@@ -167,7 +216,7 @@ export class TraceStore {
     const flush = () => {
       if (current === undefined) return;
       const trace = assemble(current, latestPerId(docs));
-      this.index.set(current, buildIndex(buildModel(trace), { revision: docs.length, bytes: trace.bytes }, this.ctx));
+      this.keep(buildIndex(buildModel(trace), { revision: docs.length, bytes: trace.bytes }, this.ctx));
     };
     const rows = this.db.prepare('SELECT trace_id, docs FROM xray_docs ORDER BY trace_id, rowid').iterate() as IterableIterator<{ trace_id: string; docs: string }>;
     for (const r of rows) {
