@@ -13,6 +13,8 @@ import { assembleTrace, type AssembledTrace } from './assemble.js';
 import { buildModel, type TraceModel } from './model.js';
 import { buildIndex, IndexContext, type TraceIndex } from './trace-index.js';
 import { compareTraces, lowerBound, TraceOrder, type Spread } from './trace-order.js';
+import { encodeRecord, RecordDecoder } from './index-codec.js';
+import { TraceTables } from './store-tables.js';
 
 export interface TraceStoreOptions {
   clock: Clock;
@@ -55,26 +57,23 @@ export class TraceStore {
   private readonly retentionMs: number;
   private readonly sweepEveryMs: number;
   private lastSweep = -Infinity;
-  private readonly insert: BetterSqlite3.Statement;
-  private readonly selectTrace: BetterSqlite3.Statement;
-  private readonly deleteTrace: BetterSqlite3.Statement;
+  private readonly tables: TraceTables;
   private readonly writeBatch: (groups: Map<string, Pending[]>) => void;
 
-  constructor(private readonly db: BetterSqlite3.Database, opts: TraceStoreOptions) {
+  constructor(db: BetterSqlite3.Database, opts: TraceStoreOptions) {
     this.clock = opts.clock;
     this.retentionMs = (opts.retentionDays ?? 30) * DAY_MS;
     this.sweepEveryMs = opts.sweepEveryMs ?? 3_600_000;
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS xray_docs (trace_id TEXT NOT NULL, docs TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS xray_docs_trace ON xray_docs (trace_id);`);
-    migrateKeyedSegments(db);
-    this.insert = db.prepare('INSERT INTO xray_docs (trace_id, docs) VALUES (?, ?)');
-    this.selectTrace = db.prepare('SELECT docs FROM xray_docs WHERE trace_id = ? ORDER BY rowid');
-    this.deleteTrace = db.prepare('DELETE FROM xray_docs WHERE trace_id = ?');
-    this.writeBatch = db.transaction((groups: Map<string, Pending[]>) => {
-      for (const [traceId, docs] of groups) this.insert.run(traceId, docs.length === 1 ? docs[0].text : docs.map((p) => p.text).join(SEP));
+    this.tables = new TraceTables(db);
+    // Documents, the traces' new records and any new node identities commit together: a reopened
+    // store's records always describe exactly the documents it holds.
+    this.writeBatch = this.tables.transaction((groups: Map<string, Pending[]>) => {
+      for (const [traceId, docs] of groups) this.tables.insertDocs.run(traceId, docs.length === 1 ? docs[0].text : docs.map((p) => p.text).join(SEP));
+      for (const [traceId, docs] of groups) this.tables.upsertRecord.run(traceId, encodeRecord(this.reindex(traceId, docs), this.ctx));
+      this.tables.saveNodes(this.ctx.unsaved);
     });
-    this.rebuild();
+    if (this.tables.recordsStale) this.rebuildFromDocuments();
+    else this.loadRecords();
   }
 
   /** Traces held, expired ones not yet swept included. */
@@ -138,7 +137,6 @@ export class TraceStore {
     }
     if (groups.size > 0) {
       this.writeBatch(groups);
-      for (const [traceId, docs] of groups) this.reindex(traceId, docs);
       this.ctx.cols.maybeCompact(this.index.values());
     }
     this.maybeSweep();
@@ -158,7 +156,7 @@ export class TraceStore {
   /** Every document stored for the trace, in arrival order (superseded versions included). */
   private storedDocs(traceId: string): Pending[] {
     const out: Pending[] = [];
-    for (const r of this.selectTrace.all(traceId) as { docs: string }[]) parseRow(r.docs, out);
+    for (const r of this.tables.selectDocs.all(traceId) as { docs: string }[]) parseRow(r.docs, out);
     return out;
   }
 
@@ -173,8 +171,11 @@ export class TraceStore {
     const doomed: string[] = [];
     for (const t of this.index.values()) if (t.end < cutoffSeconds) doomed.push(t.id);
     if (doomed.length === 0) return 0;
-    this.db.transaction(() => {
-      for (const id of doomed) this.deleteTrace.run(id);
+    this.tables.transaction(() => {
+      for (const id of doomed) {
+        this.tables.deleteDocs.run(id);
+        this.tables.deleteRecord.run(id);
+      }
     })();
     for (const id of doomed) {
       this.ctx.cols.release(this.index.get(id)!);
@@ -192,7 +193,7 @@ export class TraceStore {
     this.sweep();
   }
 
-  private reindex(traceId: string, batch: Pending[]): void {
+  private reindex(traceId: string, batch: Pending[]): TraceIndex {
     const prev = this.index.get(traceId);
     // A new trace's documents are all in this batch (already parsed): no read-back.
     const trace = prev ? this.assembleStored(traceId)! : assemble(traceId, latestPerId(batch));
@@ -201,25 +202,37 @@ export class TraceStore {
       this.ctx.cols.release(prev);
       this.order.dropped();
     }
-    this.keep(buildIndex(buildModel(trace), meta, this.ctx));
+    return this.keep(buildIndex(buildModel(trace), meta, this.ctx));
   }
 
-  private keep(t: TraceIndex): void {
+  private keep(t: TraceIndex): TraceIndex {
     this.index.set(t.id, t);
     this.order.add(t);
+    return t;
   }
 
-  /** Reload the compact index from SQLite (on open). Revision = documents received, as while running. */
-  private rebuild(): void {
+  /** On open: decode the persisted records, no document parsed. */
+  private loadRecords(): void {
+    for (const n of this.tables.nodes()) this.ctx.restoreIdentity(n.id, n.name, n.type ?? undefined, n.account ?? undefined, n.inferred === 1);
+    const decoder = new RecordDecoder(this.ctx);
+    for (const r of this.tables.records()) this.keep(decoder.decode(r.trace_id, r.rec));
+    this.order.settle();
+  }
+
+  /**
+   * On open of a store written before records were persisted (or in another record format): rebuild
+   * every record from the documents once, and persist it. Revision = documents received, as while running.
+   */
+  private rebuildFromDocuments(): void {
     let current: string | undefined;
     let docs: Pending[] = [];
+    const built: TraceIndex[] = [];
     const flush = () => {
       if (current === undefined) return;
       const trace = assemble(current, latestPerId(docs));
-      this.keep(buildIndex(buildModel(trace), { revision: docs.length, bytes: trace.bytes }, this.ctx));
+      built.push(this.keep(buildIndex(buildModel(trace), { revision: docs.length, bytes: trace.bytes }, this.ctx)));
     };
-    const rows = this.db.prepare('SELECT trace_id, docs FROM xray_docs ORDER BY trace_id, rowid').iterate() as IterableIterator<{ trace_id: string; docs: string }>;
-    for (const r of rows) {
+    for (const r of this.tables.docRows()) {
       if (r.trace_id !== current) {
         flush();
         current = r.trace_id;
@@ -228,6 +241,12 @@ export class TraceStore {
       parseRow(r.docs, docs);
     }
     flush();
+    this.tables.transaction(() => {
+      for (const t of built) this.tables.upsertRecord.run(t.id, encodeRecord(t, this.ctx));
+      this.tables.saveNodes(this.ctx.unsaved);
+      this.tables.markRecordsCurrent();
+    })();
+    this.order.settle();
   }
 }
 
@@ -240,14 +259,4 @@ function assemble(traceId: string, kept: Pending[]): AssembledTrace {
   let bytes = 0;
   for (const p of kept) bytes += p.text.length;
   return assembleTrace(traceId, kept.map((p) => p.doc), bytes);
-}
-
-/** Data dirs written before documents were grouped per call kept one keyed row per document: move them over once. */
-function migrateKeyedSegments(db: BetterSqlite3.Database): void {
-  const old = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'xray_segments'").get();
-  if (!old) return;
-  db.transaction(() => {
-    db.exec(`INSERT INTO xray_docs (trace_id, docs) SELECT trace_id, doc FROM xray_segments ORDER BY trace_id;
-      DROP TABLE xray_segments; DROP TABLE IF EXISTS xray_traces;`);
-  })();
 }

@@ -188,8 +188,21 @@ export class IndexContext {
       id = { id: this.identities.length, key, name: this.str(name), type: this.str(type), accountId: this.str(accountId), inferred };
       this.identities.push(id);
       this.identityByKey.set(key, id);
+      this.unsaved.push(id);
     }
     return id;
+  }
+
+  /** Identities created since the owner last persisted them (records refer to identities by id). */
+  readonly unsaved: NodeIdentity[] = [];
+
+  /** Re-registers a persisted identity under its stored id, on open; ids arrive in order 0, 1, 2 … */
+  restoreIdentity(id: number, name: string, type: string | undefined, accountId: string | undefined, inferred: boolean): void {
+    if (id !== this.identities.length) throw new Error(`xray_nodes is not contiguous at id ${id}`);
+    const key = identityKey({ name, type, accountId });
+    const ident = { id, key, name: this.str(name), type: this.str(type), accountId: this.str(accountId), inferred };
+    this.identities.push(ident);
+    this.identityByKey.set(key, ident);
   }
 
   /** One shared array per distinct list content: most traces repeat the same few lists. */
@@ -295,7 +308,7 @@ export function buildIndex(model: TraceModel, meta: { revision: number; bytes: n
 const NODE_WORDS = 3;
 const EDGE_WORDS = 4;
 
-export function layoutSize(t: TraceIndex): number {
+export function layoutSize(t: Pick<TraceIndex, 'nodeCount' | 'edgeCount'>): number {
   return t.nodeCount * NODE_WORDS + t.edgeCount * EDGE_WORDS;
 }
 
