@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import { mkdirSync } from 'node:fs';
-import { openDatabase } from './core/db.js';
+import { databaseDiskBytes, openDatabase } from './core/db.js';
 import { randomIds, systemClock } from './core/defaults.js';
 import type { Clock, HttpRequest, HttpResponse, IdGenerator, LocalService, RequestContext } from './core/types.js';
 import type { LocalCloudEnv, LocalFaults } from './env.js';
@@ -193,7 +193,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     send(res, await service.handle(httpReq, ctx));
   }
 
-  const health = () => ({ status: 'running', version: VERSION, pid: process.pid, endpoint, daemonAddress, dataDir: options.dataDir ?? null, services: [...services.keys(), 'dynamodb'] });
+  const health = () => ({
+    status: 'running', version: VERSION, pid: process.pid, endpoint, daemonAddress, dataDir: options.dataDir ?? null, services: [...services.keys(), 'dynamodb'],
+    xray: { traces: xray.store.size, diskBytes: databaseDiskBytes(options.dataDir) },
+  });
 
   const daemonPort = options.daemonPort ?? (options.port === 0 ? 0 : DEFAULT_DAEMON_PORT);
   let daemon: Daemon | undefined;
