@@ -217,6 +217,7 @@ export class TraceStore {
     const decoder = new RecordDecoder(this.ctx);
     for (const r of this.tables.records()) this.keep(decoder.decode(r.trace_id, r.rec));
     this.order.settle();
+    this.ctx.cols.trim();
   }
 
   /**
@@ -247,6 +248,7 @@ export class TraceStore {
       this.tables.markRecordsCurrent();
     })();
     this.order.settle();
+    this.ctx.cols.trim();
   }
 }
 

@@ -50,11 +50,12 @@ export class TraceOrder {
       const tail = this.tail.sort(compareTraces);
       this.tail = [];
       const s = this.sorted;
-      if (s.length === 0 || compareTraces(s[s.length - 1], tail[0]) <= 0) {
-        for (const t of tail) s.push(t);
-      } else {
-        this.sorted = merge(s, tail);
-      }
+      // Only the part of the array newer than the oldest new record moves: concurrent requests end
+      // (and arrive) slightly out of start order, so that part is short.
+      const from = lowerBound(s, tail[0].start, tail[0].id);
+      const merged = merge(s.slice(from), tail);
+      s.length = from;
+      for (const t of merged) s.push(t);
     }
     if (this.stale > 1024 && this.stale * 4 > this.sorted.length) {
       this.sorted = this.sorted.filter(this.isCurrent);
@@ -69,7 +70,7 @@ export class TraceOrder {
   }
 }
 
-function merge(a: TraceIndex[], b: TraceIndex[]): TraceIndex[] {
+function merge(a: readonly TraceIndex[], b: readonly TraceIndex[]): TraceIndex[] {
   const out = new Array<TraceIndex>(a.length + b.length);
   let i = 0;
   let j = 0;
