@@ -65,8 +65,9 @@ export class TraceTables {
   }
 
   /** Every record, in trace-id order (which is nearly start order: ids begin with their epoch second). */
-  records(): IterableIterator<{ trace_id: string; rec: Buffer }> {
-    return this.db.prepare('SELECT trace_id, rec FROM xray_index').iterate() as IterableIterator<{ trace_id: string; rec: Buffer }>;
+  records(): IterableIterator<[traceId: string, rec: Buffer]> {
+    // Raw rows (arrays, not objects): one object fewer per trace on the reopen path.
+    return this.db.prepare('SELECT trace_id, rec FROM xray_index').raw(true).iterate() as IterableIterator<[string, Buffer]>;
   }
 
   /** Every stored document row, grouped by trace (for rebuilding records). */

@@ -215,7 +215,7 @@ export class TraceStore {
   private loadRecords(): void {
     for (const n of this.tables.nodes()) this.ctx.restoreIdentity(n.id, n.name, n.type ?? undefined, n.account ?? undefined, n.inferred === 1);
     const decoder = new RecordDecoder(this.ctx);
-    for (const r of this.tables.records()) this.keep(decoder.decode(r.trace_id, r.rec));
+    for (const [id, rec] of this.tables.records()) this.keep(decoder.decode(id, rec));
     this.order.settle();
     this.ctx.cols.trim();
   }
