@@ -8,5 +8,6 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'request-path': async () => (await import('./request-path.js')).requestPath,
   'xray-store': async () => (await import('./xray-store.js')).xrayStore,
   'xray-scale': async () => (await import('./xray-scale.js')).xrayScale,
+  'xray-million': async () => (await import('./xray-million.js')).xrayMillion,
   'lab-e2e': async () => (await import('./lab-e2e.js')).labE2e,
 };

@@ -17,30 +17,12 @@ import { cliSandbox, rssMb } from './lib/proc.js';
 import { startMoto } from './lib/moto.js';
 import { sdkConfig, startCloudProcess, type RunningCloud } from './lib/stack.js';
 import { round } from './lib/stats.js';
-import { FILTERS, labTraces, type LabTrace } from './lib/traces.js';
+import { FILTERS, labTraces } from './lib/traces.js';
+import { addDirect } from './lib/xray-direct.js';
 import { addRun, ingestOneInFlight, listToEnd, medianMs, rate, type IngestRun, type Listing } from './lib/xray-calls.js';
 
 const DAY_S = 86_400;
 const systemClock = { now: () => Date.now() };
-
-/** Adds traces straight into the store files (the cloud is stopped), in big transactions. */
-function addDirect(dataDir: string, traces: Iterable<LabTrace>): void {
-  const db = new Database(join(dataDir, 'local-cloud.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  const store = new TraceStore(db, { clock: systemClock });
-  let docs: string[] = [];
-  for (const t of traces) {
-    for (const d of t.docs) docs.push(d);
-    if (docs.length >= 5_000) {
-      store.putTraceSegments(docs);
-      docs = [];
-    }
-  }
-  if (docs.length) store.putTraceSegments(docs);
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-}
 
 /** Opening the store as the cloud does on start: records decoded, no document parsed. */
 function timeReopen(dataDir: string): { ms: number; traces: number } {
@@ -95,57 +77,67 @@ export const xrayScale: Benchmark = {
     let cloud: RunningCloud | undefined;
     try {
       for (const [k, size] of sizes.entries()) {
-        // Each step's traces cover the whole month, so every size is a month at a higher rate.
-        const fresh = labTraces(size - have, fromS, nowS - 60, 1000 + k);
-        let ingest: IngestRun = { docs: 0, ms: 0, unprocessed: 0, serverCpuMs: 0 };
-        if (k === 0) {
-          log(`building ${size} traces through the SDK (one client, batch 50, one call in flight), moto interleaved`);
+        // A size that fails (e.g. a start past the CLI's 30 s readiness limit) ends the run with what the smaller sizes measured.
+        try {
+          // Each step's traces cover the whole month, so every size is a month at a higher rate.
+          const fresh = labTraces(size - have, fromS, nowS - 60, 1000 + k);
+          let ingest: IngestRun = { docs: 0, ms: 0, unprocessed: 0, serverCpuMs: 0 };
+          if (k === 0) {
+            log(`building ${size} traces through the SDK (one client, batch 50, one call in flight), moto interleaved`);
+            cloud = await startCloudProcess(box);
+            const local = new XRayClient(sdkConfig(cloud.endpoint));
+            const all = [...fresh];
+            for (let i = 0; i < all.length; i += 1000) {
+              addRun(ingest, await ingestOneInFlight(local, all.slice(i, i + 1000), cloud.pid));
+              if (motoClient && moto) addRun(motoIngest, await ingestOneInFlight(motoClient, all.slice(i, i + 1000), moto.pid));
+            }
+            if (motoClient && moto) {
+              log('unfiltered listing to the end: local and moto');
+              localUnfiltered = await listToEnd(local, month, cloud.pid);
+              motoListing = await listToEnd(motoClient, month, moto.pid);
+            }
+            local.destroy();
+            await cloud.stop();
+            cloud = undefined;
+          } else {
+            log(`adding ${size - have} traces straight into the store files`);
+            addDirect(dataDir, fresh);
+          }
+          have = size;
+          log(`reopen at ${size}`);
+          const reopen = timeReopen(dataDir);
+          log(`store open at ${size}: ${round(reopen.ms, 0)} ms`);
+          const t0 = performance.now();
           cloud = await startCloudProcess(box);
+          const startMs = performance.now() - t0;
           const local = new XRayClient(sdkConfig(cloud.endpoint));
-          const all = [...fresh];
-          for (let i = 0; i < all.length; i += 1000) {
-            addRun(ingest, await ingestOneInFlight(local, all.slice(i, i + 1000), cloud.pid));
-            if (motoClient && moto) addRun(motoIngest, await ingestOneInFlight(motoClient, all.slice(i, i + 1000), moto.pid));
+          log(`queries at ${size}`);
+          const firstPages: number[] = [];
+          for (const f of FILTERS) firstPages.push(await medianMs(reps, () => local.send(new GetTraceSummariesCommand({ ...month, FilterExpression: f }))));
+          const graph6hMs = await medianMs(reps, () => local.send(new GetServiceGraphCommand(sixHours)));
+          const ids = (await local.send(new GetTraceSummariesCommand(month))).TraceSummaries!.slice(0, 5).map((s) => s.Id!);
+          const batchGetMs = await medianMs(reps, () => local.send(new BatchGetTracesCommand({ TraceIds: ids })));
+          log(`listing to the end at ${size}`);
+          // Matches every trace: capped at 100k traces (1,000 pages); the 5 % filter is followed to its end over the whole store.
+          const all = await listToEnd(local, { ...month, FilterExpression: FILTERS[0] }, cloud.pid, 1_000);
+          const slow = await listToEnd(local, { ...month, FilterExpression: 'responsetime > 0.5' }, cloud.pid);
+          if (k > 0) {
+            log(`ingest ${extra} more traces through the SDK at ${size}`);
+            ingest = await ingestOneInFlight(local, [...labTraces(extra, nowS - DAY_S, nowS - 60, 9000 + k)], cloud.pid);
+            have += extra;
           }
-          if (motoClient && moto) {
-            log('unfiltered listing to the end: local and moto');
-            localUnfiltered = await listToEnd(local, month, cloud.pid);
-            motoListing = await listToEnd(motoClient, month, moto.pid);
-          }
+          const h = await health(cloud.endpoint);
+          const row: SizeRow = { size, reopenMs: reopen.ms, startMs, rssMb: rssMb(cloud.pid), diskBytes: h.xray?.diskBytes ?? 0, firstPages, graph6hMs, batchGetMs, all, slow, ingest };
+          rows.push(row);
+          log(`@${size}: reopen ${round(row.reopenMs, 0)} ms, start ${round(startMs, 0)} ms, RSS ${row.rssMb} MB, list-all CPU ${row.all.serverCpuMs} ms, slowest page ${round(all.maxPageMs, 1)} ms`);
           local.destroy();
           await cloud.stop();
           cloud = undefined;
-        } else {
-          log(`adding ${size - have} traces straight into the store files`);
-          addDirect(dataDir, fresh);
+        } catch (e) {
+          notes.push(`Stopped at ${size} traces: ${(e as Error).message.slice(0, 300)}`);
+          log(`failed at ${size}: ${(e as Error).message}`);
+          break;
         }
-        have = size;
-        log(`reopen at ${size}`);
-        const reopen = timeReopen(dataDir);
-        const t0 = performance.now();
-        cloud = await startCloudProcess(box);
-        const startMs = performance.now() - t0;
-        const local = new XRayClient(sdkConfig(cloud.endpoint));
-        log(`queries at ${size}`);
-        const firstPages: number[] = [];
-        for (const f of FILTERS) firstPages.push(await medianMs(reps, () => local.send(new GetTraceSummariesCommand({ ...month, FilterExpression: f }))));
-        const graph6hMs = await medianMs(reps, () => local.send(new GetServiceGraphCommand(sixHours)));
-        const ids = (await local.send(new GetTraceSummariesCommand(month))).TraceSummaries!.slice(0, 5).map((s) => s.Id!);
-        const batchGetMs = await medianMs(reps, () => local.send(new BatchGetTracesCommand({ TraceIds: ids })));
-        log(`listing to the end at ${size}`);
-        // Matches every trace: capped at 100k traces (1,000 pages); the 5 % filter is followed to its end over the whole store.
-        const all = await listToEnd(local, { ...month, FilterExpression: FILTERS[0] }, cloud.pid, 1_000);
-        const slow = await listToEnd(local, { ...month, FilterExpression: 'responsetime > 0.5' }, cloud.pid);
-        if (k > 0) {
-          log(`ingest ${extra} more traces through the SDK at ${size}`);
-          ingest = await ingestOneInFlight(local, [...labTraces(extra, nowS - DAY_S, nowS - 60, 9000 + k)], cloud.pid);
-          have += extra;
-        }
-        const h = await health(cloud.endpoint);
-        rows.push({ size, reopenMs: reopen.ms, startMs, rssMb: rssMb(cloud.pid), diskBytes: h.xray?.diskBytes ?? 0, firstPages, graph6hMs, batchGetMs, all, slow, ingest });
-        local.destroy();
-        await cloud.stop();
-        cloud = undefined;
       }
     } finally {
       await cloud?.stop();
@@ -153,6 +145,7 @@ export const xrayScale: Benchmark = {
       await moto?.stop();
       box.dispose();
     }
+    if (rows.length === 0) return { tables: [], targets: [], notes };
     return report(rows, motoIngest, motoListing, localUnfiltered, notes);
   },
 };

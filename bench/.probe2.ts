@@ -1,0 +1,13 @@
+import { XRayClient, PutTraceSegmentsCommand } from '@aws-sdk/client-xray';
+import { startLocalCloud } from '../src/local/server.js';
+import { labTraces } from './lib/traces.js';
+import { mkdtempSync } from 'node:fs';
+const cloud = await startLocalCloud({ port: 0, dataDir: mkdtempSync('/tmp/probe2-') });
+const client = new XRayClient({ endpoint: cloud.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIAXRAYLABBENCH0000', secretAccessKey: 'x' }, maxAttempts: 1 });
+const now = Date.now() / 1000;
+const docs = [...labTraces(8000, now - 3000, now, 1)].flatMap((t) => t.docs);
+const t0 = performance.now();
+for (let i = 0; i < docs.length; i += 50) await client.send(new PutTraceSegmentsCommand({ TraceSegmentDocuments: docs.slice(i, i + 50) }));
+const ms = performance.now() - t0;
+console.log('docs/s', Math.round(docs.length * 1000 / ms));
+client.destroy(); await cloud.close();
