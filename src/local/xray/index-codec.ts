@@ -14,8 +14,12 @@
 import { traceIdEpoch, type AnnotationScalar } from './segments.js';
 import { layoutSize, type IndexContext, type TraceIndex } from './trace-index.js';
 
-/** Bumped whenever the layout above changes: a store whose records have another version rebuilds them from the documents. */
-export const INDEX_FORMAT = 2;
+/**
+ * Bumped whenever the layout above, or what buildIndex derives from documents (node identities,
+ * flags …), changes: a store whose records have another version rebuilds them from the documents.
+ * 3: inferred DynamoDB segments are named DynamoDB (their node keeps the table's name).
+ */
+export const INDEX_FORMAT = 3;
 
 const FIXED = 16 + 8 * 4;
 const ENTITY = 20;
