@@ -185,7 +185,8 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
         new CreateFunctionCommand({
           ...desiredConfig(code, role.roleArn, desiredEnvironment(ctx)),
           Code: { ZipFile: code.zip },
-          Description: `xray-lab: returns a user profile from UserProfiles, traced with ${instrumentation === 'otel' ? 'OpenTelemetry' : 'the X-Ray SDK'}`,
+          // Neutral: switching the instrumentation later re-deploys the code, not the description.
+          Description: 'xray-lab: returns a user profile from UserProfiles, traced into X-Ray (`xray-lab status` says with what)',
           Tags: { [RUN_TAG_KEY]: ctx.runId },
         }),
         { abortSignal: ctx.signal },
