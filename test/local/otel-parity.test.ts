@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { checkTraces, flatten, type TraceDoc } from '../../bench/lib/trace-completeness.js';
 import { buildHandlerZip, type Instrumentation } from '../../src/lab/packaging.js';
@@ -16,7 +16,7 @@ import { apiClient, createLabApi, httpCall, invokePath } from './apigateway-help
 import { createRole } from './lambda-fixtures.js';
 
 /** The lab's filters: step 6's two, and the ones its lessons and quiz use. */
-const LAB_FILTERS = ['annotation.user_found = false', 'service("user-service")', 'error = true', 'fault = true', 'annotation.operation = "GET"'];
+const LAB_FILTERS = ['annotation.user_found = false', 'service("user-service")', 'error = true', 'fault = true', 'annotation.operation = "GET"', 'annotation.error = true'];
 /** The lab's test requests (step 5's found and missing users), repeated. */
 const TRAFFIC = ['/users/user123', '/users/user123', '/users/nonexistent', '/users/user123', '/users/nonexistent', '/users/user456'];
 
@@ -53,6 +53,12 @@ async function labStack(instrumentation: Instrumentation): Promise<Stack> {
     expect(res.status).toBe(path === '/users/user123' ? 200 : 404);
     traceIds.push(/Root=(1-[0-9a-f]{8}-[0-9a-f]{24})/.exec(String(res.headers['x-amzn-trace-id']))![1]!);
   }
+  // One failing request: the table is gone for the function, DynamoDB refuses, the handler answers 500
+  // with the failure on user_processing (a fault, and the `error` annotation).
+  await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'user-service', Environment: { Variables: { TABLE_NAME: 'NoSuchTable', SIMULATED_WORK_MS: '5' } } }));
+  for (let i = 0; i < 100 && (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'user-service' }))).LastUpdateStatus === 'InProgress'; i++) await new Promise((r) => setTimeout(r, 100));
+  const failed = await httpCall(cloud.port, 'GET', invokePath(apiId, '/users/user123'));
+  expect(failed.status).toBe(500);
   return { cloud, xray, apiId, traceIds };
 }
 
@@ -96,11 +102,15 @@ describe('user-service instrumented with OpenTelemetry', () => {
     expect(dynamo).toMatchObject({ namespace: 'aws', aws: { operation: 'GetItem', table_name: 'UserProfiles' } });
   });
 
-  it('gives the same filter counts and the same 5-node service graph as the X-Ray SDK for the same traffic', async () => {
+  it('gives the same filter counts and the same service graph (the lab\'s 5 nodes, and the failing request\'s table) as the X-Ray SDK for the same traffic', async () => {
     for (const s of Object.values(stacks)) expect((await checkTraces(s!.cloud.endpoint, s!.traceIds)).complete).toBe(TRAFFIC.length);
     const xraySdk = await filterCounts(stacks['xray-sdk']!);
     const otel = await filterCounts(stacks.otel!);
     expect(otel).toEqual(xraySdk);
-    expect(xraySdk).toMatchObject({ 'annotation.user_found = false': 3, 'service("user-service")': TRAFFIC.length, 'error = true': 3, nodes: 5, edges: 4 });
+    expect(xraySdk).toMatchObject({ 'annotation.user_found = false': 3, 'service("user-service")': TRAFFIC.length + 1, 'error = true': 3, 'fault = true': 1, 'annotation.error = true': 1, nodes: 6, edges: 5 });
+    // The lab's five nodes, plus the table the failing request asked for (an inferred node of its own).
+    expect(JSON.parse(String(otel.graph)).nodes).toEqual([
+      'NoSuchTable|AWS::DynamoDB::Table', 'UserProfiles|AWS::DynamoDB::Table', 'undefined|client', 'user-api/prod|AWS::ApiGateway::Stage', 'user-service|AWS::Lambda', 'user-service|AWS::Lambda::Function',
+    ]);
   });
 });
