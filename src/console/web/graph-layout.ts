@@ -7,7 +7,7 @@ import type { GraphService } from './api.js';
 import { healthOf, quote, type HealthCounts } from './format.js';
 
 export const NODE_W = 190;
-export const NODE_H = 84;
+export const NODE_H = 96;
 
 export interface MapNode {
   ref: number;
@@ -79,7 +79,8 @@ export function layoutGraph(services: GraphService[]): MapLayout {
       name: isClient(s) ? 'client' : (s.Name ?? '(unnamed)'),
       type: s.Type ?? 'unknown',
       client: isClient(s),
-      inferred: (s.Type ?? '').startsWith('AWS::DynamoDB') || s.State === 'unknown',
+      // X-Ray marks nodes it inferred from a caller's subsegments (no segments of their own) with State "unknown".
+      inferred: !isClient(s) && s.State === 'unknown',
       health: healthOf(stats),
       x: pos.x,
       y: pos.y,

@@ -42,4 +42,7 @@ function App() {
     <main>${view}</main>`;
 }
 
-render(html`<${App} />`, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The "Loading…" placeholder of the HTML shell is not Preact's to diff: clear it first.
+root.textContent = '';
+render(html`<${App} />`, root);

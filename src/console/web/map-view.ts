@@ -14,14 +14,17 @@ const avg = (h: { total: number; responseTime: number }) => (h.total ? h.respons
 function NodeBox({ n, windowMs, since }: { n: MapNode; windowMs: number; since: string }) {
   const x = n.x - NODE_W / 2;
   const y = n.y - NODE_H / 2;
-  const label = `${n.name}, ${typeLabel(n.type)}: ${n.health.total} requests, average ${ms(avg(n.health))}, ${healthText(n.health)}. Show its traces.`;
-  return html`<a class=${`node${n.inferred ? ' inferred' : ''}`} href=${href({ view: 'traces', since, filter: n.filter })} aria-label=${label} data-node=${n.name} data-type=${n.type}>
+  // The visible text is the link's name (so speech input can say it); the rest is its description.
+  const desc = `${n.health.total} requests: ${healthText(n.health)}. Opens its traces.`;
+  return html`<a class=${`node${n.inferred ? ' inferred' : ''}`} href=${href({ view: 'traces', since, filter: n.filter })} data-node=${n.name} data-type=${n.type}>
+    <desc>${desc}</desc>
     <rect x=${x} y=${y} width=${NODE_W} height=${NODE_H} rx="10" />
     <${HealthRing} health=${n.health} r=${22} cx=${x + 32} cy=${n.y} />
     <text class="badge" x=${x + 32} y=${n.y + 5} text-anchor="middle">${typeBadge(n.type)}</text>
     <text class="name" x=${x + 62} y=${y + 24}>${n.name.length > 17 ? `${n.name.slice(0, 16)}…` : n.name}</text>
-    <text class="type" x=${x + 62} y=${y + 42}>${typeLabel(n.type)}${n.inferred ? ' (inferred)' : ''}</text>
-    <text class="stat" x=${x + 62} y=${y + 62}>${ms(avg(n.health))} · ${perMinute(n.health.total, windowMs)}</text>
+    <text class="type" x=${x + 62} y=${y + 42}>${typeLabel(n.type)}</text>
+    <text class="stat" x=${x + 62} y=${y + 60}>${ms(avg(n.health))} · ${perMinute(n.health.total, windowMs)}</text>
+    ${n.inferred ? html`<text class="type" x=${x + 62} y=${y + 78}>inferred</text>` : null}
   </a>`;
 }
 
@@ -29,8 +32,9 @@ function EdgeLine({ e, since }: { e: MapEdge; since: string }) {
   if (e.points.length < 2) return null;
   const d = e.points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' ');
   const mid = e.points[Math.floor(e.points.length / 2)]!;
-  const label = `${e.from.name} to ${e.to.name}: ${e.health.total} calls, average ${ms(avg(e.health))}. Show their traces.`;
-  return html`<a class=${`edge edge-${e.health.fault ? 'fault' : e.health.error || e.health.throttle ? 'error' : 'ok'}`} href=${href({ view: 'traces', since, filter: e.filter })} aria-label=${label} data-edge=${`${e.from.name}>${e.to.name}`}>
+  const desc = `Calls from ${e.from.name} to ${e.to.name}: ${healthText(e.health)}. Opens their traces.`;
+  return html`<a class=${`edge edge-${e.health.fault ? 'fault' : e.health.error || e.health.throttle ? 'error' : 'ok'}`} href=${href({ view: 'traces', since, filter: e.filter })} data-edge=${`${e.from.name}>${e.to.name}`}>
+    <desc>${desc}</desc>
     <path d=${d} marker-end="url(#arrow)" />
     <text x=${mid.x} y=${mid.y - 6} text-anchor="middle">${e.health.total} · ${ms(avg(e.health))}</text>
   </a>`;
@@ -63,7 +67,7 @@ export function MapView({ since, live }: { since: string; live: boolean }) {
 
 function Legend() {
   return html`<ul class="legend" aria-label="Health colours">
-    <li><span class="swatch ok"></span>OK</li><li><span class="swatch error"></span>Error (4xx)</li>
-    <li><span class="swatch throttle"></span>Throttle (429)</li><li><span class="swatch fault"></span>Fault (5xx)</li>
+    <li><span class="swatch swatch-ok"></span>OK</li><li><span class="swatch swatch-error"></span>Error (4xx)</li>
+    <li><span class="swatch swatch-throttle"></span>Throttle (429)</li><li><span class="swatch swatch-fault"></span>Fault (5xx)</li>
   </ul>`;
 }

@@ -22,7 +22,7 @@ function RowView({ r, total, selected, onSelect }: { r: WaterfallRow; total: num
   const width = Math.max(0.4, (r.duration / total) * 100);
   const status = d.http?.response?.status;
   return html`<li class=${`wf-row${r.segment ? ' segment' : ''}${selected ? ' selected' : ''}`} data-name=${d.name}>
-    <button type="button" aria-pressed=${selected} onClick=${onSelect} aria-label=${`${d.name}${d.inferred ? ' (inferred)' : ''}: ${ms(r.duration)}, ${r.health}. Show details.`}>
+    <button type="button" aria-pressed=${selected} onClick=${onSelect} title=${`${r.health}; show the details`}>
       <span class="wf-name" style=${{ paddingLeft: `${r.depth * 14}px` }}>
         ${d.name}${d.inferred ? html` <span class="tag">inferred</span>` : null}${r.segment && d.origin ? html` <span class="origin">${d.origin}</span>` : null}
       </span>

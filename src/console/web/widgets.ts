@@ -15,7 +15,7 @@ export function SinceSelect({ value, onChange }: { value: string; onChange: (v: 
 }
 
 export function Status({ polled }: { polled: Polled<unknown> }) {
-  if (polled.error) return html`<p class="error" role="alert">${polled.error}</p>`;
+  if (polled.error) return html`<p class="error-message" role="alert">${polled.error}</p>`;
   if (polled.loading && polled.data === undefined) return html`<p class="loading" aria-live="polite">Loading…</p>`;
   return null;
 }
