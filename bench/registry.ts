@@ -8,4 +8,5 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'request-path': async () => (await import('./request-path.js')).requestPath,
   'xray-store': async () => (await import('./xray-store.js')).xrayStore,
   'lab-e2e': async () => (await import('./lab-e2e.js')).labE2e,
+  console: async () => (await import('./console.js')).consoleBench,
 };

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSandbox, type Sandbox } from '../helpers/cli.js';
 import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../helpers/moto.js';
-import { chromiumAvailable, launchChromium, startConsoleCli, type ConsoleProcess } from './support.js';
+import { chromiumAvailable, launchChromium, startConsoleCli, waitForExpression, type ConsoleProcess } from './support.js';
 
 const available = motoAvailable() && chromiumAvailable();
 
@@ -57,7 +57,7 @@ describe.skipIf(!available)('xray-lab console on the aws target (moto)', () => {
     for (const hash of ['#/map?since=1h', '#/traces?since=1h', `#/traces?since=1h&filter=${encodeURIComponent('service(')}`, `#/trace/${traceId}`, '#/lab']) {
       await page.goto(`${con.origin}/${hash}`);
       await page.waitForSelector('main section h1');
-      await page.waitForFunction(() => !document.querySelector('p.loading'));
+      await waitForExpression(page, "!document.querySelector('p.loading')");
     }
     for (const path of ['/api/session', '/api/graph?since=1h', '/api/traces?since=1h', '/api/traces?filter=service(', `/api/trace/${traceId}`, '/api/lab', '/api/nothing']) {
       const text = await page.evaluate(async (p) => (await fetch(p)).text(), path);

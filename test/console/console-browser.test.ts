@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSandbox, REPO_ROOT, type Sandbox } from '../helpers/cli.js';
 import { TEST_CREDENTIALS } from '../support/local-cloud.js';
-import { artifact, chromiumAvailable, launchChromium, startConsoleCli, type ConsoleProcess } from './support.js';
+import { artifact, chromiumAvailable, launchChromium, startConsoleCli, waitForExpression, type ConsoleProcess } from './support.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -57,10 +57,9 @@ async function openPage(width = 1280, height = 800): Promise<Page> {
 async function axeViolations(page: Page): Promise<string[]> {
   // Runs through the DevTools protocol, which the page's CSP (no inline scripts) does not govern.
   await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(o: unknown, c: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-  });
+  const result = (await page.evaluate(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })",
+  )) as { violations: { id: string; nodes: { target: string[] }[] }[] };
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
@@ -68,13 +67,16 @@ async function rowIds(page: Page): Promise<string[]> {
   return page.$$eval('table.traces tbody tr', (rows) => rows.map((r) => r.getAttribute('data-trace') ?? ''));
 }
 
+/** Browser-side expressions are strings: this file is type-checked without the DOM library. */
+const rowCountIs = (n: number): string => `document.querySelectorAll('table.traces tbody tr').length === ${n}`;
+
 async function runFilter(page: Page, expr: string): Promise<void> {
   await page.fill('#filter-input', expr);
   await page.press('#filter-input', 'Enter');
 }
 
 async function waitForList(page: Page, filter: string): Promise<void> {
-  await page.waitForFunction((f) => new URLSearchParams(location.hash.split('?')[1] ?? '').get('filter') === f, filter);
+  await waitForExpression(page, `new URLSearchParams(location.hash.split('?')[1] ?? '').get('filter') === ${JSON.stringify(filter)}`);
   await page.waitForSelector('p.count, p.error-message');
 }
 
@@ -166,11 +168,11 @@ describeIfChromium('xray-lab console in Chromium after setup and load', () => {
 
     await page.focus(`.histogram .bar >> nth=${index}`);
     await page.keyboard.press('Enter');
-    await page.waitForFunction((n) => document.querySelectorAll('table.traces tbody tr').length === n, bars[index]);
+    await waitForExpression(page, rowCountIs(bars[index]!));
 
     expect(await page.getAttribute(`.histogram .bar >> nth=${index}`, 'aria-pressed')).toBe('true');
     await page.click('text=Clear selection');
-    await page.waitForFunction((n) => document.querySelectorAll('table.traces tbody tr').length === n, total);
+    await waitForExpression(page, rowCountIs(total));
     await page.close();
   });
 
@@ -219,7 +221,7 @@ describeIfChromium('xray-lab console in Chromium after setup and load', () => {
   it('works at 390×844: map, list and timeline fit the screen', async () => {
     const page = await openPage(390, 844);
     await page.waitForSelector('svg.map[data-ready] a.node');
-    const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+    const fits = () => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1');
     expect(await fits()).toBe(true);
     expect(await page.$$eval('a.node', (as) => as.length)).toBe(5);
     await page.screenshot({ path: artifact('map-390.png'), fullPage: true });

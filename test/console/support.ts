@@ -6,10 +6,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium as launch } from '../../bench/lib/browser.js';
 import { CLI_COMMAND, REPO_ROOT } from '../helpers/cli.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { waitForExpression } from '../../bench/lib/browser.js';
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'console');
 
 export function chromiumAvailable(): boolean {
@@ -18,8 +19,7 @@ export function chromiumAvailable(): boolean {
 
 export async function launchChromium(): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  // --no-sandbox: CI containers run as root, where Chromium's sandbox cannot start.
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  return launch();
 }
 
 export const artifact = (name: string): string => join(ARTIFACTS, name);
