@@ -37,7 +37,9 @@ export function TimelineView({ id, live }: { id: string; live: boolean }) {
   const trace = usePoll(`trace:${id}`, (signal) => getJson<FullTrace>(`/api/trace/${encodeURIComponent(id)}`, signal), live);
   const wf = useMemo(() => (trace.data ? buildWaterfall(parseDocs(trace.data)) : undefined), [trace.data]);
   const [selectedId, setSelected] = useState<string | undefined>(undefined);
-  const selected = wf?.rows.find((r) => r.doc.id === selectedId);
+  // Keyed by id and position: ids are the SDKs' to choose, and a broken client may repeat one.
+  const keyOf = (r: WaterfallRow, i: number) => `${r.doc.id}:${i}`;
+  const selected = wf?.rows.find((r, i) => keyOf(r, i) === selectedId);
   return html`<section aria-labelledby="trace-title">
     <div class="toolbar">
       <h1 id="trace-title">Trace <span class="mono">${id}</span></h1>
@@ -51,7 +53,10 @@ export function TimelineView({ id, live }: { id: string; live: boolean }) {
               <span class="wf-track">${TICKS.map((t) => html`<span class="tick" style=${{ left: `${t * 100}%` }}>${ms(t * wf.duration)}</span>`)}</span><span class="wf-dur"></span>
             </div>
             <ol class="waterfall" aria-label=${`${wf.rows.length} segments and subsegments over ${ms(wf.duration)}`} data-ready="true">
-              ${wf.rows.map((r) => html`<${RowView} key=${r.doc.id} r=${r} total=${wf.duration} selected=${r.doc.id === selectedId} onSelect=${() => setSelected(r.doc.id === selectedId ? undefined : r.doc.id)} />`)}
+              ${wf.rows.map((r, i) => {
+                const key = keyOf(r, i);
+                return html`<${RowView} key=${key} r=${r} total=${wf.duration} selected=${key === selectedId} onSelect=${() => setSelected(key === selectedId ? undefined : key)} />`;
+              })}
             </ol>
           </div>
           ${selected ? html`<${Details} doc=${selected.doc} onClose=${() => setSelected(undefined)} />` : null}

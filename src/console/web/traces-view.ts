@@ -10,6 +10,9 @@ import { SinceSelect, Status } from './widgets.js';
 
 const responseTime = (s: Summary): number => s.ResponseTime ?? s.Duration ?? 0;
 
+/** Rows drawn at first, then per "Show more": like the X-Ray console's pages, so a 1,000-trace answer stays quick to draw. */
+export const PAGE_ROWS = 100;
+
 function annotationText(s: Summary): string {
   const lines = Object.entries(s.Annotations ?? {}).map(([k, vs]) => {
     const values = (vs ?? []).map((v) => {
@@ -38,8 +41,12 @@ function Row({ s }: { s: Summary }) {
 export function TracesView({ since, filter, live }: { since: string; filter: string; live: boolean }) {
   const [draft, setDraft] = useState(filter);
   const [range, setRange] = useState<Range | undefined>(undefined);
+  const [pages, setPages] = useState(1);
   useEffect(() => setDraft(filter), [filter]);
-  useEffect(() => setRange(undefined), [filter, since]);
+  useEffect(() => {
+    setRange(undefined);
+    setPages(1);
+  }, [filter, since]);
   const list = usePoll(`traces:${since}:${filter}`, (signal) => getJson<SummariesAnswer>(`/api/traces${query({ since, filter })}`, signal), live);
   const all = list.data?.TraceSummaries ?? [];
   const bins = useMemo(() => binsOf(all.map(responseTime)), [list.data]);
@@ -76,9 +83,12 @@ export function TracesView({ since, filter, live }: { since: string; filter: str
           <table class="traces">
             <caption class="sr-only">Traces, newest first; hover a row for its annotations</caption>
             <thead><tr><th scope="col">ID</th><th scope="col">Time</th><th scope="col">Method</th><th scope="col">URL</th><th scope="col">Status</th><th scope="col">Response time</th></tr></thead>
-            <tbody>${shown.map((s) => html`<${Row} key=${s.Id} s=${s} />`)}</tbody>
+            <tbody>${shown.slice(0, pages * PAGE_ROWS).map((s) => html`<${Row} key=${s.Id} s=${s} />`)}</tbody>
           </table>
-        </div>`
+        </div>
+        ${shown.length > pages * PAGE_ROWS
+          ? html`<p class="more"><button type="button" onClick=${() => setPages(pages + 1)}>Show ${Math.min(PAGE_ROWS, shown.length - pages * PAGE_ROWS)} more (${pages * PAGE_ROWS} of ${shown.length} shown)</button></p>`
+          : null}`
       : null}
   </section>`;
 }
