@@ -138,12 +138,12 @@ function explain(fromDoc: ApiSamplingRule[], doc: LocalSamplingDocument, region:
   ];
   for (const r of unmatchableRules(fromDoc, region)) {
     notes.push(
-      `Rule ${r.RuleName} (host "${r.Host}", path "${r.URLPath}") cannot match any request of this lab: requests reach API Gateway with the execute-api host name and a path like /prod/users/user123, and "service_name" in a local document is the Host matcher, not a service name. Inside Lambda the SDK never samples, so the rule has no effect there either.`,
+      `Rule ${r.RuleName} (host "${r.Host}", path "${r.URLPath}") cannot match any request of this lab: requests reach API Gateway with the execute-api host name and a path like /prod/users/user123, and "service_name" is the Host matcher of a version 1 local document, not a service name (a version 2 document must say "host"; the X-Ray SDKs reject service_name there). Inside Lambda the SDK never samples, so the rule has no effect there either.`,
     );
   }
   notes.push(
     `Rule xray-lab-${API_NAME}-${STAGE_NAME} carries the document's intent (2 requests per second, then 50%) to the API Gateway stage ${API_NAME}/${STAGE_NAME}, where this lab's requests are sampled.`,
-    `The document's default (${doc.default.fixed_target}/s then ${pct(doc.default.rate)}) was not applied: the Default rule is shared by everything in the account, so xray-lab leaves it unchanged.`,
+    `The document's default (${doc.default.fixed_target}/s then ${pct(doc.default.rate)}) was not applied: a local default only governs the SDK that loads the document, and copying it to the account's Default rule (UpdateSamplingRule) would change sampling for everything in the account, so xray-lab leaves Default unchanged.`,
   );
   return notes;
 }

@@ -190,7 +190,7 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
     ctx.config.labPolicies
       ? `--lab-policies: the role has the guide's managed policies. ${WHY_LEAST_PRIVILEGE}`
       : `Least privilege: instead of the guide's three managed policies (one of them AmazonDynamoDBFullAccess), the role allows only trace writes, the function's own logs and dynamodb:GetItem on ${tableArn}. Use --lab-policies to follow the guide instead.`,
-    `The guide deploys python3.9, which Lambda no longer supports; this function is the same service in TypeScript on ${code.runtime}, traced with aws-xray-sdk-core.`,
+    `The guide deploys python3.9, which Lambda deprecated on 2025-12-15 (no more security patches); this function is the same service in TypeScript on ${code.runtime}, traced with aws-xray-sdk-core (in maintenance mode since 2026-02-25; AWS recommends OpenTelemetry for new code).`,
   );
   return {
     summary: `Function ${FUNCTION_NAME} (${fn.Runtime}, tracing ${fn.TracingConfig?.Mode}) is ${existingFn ? 'already there' : 'created'} and Active, running as role ${ROLE_NAME}.`,
