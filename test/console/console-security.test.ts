@@ -91,7 +91,7 @@ describe('console server: token, Host, Origin, CORS, CSP', () => {
   it('refuses a non-loopback Host (DNS rebinding) even with the cookie', async () => {
     for (const host of ['evil.example', `evil.example:${server.port}`, `127.0.0.1.nip.io:${server.port}`, `127.0.0.1:${server.port + 1}`, `localhost.evil.example:${server.port}`]) {
       const r = await get('/api/graph', { cookie, host });
-      expect(r.status, `Host: ${host}`).toBe(421);
+      expect(r.status, `Host: ${host}`).toBe(403);
       expect(r.body).toMatch(/only answers requests addressed to 127\.0\.0\.1 or localhost/);
     }
     expect((await get('/api/graph', { cookie, host: `localhost:${server.port}` })).status).toBe(200);

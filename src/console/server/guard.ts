@@ -6,6 +6,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { hostNameOf, isAllowedHost, resolveAllowedHosts } from '../../local/edge/request-guard.js';
 
 export const TOKEN_PARAM = 'token';
 
@@ -14,16 +15,13 @@ export function newToken(): string {
 }
 
 /**
- * Loopback names only (DNS rebinding: a page on evil.example re-pointed at 127.0.0.1 still sends its own Host).
- * Kept in one function so the shared request guard of the local cloud can replace it in one line.
+ * The local cloud's Host allowlist (loopback names and XRAY_LAB_ALLOWED_HOSTS; DNS rebinding: a page on
+ * evil.example re-pointed at 127.0.0.1 still sends its own Host), and this console's port when one is given.
  */
 export function hostAllowed(host: string | undefined, port: number): boolean {
-  if (!host) return false;
-  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host.trim().toLowerCase());
-  if (!m) return false;
-  const name = m[1]!;
-  if (m[2] !== undefined && Number(m[2]) !== port) return false;
-  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]' || name.endsWith('.localhost');
+  if (!isAllowedHost(host, resolveAllowedHosts()) || hostNameOf(host) === undefined) return false;
+  const givenPort = /:(\d{1,5})$/.exec(host!.trim())?.[1];
+  return givenPort === undefined || Number(givenPort) === port;
 }
 
 /** Cookies are not scoped by port: one name per console, so two consoles on one machine do not log each other out. */
@@ -60,9 +58,10 @@ export type Verdict =
  */
 export function checkRequest(req: IncomingMessage, port: number, token: string, urlToken: string | null): Verdict {
   if (!hostAllowed(req.headers.host, port)) {
-    return { ok: false, status: 421, message: 'The console only answers requests addressed to 127.0.0.1 or localhost; open the URL it printed.' };
+    return { ok: false, status: 403, message: 'The console only answers requests addressed to 127.0.0.1 or localhost; open the URL it printed.' };
   }
-  // Browsers say where a request comes from; anything but our own origin is another site's page.
+  // Browsers say where a request comes from; anything but our own origin is another site's page. (The shared
+  // guard's refuseBrowser also refuses navigations, which a web console must accept, so it is not used here.)
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') {
     return { ok: false, status: 403, message: 'The console does not answer requests made by other sites.' };
