@@ -2,7 +2,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getJson, query, type Summary, type SummariesAnswer } from './api.js';
 import { clock, ms, statusHealth, traceIdTime, worst } from './format.js';
-import { binsOf, Histogram, inRange, rangeSeconds, type Range } from './histogram.js';
+import { Histogram } from './histogram.js';
+import { binsOf, inRange, rangeSeconds, type Range } from './histogram-bins.js';
 import { html } from './html.js';
 import { usePoll } from './poll.js';
 import { href } from './route.js';
