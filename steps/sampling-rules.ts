@@ -19,6 +19,7 @@ import {
 } from '../src/lab/sampling-doc.js';
 import { wildcardMatch } from '../src/lab/wildcard.js';
 import type { ResourceRecord } from '../src/lab/state-types.js';
+import { tagsOrNothing, unrecordedResourceError } from '../src/lab/unrecorded.js';
 
 export const SAMPLING_STEP_ID = 'sampling-rules';
 const RULE_TYPE = 'xray:SamplingRule';
@@ -91,10 +92,12 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
   // Refuse before creating anything if a name is taken by a rule xray-lab did not record.
   const foreign = wanted.filter((r) => existing.has(r.RuleName) && !ctx.state.find(SAMPLING_STEP_ID, RULE_TYPE, r.RuleName));
   if (foreign.length > 0) {
-    throw new UserError(
-      `Sampling rule ${foreign.map((r) => r.RuleName).join(', ')} already exists in account ${ctx.accountId} (${ctx.region}) but was not created by xray-lab; it was left unchanged`,
-      'Delete or rename it, then run this step again.',
-    );
+    // Rules of an earlier run carry its tag: read it from the first one (they are made together).
+    const { ListTagsForResourceCommand } = await import('@aws-sdk/client-xray');
+    const xray = await ctx.clients.xray();
+    const arn = existing.get(foreign[0]!.RuleName)?.RuleARN;
+    const tags = arn ? await tagsOrNothing(async () => (await xray.send(new ListTagsForResourceCommand({ ResourceARN: arn }), { abortSignal: ctx.signal })).Tags) : undefined;
+    throw unrecordedResourceError(ctx, `Sampling rule ${foreign.map((r) => r.RuleName).join(', ')}`, tags, 'Delete or rename it, then run this step again.');
   }
 
   const { CreateSamplingRuleCommand } = await import('@aws-sdk/client-xray');

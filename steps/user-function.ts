@@ -14,6 +14,7 @@ import { WHY_LEAST_PRIVILEGE } from '../src/lab/iam-policy.js';
 import { buildHandlerZip, PackagingError, type HandlerZip } from '../src/lab/packaging.js';
 import { isIamPropagationError, retryWithBackoff } from '../src/lab/retry.js';
 import type { ResourceRecord } from '../src/lab/state-types.js';
+import { tagsOrNothing, unrecordedResourceError } from '../src/lab/unrecorded.js';
 import { resourceKey } from '../src/lab/teardown-plan.js';
 import { TABLE_STEP_ID } from './user-table.js';
 
@@ -132,10 +133,10 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
   const recordedFn = ctx.state.find(FUNCTION_STEP_ID, FUNCTION_TYPE, FUNCTION_NAME);
   const existingFn = await getFunction(ctx);
   if (existingFn && !recordedFn) {
-    throw new UserError(
-      `A Lambda function named ${FUNCTION_NAME} already exists in account ${ctx.accountId} (${ctx.region}) but was not created by xray-lab; it was left unchanged`,
-      'Delete it or use another account or region, then run this step again.',
-    );
+    const { ListTagsCommand } = await import('@aws-sdk/client-lambda');
+    const lambda = await ctx.clients.lambda();
+    const tags = await tagsOrNothing(async () => (await lambda.send(new ListTagsCommand({ Resource: existingFn.FunctionArn }), { abortSignal: ctx.signal })).Tags);
+    throw unrecordedResourceError(ctx, `A Lambda function named ${FUNCTION_NAME}`, tags, 'Delete it or use another account or region, then run this step again.');
   }
   const tableArn = ctx.state.find(TABLE_STEP_ID, 'dynamodb:Table', TABLE_NAME)?.arn ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${TABLE_NAME}`;
   const role = await ensureExecutionRole(ctx, {

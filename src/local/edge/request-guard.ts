@@ -112,7 +112,7 @@ export function refuseBrowser(headers: GuardHeaders): GuardRefusal | undefined {
 const ALGORITHMS = ['AWS4-HMAC-SHA256', 'AWS4-ECDSA-P256-SHA256'];
 /** `AKID/20260101/us-east-1/xray/aws4_request`; SigV4a scopes leave the region out. */
 const CREDENTIAL_SCOPE = /^[^/\s,]+\/\d{8}\/(?:[^/\s,]+\/)?[^/\s,]+\/aws4_request$/;
-const SIGNATURE = /^[0-9a-fA-F]{16,}$/;
+const SIGNATURE = /^[0-9a-fA-F]+$/;
 const SIGNED_HEADERS = /^[a-z0-9-]+(?:;[a-z0-9-]+)*$/;
 
 /**

@@ -4,7 +4,7 @@
  * service's X-Ray segments. The control plane owns function state and the public Invoke route.
  */
 import { fileURLToPath } from 'node:url';
-import { ServiceError } from '../core/errors.js';
+import { ServiceError, withoutServerPaths } from '../core/errors.js';
 import type { Clock, IdGenerator } from '../core/types.js';
 import { CodePreparer, codeCachePath } from './code-cache.js';
 import { buildEnvironment, passedThrough } from './environment.js';
@@ -147,7 +147,7 @@ export class LambdaEngine {
     try {
       proc = await pool.acquire();
     } catch (e) {
-      throw new ServiceError('ServiceException', `Could not start the function's runtime: ${(e as Error).message}`, 500);
+      throw new ServiceError('ServiceException', `Could not start the function's runtime: ${withoutServerPaths((e as Error).message)}`, 500);
     }
     let report: RunReport;
     try {
