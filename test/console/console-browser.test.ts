@@ -221,6 +221,30 @@ describeIfChromium('xray-lab console in Chromium after setup and load', () => {
     await page.close();
   });
 
+  it('refreshes the list live while traffic flows, keeping the typed filter, the histogram selection and the scroll', async () => {
+    const page = await openPage(1280, 500);
+    await page.goto(`${con.origin}/#/traces?since=1h`);
+    await page.waitForSelector('table.traces tbody tr');
+    const before = (await rowIds(page)).length;
+    const bars = await page.$$eval('.histogram .bar', (bs) => bs.map((b) => Number(/: (\d+) traces$/.exec(b.getAttribute('aria-label') ?? '')?.[1])));
+    await page.focus(`.histogram .bar >> nth=${bars.findIndex((n) => n > 0)}`);
+    await page.keyboard.press('Enter');
+    await page.fill('#filter-input', 'responsetime > 0.1'); // typed, not yet run
+    await page.evaluate('window.scrollTo(0, 200)');
+    const scrolled = await page.evaluate('window.scrollY');
+    expect(scrolled).toBeGreaterThan(0);
+
+    const { invokeUrl } = JSON.parse((await sb.run(['status', '--json'])).stdout) as { invokeUrl: string };
+    for (let i = 0; i < 6; i++) await (await fetch(`${invokeUrl}/users/user123`)).arrayBuffer();
+    // The next poll (every 5 s) brings the new traces: the count line names more than before.
+    await waitForExpression(page, `(/of (\\d+) traces/.exec(document.querySelector('p.count')?.textContent ?? '') ?? [])[1] > ${before}`, 30_000, 200);
+
+    expect(await page.inputValue('#filter-input')).toBe('responsetime > 0.1');
+    expect(await page.$$eval('.histogram .bar[aria-pressed="true"]', (bs) => bs.length)).toBe(1);
+    expect(await page.evaluate('window.scrollY')).toBe(scrolled);
+    await page.close();
+  });
+
   it('works at 390×844: map, list and timeline fit the screen', async () => {
     const page = await openPage(390, 844);
     await page.waitForSelector('svg.map[data-ready] a.node');
