@@ -125,6 +125,13 @@ describeIfChromium('xray-lab console in Chromium after setup and load', () => {
       }
     }
     await page.screenshot({ path: artifact('traces-user-service.png') });
+
+    // An edge lists the traces with that call: the function's calls to the table.
+    await page.goto(`${con.origin}/#/map?since=1h`);
+    await page.click('a.edge[data-edge="user-service>UserProfiles"]');
+    await page.waitForSelector('table.traces tbody tr');
+    expect(await page.inputValue('#filter-input')).toBe('edge(id(name: "user-service", type: "AWS::Lambda::Function"), id(name: "UserProfiles", type: "AWS::DynamoDB::Table"))');
+    expect((await rowIds(page)).length).toBeGreaterThan(0);
     await page.close();
   });
 
