@@ -229,7 +229,8 @@ describeIfChromium('xray-lab console in Chromium after setup and load', () => {
   });
 
   it('refreshes the list live while traffic flows, keeping the typed filter, the histogram selection and the scroll', async () => {
-    const page = await openPage(1280, 500);
+    // Short enough that the page scrolls even when the selection leaves one row.
+    const page = await openPage(1280, 300);
     await page.goto(`${con.origin}/#/traces?since=1h`);
     await page.waitForSelector('table.traces tbody tr');
     const before = (await rowIds(page)).length;
@@ -237,7 +238,7 @@ describeIfChromium('xray-lab console in Chromium after setup and load', () => {
     await page.focus(`.histogram .bar >> nth=${bars.findIndex((n) => n > 0)}`);
     await page.keyboard.press('Enter');
     await page.fill('#filter-input', 'responsetime > 0.1'); // typed, not yet run
-    await page.evaluate('window.scrollTo(0, 200)');
+    await page.evaluate('window.scrollTo(0, 120)');
     const scrolled = await page.evaluate('window.scrollY');
     expect(scrolled).toBeGreaterThan(0);
 
