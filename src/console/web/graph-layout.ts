@@ -53,9 +53,10 @@ function edgeFilter(from: GraphService, to: GraphService): string {
   return isClient(from) ? nodeFilter(to) : `edge(${nodeRef(from)}, ${nodeRef(to)})`;
 }
 
-export function layoutGraph(services: GraphService[]): MapLayout {
+/** Left to right like X-Ray's map; top to bottom on a phone, where five nodes in a row would be unreadable. */
+export function layoutGraph(services: GraphService[], direction: 'LR' | 'TB' = 'LR'): MapLayout {
   const g = new graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 36, ranksep: 90, marginx: 16, marginy: 16 });
+  g.setGraph({ rankdir: direction, nodesep: 36, ranksep: direction === 'LR' ? 90 : 56, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   const byRef = new Map<number, GraphService>();
   for (const s of services) {

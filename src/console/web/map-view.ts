@@ -1,5 +1,5 @@
 /** The service map: dagre-laid nodes with health rings, latency and rate; edges with count and latency. Click → traces. */
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getJson, query, type GraphAnswer } from './api.js';
 import { ms, perMinute } from './format.js';
 import { layoutGraph, NODE_H, NODE_W, typeBadge, typeLabel, type MapEdge, type MapNode } from './graph-layout.js';
@@ -40,10 +40,24 @@ function EdgeLine({ e, since }: { e: MapEdge; since: string }) {
   </a>`;
 }
 
+const NARROW = '(max-width: 700px)';
+
+function useNarrow(): boolean {
+  const [narrow, setNarrow] = useState(() => matchMedia(NARROW).matches);
+  useEffect(() => {
+    const mq = matchMedia(NARROW);
+    const on = () => setNarrow(mq.matches);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  return narrow;
+}
+
 export function MapView({ since, live }: { since: string; live: boolean }) {
   const graph = usePoll(`graph:${since}`, (signal) => getJson<GraphAnswer>(`/api/graph${query({ since })}`, signal), live);
   const services = graph.data?.Services;
-  const laid = useMemo(() => (services ? layoutGraph(services) : undefined), [services]);
+  const narrow = useNarrow();
+  const laid = useMemo(() => (services ? layoutGraph(services, narrow ? 'TB' : 'LR') : undefined), [services, narrow]);
   const windowMs = graph.data?.StartTime && graph.data.EndTime ? Date.parse(graph.data.EndTime) - Date.parse(graph.data.StartTime) : 0;
   return html`<section aria-labelledby="map-title">
     <div class="toolbar">
