@@ -24,7 +24,7 @@ import { createTaggingService } from './services/tagging.js';
 import { createXrayEngine } from './services/xray/engine.js';
 import { createXrayService } from './services/xray/index.js';
 import { SamplingRules } from './services/xray/rules.js';
-import type { Daemon } from './xray/index.js';
+import type { Daemon, TraceStore } from './xray/index.js';
 
 export const DEFAULT_ACCOUNT = '000000000000';
 
@@ -59,6 +59,8 @@ export interface LocalCloudParts {
   lambda: LambdaApi;
   logs: LogsApi;
   apigateway: LocalApiGateway;
+  /** The trace store, for the health probe's size report. */
+  traces: TraceStore;
 }
 
 /**
@@ -145,7 +147,7 @@ export async function composeLocalCloud(
   lifecycle.add('services', async () => {
     for (const s of services.values()) await s.close?.();
   });
-  return { env, dynamodb, daemon, services, lambda, logs, apigateway };
+  return { env, dynamodb, daemon, services, lambda, logs, apigateway, traces: xray.store };
 }
 
 /** `arn:aws:apigateway:{region}::/restapis/{id}/stages/{stage}` → region. */

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { databaseDiskBytes } from './core/db-files.js';
 import type { Clock, IdGenerator } from './core/types.js';
 import type { LocalCloudEnv, LocalFaults } from './env.js';
 import type { DataPlaneDeps } from './apigateway/index.js';
@@ -101,7 +102,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     const { daemon, services } = parts;
     const daemonAddress = `${daemon.address}:${daemon.port}`;
-    const health = () => ({ status: 'running', version: VERSION, pid: process.pid, endpoint, daemonAddress, dataDir: options.dataDir ?? null, services: [...services.keys(), 'dynamodb'] });
+    const health = () => ({
+      status: 'running', version: VERSION, pid: process.pid, endpoint, daemonAddress, dataDir: options.dataDir ?? null, services: [...services.keys(), 'dynamodb'],
+      xray: { traces: parts.traces.size, diskBytes: databaseDiskBytes(options.dataDir) },
+    });
     const server = createServer(createApiEdge({
       env: parts.env,
       services,

@@ -46,6 +46,8 @@ export interface HealthReport {
   status: string;
   pid?: number;
   endpoint?: string;
+  /** The trace store: traces held and bytes of the database on disk. */
+  xray?: { traces: number; diskBytes: number };
 }
 
 export async function fetchHealth(endpoint: string, timeoutMs = 1_000): Promise<HealthReport | undefined> {
