@@ -11,4 +11,5 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'xray-million': async () => (await import('./xray-million.js')).xrayMillion,
   'lab-e2e': async () => (await import('./lab-e2e.js')).labE2e,
   otlp: async () => (await import('./otlp.js')).otlpBench,
+  console: async () => (await import('./console.js')).consoleBench,
 };
