@@ -86,6 +86,13 @@ export function buildProgram(): Command {
     .option('--i-know-the-cost', 'allow more than 5 req/s or 2,000 requests on AWS')
     .action((flags: LoadFlags) => runAction(async () => (await import('./commands/load.js')).loadCommand(flags), Boolean(flags.debug)));
 
+  withCommonOptions(program.command('console').description("the X-Ray console in your browser: service map, traces, timelines and the lab, on loopback"))
+    .option('--port <n>', 'port to listen on (default: any free port)')
+    .option('--no-open', 'do not open a browser (it opens only on a desktop anyway)')
+    .action((flags: import('./commands/console.js').ConsoleFlags) =>
+      runAction(async () => (await import('./commands/console.js')).consoleCommand(flags), Boolean(flags.debug)),
+    );
+
   withCommonOptions(program.command('logs').description("the function's CloudWatch log events, with each invocation's trace id"))
     .option('--since <time>', 'how far back: 10m, 2h, 1d or an ISO time (default 10m)')
     .option('--follow', 'keep printing new events until Ctrl-C')

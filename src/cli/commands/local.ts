@@ -47,8 +47,8 @@ export async function localStatusCommand(flags: LocalFlags): Promise<void> {
   const live = await probe(cfg.dataDir);
   if (live.state === 'running') {
     const { info } = live;
-    const listeners = info.listeners ?? [];
     const xray = (await fetchHealth(info.endpoint))?.xray;
+    const listeners = info.listeners ?? [];
     io.result(
       {
         running: true, endpoint: info.endpoint, pid: info.pid, dataDir: info.dataDir, ...(info.daemonAddress ? { daemonAddress: info.daemonAddress } : {}), listeners, logFile: info.logFile, startedAt: info.startedAt,
