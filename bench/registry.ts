@@ -10,5 +10,6 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'xray-scale': async () => (await import('./xray-scale.js')).xrayScale,
   'xray-million': async () => (await import('./xray-million.js')).xrayMillion,
   'lab-e2e': async () => (await import('./lab-e2e.js')).labE2e,
+  otlp: async () => (await import('./otlp.js')).otlpBench,
   console: async () => (await import('./console.js')).consoleBench,
 };

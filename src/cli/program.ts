@@ -116,11 +116,12 @@ export function buildProgram(): Command {
     .command('start')
     .description('start the local cloud (in the background unless --foreground)')
     .option('--port <n>', 'HTTP port (default 4566, env XRAY_LAB_LOCAL_PORT)')
-    .option('--daemon-port <n>', 'UDP port of the X-Ray daemon intake (default 2000, env XRAY_LAB_DAEMON_PORT)')
+    .option('--daemon-port <n>', 'X-Ray daemon port: UDP intake and TCP sampling proxy (default 2000, env XRAY_LAB_DAEMON_PORT)')
+    .option('--otlp-port <n|off>', 'OTLP/HTTP receiver port, or "off" (default 4318, env XRAY_LAB_OTLP_PORT)')
     .option('--foreground', 'run in this terminal until Ctrl-C')
     .option('--json', 'print one JSON document on stdout')
     .option('--debug', 'show stack traces on errors')
-    .action((flags: { port?: string; daemonPort?: string; foreground?: boolean; json?: boolean; debug?: boolean }) =>
+    .action((flags: { port?: string; daemonPort?: string; otlpPort?: string; foreground?: boolean; json?: boolean; debug?: boolean }) =>
       runAction(async () => (await import('./commands/local.js')).localStartCommand(flags), Boolean(flags.debug)),
     );
   local

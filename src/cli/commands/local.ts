@@ -8,12 +8,13 @@ import { databaseDiskBytes } from '../../local/core/db-files.js';
 export interface LocalFlags {
   port?: string;
   daemonPort?: string;
+  otlpPort?: string;
   foreground?: boolean;
   json?: boolean;
 }
 
 export async function localStartCommand(flags: LocalFlags): Promise<void> {
-  const cfg = resolveLocalConfig(process.env, flags.port, flags.daemonPort);
+  const cfg = resolveLocalConfig(process.env, flags.port, flags.daemonPort, flags.otlpPort);
   const io = createIO(flags.json ?? false);
   if (flags.foreground) {
     // Everything the cloud process writes (LevelDB files, function code, logs) is the user's alone.
@@ -47,12 +48,16 @@ export async function localStatusCommand(flags: LocalFlags): Promise<void> {
   if (live.state === 'running') {
     const { info } = live;
     const xray = (await fetchHealth(info.endpoint))?.xray;
+    const listeners = info.listeners ?? [];
     io.result(
       {
-        running: true, endpoint: info.endpoint, pid: info.pid, dataDir: info.dataDir, ...(info.daemonAddress ? { daemonAddress: info.daemonAddress } : {}), logFile: info.logFile, startedAt: info.startedAt,
+        running: true, endpoint: info.endpoint, pid: info.pid, dataDir: info.dataDir, ...(info.daemonAddress ? { daemonAddress: info.daemonAddress } : {}), listeners, logFile: info.logFile, startedAt: info.startedAt,
         ...(xray ? { xray } : {}),
       },
-      `Local cloud running at ${info.endpoint} (pid ${info.pid}, data in ${info.dataDir}).${xray ? ` ${storeLine(xray)}` : ''}`,
+      [
+        `Local cloud running at ${info.endpoint} (pid ${info.pid}, data in ${info.dataDir}).${xray ? ` ${storeLine(xray)}` : ''}`,
+        ...listeners.map((l) => `  ${l.protocol} ${l.address}:${l.port}  ${l.serves}`),
+      ].join('\n'),
     );
     return;
   }

@@ -10,6 +10,8 @@ export interface LocalCloudInfo {
   port: number;
   dataDir: string;
   daemonAddress?: string;
+  /** Every listener of the cloud (API, daemon UDP and TCP, OTLP), as `local status` shows them. */
+  listeners?: { name: string; protocol: string; address: string; port: number; serves: string }[];
   startedAt: string;
   logFile: string;
 }
