@@ -150,13 +150,13 @@ export interface LabStack {
   baseUrl: string;
 }
 
-/** Local cloud process + the whole request path, with tracing on. */
-export async function startLabStack(): Promise<LabStack> {
+/** Local cloud process + the whole request path, with tracing on; `zip` replaces the default (X-Ray SDK) handler. */
+export async function startLabStack(opts: { zip?: Buffer } = {}): Promise<LabStack> {
   const cloud = await startCloudProcess();
   try {
     const roleArn = await createRole(cloud.endpoint);
     await createTableWithUsers(cloud.endpoint);
-    const functionArn = await createFunction(cloud.endpoint, roleArn);
+    const functionArn = await createFunction(cloud.endpoint, roleArn, opts.zip ? { zip: opts.zip } : {});
     const baseUrl = await createApi(cloud.endpoint, functionArn, true);
     return { cloud, functionArn, baseUrl };
   } catch (e) {
