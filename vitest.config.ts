@@ -3,9 +3,9 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects, so that only the tests that run the built CLI (`node bin/xray-lab.js`, as users do) wait
  * for `dist/` to be rebuilt: `npx vitest run test/unit` never builds. A new test that spawns the CLI
- * belongs under test/cli or test/guarantees (or add its path to CLI_TESTS).
+ * belongs under test/cli, test/guarantees or test/console (or add its path to CLI_TESTS).
  */
-const CLI_TESTS = ['test/cli/**/*.test.ts', 'test/guarantees/**/*.test.ts', 'test/bench/**/*.test.ts'];
+const CLI_TESTS = ['test/cli/**/*.test.ts', 'test/guarantees/**/*.test.ts', 'test/console/**/*.test.ts', 'test/bench/**/*.test.ts'];
 
 const shared = {
   testTimeout: 60_000,

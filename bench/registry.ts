@@ -7,5 +7,10 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   lambda: async () => (await import('./lambda.js')).lambdaBench,
   'request-path': async () => (await import('./request-path.js')).requestPath,
   'xray-store': async () => (await import('./xray-store.js')).xrayStore,
+  'xray-scale': async () => (await import('./xray-scale.js')).xrayScale,
+  'xray-million': async () => (await import('./xray-million.js')).xrayMillion,
   'lab-e2e': async () => (await import('./lab-e2e.js')).labE2e,
+  otlp: async () => (await import('./otlp.js')).otlpBench,
+  otel: async () => (await import('./otel.js')).otelBench,
+  console: async () => (await import('./console.js')).consoleBench,
 };

@@ -30,14 +30,18 @@ export interface RunningCloud {
   stop(): Promise<void>;
 }
 
-/** `xray-lab local start` (built CLI) in a sandbox: the local cloud in its own process, as users run it. */
-export async function startCloudProcess(): Promise<RunningCloud> {
+/**
+ * `xray-lab local start` (built CLI) in a sandbox: the local cloud in its own process, as users run it.
+ * Given a sandbox, starts on its data dir and leaves it in place on stop (a restart reopens the same store).
+ */
+export async function startCloudProcess(reuse?: CliSandbox): Promise<RunningCloud> {
   // The cloud runs from dist/: a stale build would benchmark old code.
   ensureBuilt(() => {});
-  const box = cliSandbox();
+  const box = reuse ?? cliSandbox();
+  const dispose = () => reuse || box.dispose();
   const r = await box.run(['local', 'start', '--json']);
   if (r.code !== 0) {
-    box.dispose();
+    dispose();
     throw new Error(`local start exited ${r.code}: ${r.stderr.slice(0, 500)}`);
   }
   const info = JSON.parse(r.stdout) as { endpoint: string; pid: number; daemonAddress?: string };
@@ -46,7 +50,7 @@ export async function startCloudProcess(): Promise<RunningCloud> {
     box,
     async stop() {
       await box.run(['local', 'stop', '--json']);
-      box.dispose();
+      dispose();
     },
   };
 }
@@ -146,13 +150,13 @@ export interface LabStack {
   baseUrl: string;
 }
 
-/** Local cloud process + the whole request path, with tracing on. */
-export async function startLabStack(): Promise<LabStack> {
+/** Local cloud process + the whole request path, with tracing on; `zip` replaces the default (X-Ray SDK) handler. */
+export async function startLabStack(opts: { zip?: Buffer } = {}): Promise<LabStack> {
   const cloud = await startCloudProcess();
   try {
     const roleArn = await createRole(cloud.endpoint);
     await createTableWithUsers(cloud.endpoint);
-    const functionArn = await createFunction(cloud.endpoint, roleArn);
+    const functionArn = await createFunction(cloud.endpoint, roleArn, opts.zip ? { zip: opts.zip } : {});
     const baseUrl = await createApi(cloud.endpoint, functionArn, true);
     return { cloud, functionArn, baseUrl };
   } catch (e) {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
+import { INSTRUMENTATIONS, type Instrumentation } from './packaging/bundle.js';
 import { NODE_RUNTIMES } from './packaging/runtimes.js';
 import { crashPointFromEnv, defaultDataDir, defaultStateDir, guideLoadSecondsFromEnv, localFaultsFromEnv, localPortsFromEnv, maxRetryWaitFromEnv } from './config-env.js';
 import type { CrashPoint } from './crash-point.js';
@@ -29,6 +30,8 @@ export interface CommonFlags {
   runtime?: string;
   /** Step 3: the handler's simulated work in ms (the function's SIMULATED_WORK_MS; default: the handler's 100). */
   simulatedWorkMs?: string;
+  /** Step 3: how user-service is traced, `xray-sdk` (default) or `otel`. */
+  instrumentation?: string;
 }
 
 export interface LabConfig {
@@ -49,6 +52,8 @@ export interface LabConfig {
   runtime?: string;
   /** `--simulated-work-ms` for step 3; omitted = the handler's default (100 ms, as in the lab). */
   simulatedWorkMs?: number;
+  /** `--instrumentation` for step 3; omitted = what the state file records, else xray-sdk. */
+  instrumentation?: Instrumentation;
   /** Local cloud settings (used by the local target and `local` commands). */
   local: LocalCloudConfig;
   /** XRAY_LAB_MAX_RETRY_WAIT_MS: the longest single wait of the retry helpers (tests shorten AWS's 30 s). */
@@ -63,11 +68,15 @@ export interface LocalCloudConfig {
   port: number;
   /** UDP port of the X-Ray daemon intake (default 2000, env XRAY_LAB_DAEMON_PORT; 0 = any free port, the default when `port` is 0). */
   daemonPort: number;
+  /** TCP port of the OTLP/HTTP receiver (default 4318, env XRAY_LAB_OTLP_PORT; 0 = any free port; false = off). */
+  otlpPort: number | false;
   dataDir: string;
   host: string;
   /** XRAY_LAB_LOCAL_FAULTS: AWS behaviours the local cloud simulates (tests and teaching). */
   faults: LocalFaults;
 }
+
+export const DEFAULT_OTLP_PORT = 4318;
 
 export const DEFAULT_LOCAL_PORT = 4566;
 export const DEFAULT_DAEMON_PORT = 2000;
@@ -79,15 +88,17 @@ export function parsePort(value: string, source: string): number {
   return n;
 }
 
-export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemonPort?: string): LocalCloudConfig {
+export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemonPort?: string, otlpPort?: string): LocalCloudConfig {
   const fromEnv = localPortsFromEnv(env);
   const p = port ?? fromEnv.port;
   const d = daemonPort ?? fromEnv.daemonPort;
+  const o = otlpPort ?? fromEnv.otlpPort;
   const httpPort = p === undefined ? DEFAULT_LOCAL_PORT : parsePort(p, port !== undefined ? '--port' : 'XRAY_LAB_LOCAL_PORT');
   return {
     port: httpPort,
     // "Any free port" for HTTP means the same for the daemon, so parallel clouds never collide on 2000.
     daemonPort: d === undefined ? (httpPort === 0 ? 0 : DEFAULT_DAEMON_PORT) : parsePort(d, daemonPort !== undefined ? '--daemon-port' : 'XRAY_LAB_DAEMON_PORT'),
+    otlpPort: o === undefined ? (httpPort === 0 ? 0 : DEFAULT_OTLP_PORT) : o.trim().toLowerCase() === 'off' ? false : parsePort(o, otlpPort !== undefined ? '--otlp-port' : 'XRAY_LAB_OTLP_PORT'),
     dataDir: defaultDataDir(env),
     host: '127.0.0.1',
     faults: localFaultsFromEnv(env),
@@ -139,6 +150,9 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
   if (flags.simulatedWorkMs !== undefined && !(/^\d+$/.test(flags.simulatedWorkMs) && Number(flags.simulatedWorkMs) <= 10_000)) {
     throw new UserError(`--simulated-work-ms must be a whole number of milliseconds from 0 to 10000, got "${flags.simulatedWorkMs}".`);
   }
+  if (flags.instrumentation !== undefined && !(INSTRUMENTATIONS as readonly string[]).includes(flags.instrumentation)) {
+    throw new UserError(`--instrumentation "${flags.instrumentation}" is not one the lab offers; choose ${INSTRUMENTATIONS.join(' or ')}.`);
+  }
   const local = resolveLocalConfig(env);
   const endpoint = flags.endpointUrl ?? (target === 'local' ? `http://${local.host}:${local.port}` : undefined);
   return {
@@ -154,6 +168,7 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
     ...(flags.labPolicies ? { labPolicies: true } : {}),
     ...(flags.runtime !== undefined ? { runtime: flags.runtime } : {}),
     ...(flags.simulatedWorkMs !== undefined ? { simulatedWorkMs: Number(flags.simulatedWorkMs) } : {}),
+    ...(flags.instrumentation !== undefined ? { instrumentation: flags.instrumentation as Instrumentation } : {}),
     local,
     ...optional('maxRetryWaitMs', maxRetryWaitFromEnv(env)),
     ...optional('crashPoint', crashPointFromEnv(env)),

@@ -6,7 +6,7 @@
 import type { LabContext, LabStep, StepOutcome } from '../../lab/context.js';
 import { describeError, LabError } from '../../lab/errors.js';
 import { runSteps } from '../../lab/runner.js';
-import type { CommandTarget } from './commands.js';
+import { consoleCommand, type CommandTarget } from './commands.js';
 import { finale } from './finale.js';
 import { introduce, showProgress } from './intro.js';
 import type { StepLesson } from './lesson.js';
@@ -108,6 +108,12 @@ async function walkStep(ctx: LabContext, ui: GuideUI, steps: readonly LabStep[],
       paragraphs(ui, [`Skipped step ${step.number}; it stays undone and the guide offers it again next time.`]);
       return 'skipped';
     }
+    // A choice the flags left open (step 3: the instrumentation) is asked once the learner has read the
+    // lesson and chosen to run; the files the shown commands read are then rewritten to match it.
+    if (lesson?.choose) {
+      await lesson.choose(ctx);
+      if (lesson.prepare) await lesson.prepare(ctx);
+    }
     const [run] = await runSteps(ctx, steps, [step]);
     showOutcome(ui, run.outcome);
     if (lesson) {
@@ -116,6 +122,11 @@ async function walkStep(ctx: LabContext, ui: GuideUI, steps: readonly LabStep[],
       if (checks.length > 0) {
         section(ui, 'Check it yourself', '(with the real ids)');
         commandBlock(ui, checks, commandTarget(ctx));
+      }
+      if (lesson.seeInBrowser) {
+        section(ui, 'See it in the browser');
+        paragraphs(ui, [lesson.seeInBrowser]);
+        commandBlock(ui, [consoleCommand(ctx.target)], commandTarget(ctx));
       }
     }
     return 'ran';
