@@ -177,7 +177,7 @@ export const consoleBench: Benchmark = {
       await browser?.close();
       await server.close();
       xray.destroy();
-      await cloud.stop();
+      await cloud.close();
     }
   },
 };
