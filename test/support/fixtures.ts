@@ -2,11 +2,17 @@
  * vitest `test.extend` fixtures for the sandboxes CLI tests set up again and again. File-scoped: one per
  * test file, created on first use and torn down after the file's last test.
  *   - `box`: the built CLI in a sandbox (its own HOME, state and data dirs, port 0);
- *   - `stack`: the lab's stack on an in-process local cloud (see lab-stack.ts).
+ *   - `stack`: the lab's stack on an in-process local cloud (see lab-stack.ts);
+ *   - `cloud`: an empty in-process local cloud on an ephemeral port;
+ *   - `lab`: a lab run on that cloud (lab-context.ts: temp state dir, clients, state store, LabContext),
+ *     fresh for each test in `labTest`, one for the file in `fileLabTest`.
+ * Files that keep helpers closing over their set-up take the fixtures in `it.beforeEach(({ lab }) => …)`.
  */
 import { test as base } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
 import { startLabStack, type LabStack } from './lab-stack.js';
 import { makeSandbox, type Sandbox } from './cli.js';
+import { openLabFixture, type LabFixture } from './lab-context.js';
 
 export const cliTest = base.extend<{ box: Sandbox }>({
   box: [
@@ -27,6 +33,38 @@ export const labStackTest = cliTest.extend<{ stack: LabStack }>({
       const stack = await startLabStack();
       await use(stack);
       await stack.close();
+    },
+    { scope: 'file' },
+  ],
+});
+
+export const cloudTest = base.extend<{ cloud: LocalCloud }>({
+  cloud: [
+    // eslint-disable-next-line no-empty-pattern -- as above
+    async ({}, use) => {
+      const cloud = await startLocalCloud({ port: 0 });
+      await use(cloud);
+      await cloud.close();
+    },
+    { scope: 'file' },
+  ],
+});
+
+/** Removes the lab's state dir and closes its clients after each test (a test's cloud resources are its own to tear down). */
+export const labTest = cloudTest.extend<{ lab: LabFixture }>({
+  lab: async ({ cloud }, use) => {
+    const lab = await openLabFixture(cloud, 'xray-lab-test-');
+    await use(lab);
+    await lab.dispose();
+  },
+});
+
+export const fileLabTest = cloudTest.extend<{ lab: LabFixture }>({
+  lab: [
+    async ({ cloud }, use) => {
+      const lab = await openLabFixture(cloud, 'xray-lab-test-');
+      await use(lab);
+      await lab.dispose();
     },
     { scope: 'file' },
   ],
