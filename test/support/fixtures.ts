@@ -5,7 +5,7 @@
  *   - `stack`: the lab's stack on an in-process local cloud (see lab-stack.ts);
  *   - `cloud`: an empty in-process local cloud on an ephemeral port;
  *   - `lab`: a lab run on that cloud (lab-context.ts: temp state dir, clients, state store, LabContext),
- *     fresh for each test in `labTest`, one for the file in `fileLabTest`.
+ *     fresh for each test in `labTest`, one for the file in `fileLabTest`, on the stack's cloud in `stackLabTest`.
  * Files that keep helpers closing over their set-up take the fixtures in `it.beforeEach(({ lab }) => …)`.
  */
 import { test as base } from 'vitest';
@@ -68,4 +68,13 @@ export const fileLabTest = cloudTest.extend<{ lab: LabFixture }>({
     },
     { scope: 'file' },
   ],
+});
+
+/** A fresh lab context for each test on the file's lab stack (steps that need the whole request path). */
+export const stackLabTest = labStackTest.extend<{ lab: LabFixture }>({
+  lab: async ({ stack }, use) => {
+    const lab = await openLabFixture(stack.cloud, 'xray-lab-test-');
+    await use(lab);
+    await lab.dispose();
+  },
 });
