@@ -1,7 +1,8 @@
 /**
  * vitest `test.extend` fixtures for the sandboxes CLI tests set up again and again. File-scoped: one per
  * test file, created on first use and torn down after the file's last test.
- *   - `box`: the built CLI in a sandbox (its own HOME, state and data dirs, port 0);
+ *   - `box`: the built CLI in a sandbox (its own HOME, state and data dirs, port 0); in `localCliTest`, the
+ *     local cloud its commands started is stopped at the end;
  *   - `stack`: the lab's stack on an in-process local cloud (see lab-stack.ts);
  *   - `cloud`: an empty in-process local cloud on an ephemeral port;
  *   - `lab`: a lab run on that cloud (lab-context.ts: temp state dir, clients, state store, LabContext),
@@ -20,6 +21,20 @@ export const cliTest = base.extend<{ box: Sandbox }>({
     async ({}, use) => {
       const box = await makeSandbox();
       await use(box);
+      await box.dispose();
+    },
+    { scope: 'file' },
+  ],
+});
+
+/** `box`, stopping the local cloud its commands started (`xray-lab local stop`) before it is removed. */
+export const localCliTest = base.extend<{ box: Sandbox }>({
+  box: [
+    // eslint-disable-next-line no-empty-pattern -- as above
+    async ({}, use) => {
+      const box = await makeSandbox();
+      await use(box);
+      await box.run(['local', 'stop']);
       await box.dispose();
     },
     { scope: 'file' },
@@ -50,31 +65,17 @@ export const cloudTest = base.extend<{ cloud: LocalCloud }>({
   ],
 });
 
-/** Removes the lab's state dir and closes its clients after each test (a test's cloud resources are its own to tear down). */
-export const labTest = cloudTest.extend<{ lab: LabFixture }>({
-  lab: async ({ cloud }, use) => {
-    const lab = await openLabFixture(cloud, 'xray-lab-test-');
-    await use(lab);
-    await lab.dispose();
-  },
-});
+/** A lab on the fixture's cloud, disposed after use: state dir removed, clients closed (cloud resources are the test's to tear down). */
+async function lab({ cloud }: { cloud: LocalCloud }, use: (lab: LabFixture) => Promise<void>): Promise<void> {
+  const opened = await openLabFixture(cloud, 'xray-lab-test-');
+  await use(opened);
+  await opened.dispose();
+}
 
-export const fileLabTest = cloudTest.extend<{ lab: LabFixture }>({
-  lab: [
-    async ({ cloud }, use) => {
-      const lab = await openLabFixture(cloud, 'xray-lab-test-');
-      await use(lab);
-      await lab.dispose();
-    },
-    { scope: 'file' },
-  ],
-});
+export const labTest = cloudTest.extend<{ lab: LabFixture }>({ lab });
+export const fileLabTest = cloudTest.extend<{ lab: LabFixture }>({ lab: [lab, { scope: 'file' }] });
 
 /** A fresh lab context for each test on the file's lab stack (steps that need the whole request path). */
 export const stackLabTest = labStackTest.extend<{ lab: LabFixture }>({
-  lab: async ({ stack }, use) => {
-    const lab = await openLabFixture(stack.cloud, 'xray-lab-test-');
-    await use(lab);
-    await lab.dispose();
-  },
+  lab: async ({ stack }, use) => lab({ cloud: stack.cloud }, use),
 });
