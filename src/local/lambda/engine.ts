@@ -14,7 +14,7 @@ import { ProcessPool } from './pool.js';
 import { FunctionProcess, type RunReport } from './process.js';
 import { buildLambdaSegments, type SegmentIds } from './segments.js';
 import { formatTraceHeader, newTraceId } from '../xray/trace-header.js';
-import { decideTrace, LambdaSampler, type TraceDecision } from './trace-header.js';
+import { decideTrace, LambdaSampler, type TraceDecision } from './sampler.js';
 import type { FunctionSpec, InvokeRequest, InvokeResult, LambdaEngineOptions, LogEvent } from './types.js';
 
 const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));

@@ -2,4 +2,4 @@
 export { LambdaEngine } from './engine.js';
 export type { FunctionSpec, InvocationType, InvokeRequest, InvokeResult, LambdaEngineOptions, LogEvent } from './types.js';
 export { logGroupName } from './logs.js';
-export { LambdaSampler } from './trace-header.js';
+export { LambdaSampler } from './sampler.js';

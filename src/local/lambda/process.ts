@@ -7,12 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Clock } from '../core/types.js';
 import { Deferred, timer } from './deferred.js';
+import { DONE_MARK } from './done-mark.mjs';
 import { RuntimeApiServer, type NextInvocation, type RuntimeResult } from './runtime-api.js';
 import type { LogEvent } from './types.js';
 
 /** Lambda's limit for the init phase of an on-demand sandbox. */
 const INIT_LIMIT_MS = 10_000;
-const DONE_MARK = '\u0000xraylab:done:';
 
 export type RunOutcome =
   | { kind: 'response'; body: Buffer }
