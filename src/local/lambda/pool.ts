@@ -1,10 +1,16 @@
 /**
- * The warm processes of one function version. Concurrent invocations get their own process up to
- * `max`; beyond that they queue for the next free one. Idle processes stop after `idleTimeoutMs`.
- * A retired pool (code or configuration changed, function deleted) serves what is already queued,
- * then stops each process as it comes back.
+ * The execution environments (warm processes) of one function version. An invocation that finds no
+ * idle environment gets a new one (a cold start) at once: it never waits behind another invocation.
+ * How many may be busy is the engine's concurrency limit (concurrency.ts), checked before `acquire`.
+ * The one wait left is for an environment in its Overhead phase (its answer already sent, a few ms
+ * from free) when there are at least as many of those as waiters: a new cold start would take longer.
+ * Idle environments stop after `idleTimeoutMs`. A retired pool (code or configuration changed,
+ * function deleted) stops each process as it comes back.
  */
 import type { FunctionProcess } from './process.js';
+
+/** How long an invocation may wait for an environment finishing its Overhead before it starts a new one. */
+const OVERHEAD_WAIT_MS = 20;
 
 export class ProcessPool {
   private readonly all = new Set<FunctionProcess>();
@@ -18,7 +24,6 @@ export class ProcessPool {
 
   constructor(
     private readonly spawnProcess: () => Promise<FunctionProcess>,
-    private readonly max: number,
     private readonly idleTimeoutMs: number,
   ) {}
 
@@ -30,7 +35,7 @@ export class ProcessPool {
     return [...this.all].map((p) => p.pid).filter((pid): pid is number => pid !== undefined);
   }
 
-  /** A warm idle process, a new one (cold) if there is room, or the next one released. */
+  /** A warm idle process, one about to be free, or a new one (cold). */
   async acquire(): Promise<FunctionProcess> {
     const warm = this.idle.pop();
     if (warm) {
@@ -38,9 +43,25 @@ export class ProcessPool {
       this.idleTimers.delete(warm);
       return warm;
     }
-    // A process in its Overhead phase is free in a moment: wait for it rather than start cold.
-    if (this.finishing.size > this.waiters.length || this.all.size + this.spawning >= this.max) {
-      return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    // A process in its Overhead phase is free in a moment: wait for it rather than start cold, but
+    // never longer than a cold start would take to begin (one stuck in Overhead must not hold us).
+    if (!this.retired && this.finishing.size > this.waiters.length) {
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          resolve: (p: FunctionProcess) => {
+            clearTimeout(giveUp);
+            resolve(p);
+          },
+          reject,
+        };
+        const giveUp = setTimeout(() => {
+          const i = this.waiters.indexOf(waiter);
+          if (i < 0) return;
+          this.waiters.splice(i, 1);
+          this.spawn().then(resolve, reject);
+        }, OVERHEAD_WAIT_MS);
+        this.waiters.push(waiter);
+      });
     }
     return this.spawn();
   }
@@ -50,7 +71,7 @@ export class ProcessPool {
     this.finishing.add(p);
   }
 
-  /** Give a process back after an invocation; a dead one frees its slot for a queued invocation. */
+  /** Give a process back after an invocation; a dead one is replaced for an invocation waiting on it. */
   release(p: FunctionProcess): void {
     this.finishing.delete(p);
     if (!p.alive) {
@@ -99,7 +120,7 @@ export class ProcessPool {
     this.checkDrained();
   }
 
-  // The slot is taken synchronously, so concurrent acquires cannot overshoot `max` while spawning.
+  // Counted synchronously, so `retire` knows a process is on its way.
   private async spawn(): Promise<FunctionProcess> {
     this.spawning++;
     try {
