@@ -17,7 +17,7 @@ import { createDynamoDb } from './services/dynamodb.js';
 import { createIamService } from './services/iam/index.js';
 import { createLambdaService, type LambdaApi, type LambdaRunner, type ZipExtractor } from './services/lambda/index.js';
 import { createLogsService, type LogsApi } from './services/logs/index.js';
-import { LambdaEngine } from './lambda/index.js';
+import { isAbandoned, isThrottle, LambdaEngine } from './lambda/index.js';
 // The one zip extractor of the project lives with packaging; src/local takes only this leaf module (yauzl, no esbuild).
 import { safeExtractZip } from './core/safe-zip.js';
 import { createStsService } from './services/sts.js';
@@ -59,6 +59,8 @@ export interface LocalCloudOptions {
   random?: () => number;
   /** What API Gateway invokes, samples with and writes segments to (Lambda engine, X-Ray engine). */
   apigateway?: DataPlaneDeps;
+  /** Local Lambda limits: account concurrency (default 32) and how long an idle environment lives (default 5 min). */
+  lambda?: { concurrencyLimit?: number; idleTimeoutMs?: number };
 }
 
 /** What the server hands the execution engine: where functions reach the cloud, and where their logs go. */
@@ -119,13 +121,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     roleAssumable: (arn) => iam.roleAssumable(arn),
     extractZip: options.extractZip ?? safeExtractZip,
     runner: () => engine.runner,
+    concurrencyLimit: options.lambda?.concurrencyLimit,
   });
   const services = new Map<string, LocalService>();
   const apigateway = createApiGateway(env, {
     invoker: {
       async invoke(functionArn, event, opts) {
         const caller = opts.sourceArn ? { principal: 'apigateway.amazonaws.com', sourceArn: opts.sourceArn } : undefined;
-        const result = await lambda.invokeByArn(functionArn, event, { traceHeader: opts.traceHeader, caller });
+        let result;
+        try {
+          result = await lambda.invokeByArn(functionArn, event, { traceHeader: opts.traceHeader, caller, signal: opts.signal });
+        } catch (e) {
+          if (isThrottle(e)) return { throttled: true, reason: String(e.extra.Reason) };
+          if (isAbandoned(e)) return { abandoned: true };
+          throw e;
+        }
         if (result === 'not-found') return { notFound: true };
         if (result === 'forbidden') return { forbidden: true };
         return { payload: result.payload, functionError: result.functionError };
@@ -166,7 +176,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     const invokeTarget = matchDataPlane(url.pathname, req.headers);
     if (invokeTarget) {
-      const dpReq = { method, query: url.searchParams, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress };
+      // A client that hangs up before its answer abandons the request: work not started for it is dropped.
+      const gone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) gone.abort();
+      });
+      const dpReq = { method, query: url.searchParams, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress, signal: gone.signal };
       return send(res, await apigateway.dataPlane.handle(invokeTarget, dpReq));
     }
     const serviceName = route.service ?? (method === 'POST' ? routeByFormBody(body) : undefined);
@@ -227,6 +242,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ids: env.ids,
       onSegments: (docs) => xray.putSegments(docs),
       onLogEvents: h.onLogEvents,
+      concurrencyLimit: options.lambda?.concurrencyLimit,
+      idleTimeoutMs: options.lambda?.idleTimeoutMs,
+      reservedTotal: () => lambda.reservedTotal(),
     });
   }
 

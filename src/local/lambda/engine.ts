@@ -267,6 +267,8 @@ function abandoned(): ServiceError {
   return new ServiceError('RequestAbandoned', 'The caller gave up on this invocation before it started, so it did not run.', 499, { Type: 'User' });
 }
 
+export const isAbandoned = (e: unknown): boolean => e instanceof ServiceError && e.code === 'RequestAbandoned';
+
 /** Lambda passes `{}` for an empty payload and refuses what is not JSON before running anything. */
 function eventPayload(payload: Buffer): Buffer {
   if (payload.length === 0) return Buffer.from('{}');
