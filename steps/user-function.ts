@@ -80,7 +80,7 @@ function whileIamPropagates<T>(ctx: LabContext, call: () => Promise<T>): Promise
 
 async function packageCode(ctx: LabContext): Promise<HandlerZip> {
   try {
-    return await buildHandlerZip(ctx.config.runtime !== undefined ? { runtime: ctx.config.runtime } : {});
+    return await buildHandlerZip({ ...(ctx.config.runtime !== undefined ? { runtime: ctx.config.runtime } : {}), nowMs: ctx.clock.now() });
   } catch (e) {
     if (e instanceof PackagingError && e.userError) throw new UserError(e.message);
     throw e;

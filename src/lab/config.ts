@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
+import { blockedRuntimeMessage, isBlocked } from '../local/lambda/runtime-lifecycle.js';
 import { NODE_RUNTIMES } from './packaging/runtimes.js';
 import { defaultStateDir } from './state.js';
 import type { Target } from './state-types.js';
@@ -110,7 +111,8 @@ export function regionFromConfigFile(env: NodeJS.ProcessEnv, profile: string): s
   return undefined;
 }
 
-export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = process.env): LabConfig {
+/** `nowMs` is the day runtime block dates are judged on (injected so tests pick it). */
+export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = process.env, nowMs: number = Date.now()): LabConfig {
   const target = flags.target ?? 'local';
   if (target !== 'local' && target !== 'aws') throw new UserError(`--target must be "local" or "aws", got "${target}".`);
   const profile = flags.profile ?? env.AWS_PROFILE;
@@ -128,6 +130,9 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
   if (flags.runtime !== undefined && !Object.hasOwn(NODE_RUNTIMES, flags.runtime)) {
     // Checked here so a bad flag fails before any step creates anything.
     throw new UserError(`--runtime "${flags.runtime}" is not a runtime the user-service function can use; choose one of ${Object.keys(NODE_RUNTIMES).join(', ')}.`);
+  }
+  if (flags.runtime !== undefined && isBlocked(flags.runtime, 'create', nowMs)) {
+    throw new UserError(`--runtime ${flags.runtime}: ${blockedRuntimeMessage(flags.runtime, nowMs)}`);
   }
   if (flags.simulatedWorkMs !== undefined && !(/^\d+$/.test(flags.simulatedWorkMs) && Number(flags.simulatedWorkMs) <= 10_000)) {
     throw new UserError(`--simulated-work-ms must be a whole number of milliseconds from 0 to 10000, got "${flags.simulatedWorkMs}".`);
