@@ -7,6 +7,7 @@ import { ERROR_FILTER, SERVICE_FILTER } from '../../../../steps/traces.js';
 import type { GuideCommand } from '../commands.js';
 import type { StepLesson } from '../lesson.js';
 import { recentTraces, summariesCommand, TIME_WINDOW, WINDOW_MS } from './trace-window.js';
+import { platformNotes } from './platform-notes.js';
 
 /** A filter on one of the handler's annotations: only possible because annotations are indexed. */
 export const ANNOTATION_FILTER = 'annotation.user_found = false';
@@ -41,6 +42,7 @@ async function verify(ctx: LabContext): Promise<string[]> {
   return [
     `BatchGetTraces ${id}: segments ${[...names].join(', ')}`,
     `GetServiceGraph: ${graph.Services.length} nodes: ${nodes.join(', ')}`,
+    ...(await platformNotes(ctx, recent.TraceSummaries.map((t) => t.Id))),
   ];
 }
 
@@ -55,6 +57,7 @@ export const traceAnalysisLesson: StepLesson = {
     'Start and end are epoch seconds. With range type TraceId (the default) a trace is in the window when it started there (the start is part of its id); Event also counts traces that were still active in it. Keep windows short: a day at most is what is commonly reported to work.',
     `${FUNCTION_NAME} appears twice on the map: AWS::Lambda (the service accepting the invocation) and AWS::Lambda::Function (your code running). service() matches both; service(id(name: "${FUNCTION_NAME}", type: "AWS::Lambda::Function")) picks one.`,
     'DynamoDB sends no segments: its node is inferred from the DynamoDB subsegments the function recorded, and named after the table.',
+    `Where the time goes: the handler's own work (user_processing) should dominate. A slow ${FUNCTION_NAME} (AWS::Lambda::Function) node with an Initialization subsegment is a cold start; a throttled call shows on the ${API_NAME}/${STAGE_NAME} → ${FUNCTION_NAME} edge as a 429 throttle. \`xray-lab traces analyze\` counts both.`,
     'On AWS, a trace is searchable some seconds to a minute after the request, so an empty answer right after the load may just be early.',
     "The START/END line uses GNU date (Linux, CloudShell); on macOS write START=$(date -v-10M +%s) instead.",
   ],
