@@ -94,6 +94,26 @@ export function parseLocalFaults(env: NodeJS.ProcessEnv): LocalFaults {
   return faults;
 }
 
+/**
+ * The local Lambda's limits from the environment (read by `local start`, inherited by the background
+ * cloud): `XRAY_LAB_LAMBDA_CONCURRENCY` — the account concurrency limit (default 32: ~45 MB per busy
+ * environment fits a laptop, still 4× the lab's 8 load connections); `XRAY_LAB_LAMBDA_IDLE_SECONDS` —
+ * how long an idle execution environment lives (default 300).
+ */
+export function parseLambdaLimits(env: NodeJS.ProcessEnv): { concurrencyLimit?: number; idleTimeoutMs?: number } {
+  const whole = (name: string, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+      throw new UserError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}.`);
+    }
+    return Number(raw);
+  };
+  const concurrencyLimit = whole('XRAY_LAB_LAMBDA_CONCURRENCY', 1, 1000);
+  const idleSeconds = whole('XRAY_LAB_LAMBDA_IDLE_SECONDS', 1, 3600);
+  return { ...(concurrencyLimit !== undefined && { concurrencyLimit }), ...(idleSeconds !== undefined && { idleTimeoutMs: idleSeconds * 1000 }) };
+}
+
 /** Runs the local cloud in this process until SIGINT/SIGTERM. */
 export async function runForeground(cfg: LocalCloudConfig, io: IO): Promise<void> {
   const live = await probe(cfg.dataDir);
@@ -101,10 +121,11 @@ export async function runForeground(cfg: LocalCloudConfig, io: IO): Promise<void
     throw new UserError(`The local cloud for ${cfg.dataDir} is already running (pid ${live.info.pid}, ${live.info.endpoint}).`);
   }
   const faults = parseLocalFaults(process.env);
+  const lambda = parseLambdaLimits(process.env);
   const { startLocalCloud, LocalCloudStartError } = await import('../../local/server.js');
   let cloud;
   try {
-    cloud = await startLocalCloud({ port: cfg.port, daemonPort: cfg.daemonPort, host: cfg.host, dataDir: cfg.dataDir, faults });
+    cloud = await startLocalCloud({ port: cfg.port, daemonPort: cfg.daemonPort, host: cfg.host, dataDir: cfg.dataDir, faults, lambda });
   } catch (e) {
     if (e instanceof LocalCloudStartError) throw new UserError(e.message);
     throw e;
