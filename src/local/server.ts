@@ -59,7 +59,7 @@ export interface LocalCloudOptions {
   random?: () => number;
   /** What API Gateway invokes, samples with and writes segments to (Lambda engine, X-Ray engine). */
   apigateway?: DataPlaneDeps;
-  /** Local Lambda limits: account concurrency (default 32) and how long an idle environment lives (default 5 min). */
+  /** Local Lambda limits: account concurrency (default 20) and how long an idle environment lives (default 5 min). */
   lambda?: { concurrencyLimit?: number; idleTimeoutMs?: number };
 }
 

@@ -96,8 +96,8 @@ export function parseLocalFaults(env: NodeJS.ProcessEnv): LocalFaults {
 
 /**
  * The local Lambda's limits from the environment (read by `local start`, inherited by the background
- * cloud): `XRAY_LAB_LAMBDA_CONCURRENCY` — the account concurrency limit (default 32: ~45 MB per busy
- * environment fits a laptop, still 4× the lab's 8 load connections); `XRAY_LAB_LAMBDA_IDLE_SECONDS` —
+ * cloud): `XRAY_LAB_LAMBDA_CONCURRENCY` — the account concurrency limit (default 20: ~65 MB per
+ * environment fits a laptop, still 2.5× the lab's 8 load connections); `XRAY_LAB_LAMBDA_IDLE_SECONDS` —
  * how long an idle execution environment lives (default 300).
  */
 export function parseLambdaLimits(env: NodeJS.ProcessEnv): { concurrencyLimit?: number; idleTimeoutMs?: number } {

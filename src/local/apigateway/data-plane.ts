@@ -166,8 +166,13 @@ export class ApiGatewayDataPlane {
     const sourceArn = `arn:aws:execute-api:${api.region}:${this.env.accountId}:${api.id}/${stage.stageName}/${req.method.toUpperCase()}/${match.resource.path.slice(1)}`;
     const lambda: LambdaCall = { subsegmentId: t.subsegmentId ?? '', functionArn, startMs: this.env.clock.now(), endMs: 0 };
     let result: InvokeResult | IntegrationTimeout | Error;
+    // One signal for "nobody waits any more": the integration timed out, or the client left. (A plain
+    // listener, not AbortSignal.any, whose combined signal Node 20 may collect before it fires.)
     const abort = new AbortController();
-    const signal = req.signal ? AbortSignal.any([abort.signal, req.signal]) : abort.signal;
+    const clientLeft = () => abort.abort();
+    req.signal?.addEventListener('abort', clientLeft, { once: true });
+    if (req.signal?.aborted) abort.abort();
+    const signal = abort.signal;
     let timer: NodeJS.Timeout | undefined;
     try {
       result = await Promise.race([
@@ -178,6 +183,7 @@ export class ApiGatewayDataPlane {
       result = e instanceof Error ? e : new Error(String(e));
     } finally {
       clearTimeout(timer);
+      req.signal?.removeEventListener('abort', clientLeft);
     }
     lambda.endMs = this.env.clock.now();
     if (result instanceof IntegrationTimeout) {

@@ -4,14 +4,14 @@
  * (429 TooManyRequestsException with Lambda's `Reason`); nothing waits in a queue.
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
  *
- * AWS's account default is 1,000 and it must keep 100 of them (10 %) unreserved. Locally every busy
- * environment is a Node process of ~45 MB, so the default limit is what a laptop holds comfortably
- * (32 ≈ 1.5 GB at worst) while still far above the lab's 8 load connections; the same 10 % stays
- * unreserved, rounded up.
+ * AWS's account default is 1,000 and it must keep 100 of them (10 %) unreserved. Locally every
+ * environment is a Node process of ~65 MB (measured with the lab's handler, BENCHMARKS.md), so the
+ * default limit is what a laptop holds comfortably (20 ≈ 1.3 GB at worst) while still 2.5× the lab's
+ * 8 load connections; the same 10 % stays unreserved, rounded up.
  */
 import { ServiceError } from '../core/errors.js';
 
-export const DEFAULT_CONCURRENCY_LIMIT = 32;
+export const DEFAULT_CONCURRENCY_LIMIT = 20;
 /** AWS keeps 100 of its default 1,000 unreserved; the local cloud keeps the same share of its limit. */
 export const unreservedMinimum = (limit: number): number => Math.max(1, Math.ceil(limit / 10));
 

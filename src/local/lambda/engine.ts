@@ -8,6 +8,7 @@ import { ServiceError } from '../core/errors.js';
 import type { Clock, IdGenerator } from '../core/types.js';
 import { CodePreparer, codeCachePath } from './code-cache.js';
 import { ConcurrencyLimiter, DEFAULT_CONCURRENCY_LIMIT, isThrottle } from './concurrency.js';
+import { defaultInitConcurrency, InitGate } from './init-gate.js';
 import { buildEnvironment, passedThrough } from './environment.js';
 import { endLine, logGroupName, newLogStreamName, reportLine, startLine, tailLog } from './logs.js';
 import { describeOutcome, type DescribedOutcome } from './outcome.js';
@@ -34,6 +35,7 @@ export class LambdaEngine {
   private readonly decideUnsampled: (functionName: string) => boolean;
   private readonly preparer: CodePreparer;
   private readonly limiter: ConcurrencyLimiter;
+  private readonly initGate: InitGate;
   private closed = false;
 
   constructor(private readonly opts: LambdaEngineOptions) {
@@ -43,6 +45,7 @@ export class LambdaEngine {
     this.decideUnsampled = opts.decideUnsampled ?? ((name) => sampler.decide(name));
     this.preparer = new CodePreparer(opts.nodePath ?? process.execPath, passedThrough(process.env));
     this.limiter = new ConcurrencyLimiter(opts.concurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT, opts.reservedTotal ?? (() => 0));
+    this.initGate = new InitGate(opts.initConcurrency ?? defaultInitConcurrency());
   }
 
   /** The account's concurrency limit this engine enforces. */
@@ -133,13 +136,26 @@ export class LambdaEngine {
       // A changed function must never be served by a process running the old code.
       this.track(existing.pool.retire());
     }
-    const pool = new ProcessPool(() => this.spawnFor(spec), this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+    const pool = new ProcessPool((signal) => this.spawnFor(spec, signal), this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
     this.pools.set(spec.name, { fingerprint, pool });
     return pool;
   }
 
-  private async spawnFor(spec: FunctionSpec): Promise<FunctionProcess> {
+  private async spawnFor(spec: FunctionSpec, signal?: AbortSignal): Promise<FunctionProcess> {
     await this.preparer.ready(spec.codeDir);
+    if (!(await this.initGate.enter(signal))) throw abandoned();
+    try {
+      const proc = await this.spawnProcess(spec);
+      // The boot is over once init ends (ready, failed or dead): the next environment may start booting.
+      void proc.initialized.finally(() => this.initGate.leave());
+      return proc;
+    } catch (e) {
+      this.initGate.leave();
+      throw e;
+    }
+  }
+
+  private async spawnProcess(spec: FunctionSpec): Promise<FunctionProcess> {
     const group = logGroupName(spec.name);
     const logStream = newLogStreamName(this.clock, this.ids);
     const facts = { region: this.opts.region, endpoint: this.opts.endpoint, daemonAddress: this.opts.daemonAddress,
@@ -178,9 +194,10 @@ export class LambdaEngine {
     const pool = this.poolFor(spec);
     let proc: FunctionProcess;
     try {
-      proc = await pool.acquire();
+      proc = await pool.acquire(req.signal);
     } catch (e) {
       releaseSlot();
+      if (isAbandoned(e)) throw e;
       throw new ServiceError('ServiceException', `Could not start the function's runtime: ${(e as Error).message}`, 500);
     }
     // A cold start takes a while: the caller may have given up meanwhile.

@@ -23,7 +23,8 @@ export class ProcessPool {
   private readonly drained: { resolve(): void }[] = [];
 
   constructor(
-    private readonly spawnProcess: () => Promise<FunctionProcess>,
+    /** Boots a new environment; `signal` lets a caller who gives up while it waits to boot leave. */
+    private readonly spawnProcess: (signal?: AbortSignal) => Promise<FunctionProcess>,
     private readonly idleTimeoutMs: number,
   ) {}
 
@@ -36,7 +37,7 @@ export class ProcessPool {
   }
 
   /** A warm idle process, one about to be free, or a new one (cold). */
-  async acquire(): Promise<FunctionProcess> {
+  async acquire(signal?: AbortSignal): Promise<FunctionProcess> {
     const warm = this.idle.pop();
     if (warm) {
       clearTimeout(this.idleTimers.get(warm));
@@ -58,12 +59,12 @@ export class ProcessPool {
           const i = this.waiters.indexOf(waiter);
           if (i < 0) return;
           this.waiters.splice(i, 1);
-          this.spawn().then(resolve, reject);
+          this.spawn(signal).then(resolve, reject);
         }, OVERHEAD_WAIT_MS);
         this.waiters.push(waiter);
       });
     }
-    return this.spawn();
+    return this.spawn(signal);
   }
 
   /** The process has answered its invocation and will be released once its Overhead phase ends. */
@@ -121,10 +122,10 @@ export class ProcessPool {
   }
 
   // Counted synchronously, so `retire` knows a process is on its way.
-  private async spawn(): Promise<FunctionProcess> {
+  private async spawn(signal?: AbortSignal): Promise<FunctionProcess> {
     this.spawning++;
     try {
-      const p = await this.spawnProcess();
+      const p = await this.spawnProcess(signal);
       this.all.add(p);
       return p;
     } finally {

@@ -116,6 +116,18 @@ export class FunctionProcess {
     return this.child.pid;
   }
 
+  /** Settles when the init phase is over: ready for an event, failed, or the process is gone. */
+  get initialized(): Promise<void> {
+    // Bounded like the init phase itself, so a process nobody runs cannot hold a boot turn forever.
+    const limit = timer(INIT_LIMIT_MS, undefined);
+    return Promise.race([
+      Promise.all([this.ready.promise, this.initMark.promise]),
+      this.initError.promise,
+      this.exited.promise,
+      limit.promise,
+    ]).then(() => limit.cancel());
+  }
+
   get alive(): boolean {
     return !this.exited.settled;
   }

@@ -84,6 +84,8 @@ export interface LambdaEngineOptions {
   idleTimeoutMs?: number;
   /** The account's concurrency limit: busy environments across all functions (default DEFAULT_CONCURRENCY_LIMIT). */
   concurrencyLimit?: number;
+  /** Environments that may boot at once (default: one per CPU core, at least 2); see init-gate.ts. */
+  initConcurrency?: number;
   /** Sum of all functions' reserved concurrency, which the unreserved functions cannot use (default 0). */
   reservedTotal?: () => number;
   /** Node executable for the function processes (default: the one running the engine). */

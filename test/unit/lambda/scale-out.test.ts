@@ -17,7 +17,8 @@ describe('LambdaEngine scale-out', () => {
   afterAll(removeTempDirs);
 
   it('gives 8 concurrent invocations 8 environments, each a traced cold start, none waiting for another', async () => {
-    h = harness({ idleTimeoutMs: 300 });
+    // All 8 may boot at once here; the default lets one boot per core at a time (init-gate.ts).
+    h = harness({ idleTimeoutMs: 300, initConcurrency: 8 });
     const spec = fn({ 'index.js': SLEEPER }, { tracingMode: 'Active' });
 
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => h.engine.invoke(spec, { payload: payload({ i }), awaitCompletion: true, traceHeader: sampledHeader(i) })));
@@ -51,6 +52,16 @@ describe('LambdaEngine scale-out', () => {
     const ranLines = h.logs.flatMap((l) => l.events).filter((e) => e.message.includes('ran '));
     expect(ranLines).toHaveLength(2);
     expect(h.engine.concurrencyInUse(spec.name)).toBe(0);
+  });
+
+  it('with initConcurrency 2, 4 concurrent invocations still get 4 environments: waiting boots are not lost', async () => {
+    h = harness({ initConcurrency: 2 });
+    const spec = fn({ 'index.js': SLEEPER });
+
+    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => h.engine.invoke(spec, { payload: payload({ i, ms: 10 }), awaitCompletion: true })));
+
+    expect(new Set(results.map((r) => (json(r.payload) as Ran).pid)).size).toBe(4);
+    expect(results.every((r) => r.coldStart)).toBe(true);
   });
 
   it('does not run an invocation whose caller gave up before it started', async () => {
