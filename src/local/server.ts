@@ -161,6 +161,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   server.keepAliveTimeout = 65_000;
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A client that hangs up before its answer abandons the request: work not started for it is
+    // dropped. Watched from the start: on a busy machine the client may be gone before we read it.
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    if (req.socket.destroyed) gone.abort();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     const route = routeRequest(method, url.pathname, url.searchParams, req.headers);
@@ -176,11 +183,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     const invokeTarget = matchDataPlane(url.pathname, req.headers);
     if (invokeTarget) {
-      // A client that hangs up before its answer abandons the request: work not started for it is dropped.
-      const gone = new AbortController();
-      res.once('close', () => {
-        if (!res.writableFinished) gone.abort();
-      });
       const dpReq = { method, query: url.searchParams, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress, signal: gone.signal };
       return send(res, await apigateway.dataPlane.handle(invokeTarget, dpReq));
     }

@@ -8,6 +8,7 @@ import { ServiceError } from '../core/errors.js';
 import type { Clock, IdGenerator } from '../core/types.js';
 import { CodePreparer, codeCachePath } from './code-cache.js';
 import { ConcurrencyLimiter, DEFAULT_CONCURRENCY_LIMIT, isThrottle } from './concurrency.js';
+import { abandoned, acquireUnlessAbandoned, isAbandoned } from './abandon.js';
 import { defaultInitConcurrency, InitGate } from './init-gate.js';
 import { buildEnvironment, passedThrough } from './environment.js';
 import { endLine, logGroupName, newLogStreamName, reportLine, startLine, tailLog } from './logs.js';
@@ -136,14 +137,15 @@ export class LambdaEngine {
       // A changed function must never be served by a process running the old code.
       this.track(existing.pool.retire());
     }
-    const pool = new ProcessPool((signal) => this.spawnFor(spec, signal), this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+    const pool = new ProcessPool((signal, onBoot) => this.spawnFor(spec, signal, onBoot), this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
     this.pools.set(spec.name, { fingerprint, pool });
     return pool;
   }
 
-  private async spawnFor(spec: FunctionSpec, signal?: AbortSignal): Promise<FunctionProcess> {
+  private async spawnFor(spec: FunctionSpec, signal?: AbortSignal, onBoot?: () => void): Promise<FunctionProcess> {
     await this.preparer.ready(spec.codeDir);
     if (!(await this.initGate.enter(signal))) throw abandoned();
+    onBoot?.();
     try {
       const proc = await this.spawnProcess(spec);
       // The boot is over once init ends (ready, failed or dead): the next environment may start booting.
@@ -194,7 +196,7 @@ export class LambdaEngine {
     const pool = this.poolFor(spec);
     let proc: FunctionProcess;
     try {
-      proc = await pool.acquire(req.signal);
+      proc = await acquireUnlessAbandoned(pool, req.signal, releaseSlot);
     } catch (e) {
       releaseSlot();
       if (isAbandoned(e)) throw e;
@@ -278,13 +280,6 @@ export class LambdaEngine {
     this.background.add(done);
   }
 }
-
-/** The caller is gone: nothing answers, so the error only ends the request's promise. */
-function abandoned(): ServiceError {
-  return new ServiceError('RequestAbandoned', 'The caller gave up on this invocation before it started, so it did not run.', 499, { Type: 'User' });
-}
-
-export const isAbandoned = (e: unknown): boolean => e instanceof ServiceError && e.code === 'RequestAbandoned';
 
 /** Lambda passes `{}` for an empty payload and refuses what is not JSON before running anything. */
 function eventPayload(payload: Buffer): Buffer {

@@ -4,4 +4,5 @@ export type { FunctionSpec, InvocationType, InvokeRequest, InvokeResult, LambdaE
 export { logGroupName } from './logs.js';
 export { LambdaSampler } from './sampler.js';
 export { ConcurrencyLimiter, DEFAULT_CONCURRENCY_LIMIT, isThrottle, unreservedMinimum } from './concurrency.js';
-export { DEFAULT_IDLE_TIMEOUT_MS, isAbandoned } from './engine.js';
+export { DEFAULT_IDLE_TIMEOUT_MS } from './engine.js';
+export { isAbandoned } from './abandon.js';

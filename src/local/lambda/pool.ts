@@ -10,21 +10,26 @@
 import type { FunctionProcess } from './process.js';
 
 /** How long an invocation may wait for an environment finishing its Overhead before it starts a new one. */
-const OVERHEAD_WAIT_MS = 20;
+const OVERHEAD_WAIT_MS = 250;
 
 export class ProcessPool {
   private readonly all = new Set<FunctionProcess>();
   private readonly idle: FunctionProcess[] = [];
   private readonly idleTimers = new Map<FunctionProcess, NodeJS.Timeout>();
   private readonly waiters: { resolve(p: FunctionProcess): void; reject(e: unknown): void }[] = [];
+  /** Invocations whose new environment still waits for its boot turn. */
+  private readonly bootWaiters: { take(p: FunctionProcess): boolean }[] = [];
   private retired = false;
   private spawning = 0;
   private readonly finishing = new Set<FunctionProcess>();
   private readonly drained: { resolve(): void }[] = [];
 
   constructor(
-    /** Boots a new environment; `signal` lets a caller who gives up while it waits to boot leave. */
-    private readonly spawnProcess: (signal?: AbortSignal) => Promise<FunctionProcess>,
+    /**
+     * Boots a new environment. `signal` lets a caller who gives up while it waits for its boot turn
+     * leave; `onBoot` is called once the turn came and the process is starting.
+     */
+    private readonly spawnProcess: (signal?: AbortSignal, onBoot?: () => void) => Promise<FunctionProcess>,
     private readonly idleTimeoutMs: number,
   ) {}
 
@@ -59,12 +64,55 @@ export class ProcessPool {
           const i = this.waiters.indexOf(waiter);
           if (i < 0) return;
           this.waiters.splice(i, 1);
-          this.spawn(signal).then(resolve, reject);
+          this.coldStart(signal).then(resolve, reject);
         }, OVERHEAD_WAIT_MS);
         this.waiters.push(waiter);
       });
     }
-    return this.spawn(signal);
+    return this.coldStart(signal);
+  }
+
+  /**
+   * A new environment for this invocation. While it still waits for its boot turn (init-gate.ts), an
+   * environment that comes free is handed to it instead and the boot is called off: it then runs
+   * sooner than with its own cold start, and the machine boots one process fewer.
+   */
+  private coldStart(signal?: AbortSignal): Promise<FunctionProcess> {
+    return new Promise((resolve, reject) => {
+      const boot = new AbortController();
+      const callerLeft = () => boot.abort();
+      signal?.addEventListener('abort', callerLeft, { once: true });
+      let settled = false;
+      let booting = false;
+      const finish = () => {
+        settled = true;
+        signal?.removeEventListener('abort', callerLeft);
+        const i = this.bootWaiters.indexOf(waiter);
+        if (i >= 0) this.bootWaiters.splice(i, 1);
+      };
+      const waiter = {
+        take: (p: FunctionProcess): boolean => {
+          if (settled || booting) return false;
+          finish();
+          boot.abort();
+          resolve(p);
+          return true;
+        },
+      };
+      this.bootWaiters.push(waiter);
+      this.spawn(boot.signal, () => (booting = true)).then(
+        (p) => {
+          if (settled) return this.release(p);
+          finish();
+          resolve(p);
+        },
+        (e: unknown) => {
+          if (settled) return;
+          finish();
+          reject(e);
+        },
+      );
+    });
   }
 
   /** The process has answered its invocation and will be released once its Overhead phase ends. */
@@ -84,6 +132,7 @@ export class ProcessPool {
     }
     const waiter = this.waiters.shift();
     if (waiter) return waiter.resolve(p);
+    if (!this.retired && this.bootWaiters.some((w) => w.take(p))) return;
     if (this.retired) {
       void p.kill().then(() => this.release(p));
       return;
@@ -122,14 +171,16 @@ export class ProcessPool {
   }
 
   // Counted synchronously, so `retire` knows a process is on its way.
-  private async spawn(signal?: AbortSignal): Promise<FunctionProcess> {
+  private async spawn(signal?: AbortSignal, onBoot?: () => void): Promise<FunctionProcess> {
     this.spawning++;
     try {
-      const p = await this.spawnProcess(signal);
+      const p = await this.spawnProcess(signal, onBoot);
       this.all.add(p);
       return p;
     } finally {
       this.spawning--;
+      // A boot called off or failed may have been the last thing a retiring pool waited for.
+      if (this.retired) this.checkDrained();
     }
   }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fn, harness, json, payload, removeTempDirs, type Harness } from './helpers.js';
 
@@ -11,6 +14,19 @@ const SLEEPER = `exports.handler = async (e) => {
 
 interface Ran { i: number; pid: number; start: number; end: number }
 
+/**
+ * A rendezvous: each invocation writes its pid to a shared file, then waits (up to 20 s) until all
+ * `n` have written. All meeting proves they ran at the same time; one queued behind another would not.
+ */
+const RENDEZVOUS = `const fs = require('node:fs');
+exports.handler = async (e) => {
+  fs.appendFileSync(e.file, process.pid + '\\n');
+  const deadline = Date.now() + 20000;
+  while (fs.readFileSync(e.file, 'utf8').trim().split('\\n').length < e.n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 200));
+  return { pid: process.pid, met: fs.readFileSync(e.file, 'utf8').trim().split('\\n').length >= e.n };
+};`;
+
 describe('LambdaEngine scale-out', () => {
   let h: Harness;
   afterEach(async () => h?.engine.close());
@@ -19,15 +35,17 @@ describe('LambdaEngine scale-out', () => {
   it('gives 8 concurrent invocations 8 environments, each a traced cold start, none waiting for another', async () => {
     // All 8 may boot at once here; the default lets one boot per core at a time (init-gate.ts).
     h = harness({ idleTimeoutMs: 300, initConcurrency: 8 });
-    const spec = fn({ 'index.js': SLEEPER }, { tracingMode: 'Active' });
+    const spec = fn({ 'index.js': RENDEZVOUS }, { tracingMode: 'Active', timeoutS: 30 });
+    const file = join(mkdtempSync(join(tmpdir(), 'rendezvous-')), 'pids');
+    writeFileSync(file, '');
 
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => h.engine.invoke(spec, { payload: payload({ i }), awaitCompletion: true, traceHeader: sampledHeader(i) })));
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => h.engine.invoke(spec, { payload: payload({ file, n: 8 }), awaitCompletion: true, traceHeader: sampledHeader(i) })));
 
-    const ran = results.map((r) => json(r.payload) as Ran);
+    const ran = results.map((r) => json(r.payload) as { pid: number; met: boolean });
     expect(new Set(ran.map((r) => r.pid)).size).toBe(8);
     expect(results.every((r) => r.coldStart)).toBe(true);
-    // Every invocation started before any ended: they ran side by side, not one behind another.
-    expect(Math.max(...ran.map((r) => r.start))).toBeLessThan(Math.min(...ran.map((r) => r.end)));
+    // All 8 met at the rendezvous: they ran side by side, none behind another.
+    expect(ran.every((r) => r.met)).toBe(true);
     const docs = h.segments.map((d) => JSON.parse(d) as { origin?: string; subsegments?: { name: string }[] });
     const inits = docs.filter((d) => d.origin === 'AWS::Lambda::Function').flatMap((d) => d.subsegments ?? []).filter((s) => s.name === 'Initialization');
     expect(inits).toHaveLength(8);
@@ -54,14 +72,18 @@ describe('LambdaEngine scale-out', () => {
     expect(h.engine.concurrencyInUse(spec.name)).toBe(0);
   });
 
-  it('with initConcurrency 2, 4 concurrent invocations still get 4 environments: waiting boots are not lost', async () => {
-    h = harness({ initConcurrency: 2 });
+  it('hands an environment that comes free to an invocation still waiting for its boot turn, booting one fewer', async () => {
+    // One boot at a time: the 2nd invocation boots once the 1st environment is up; the 3rd is still
+    // waiting for its turn when the 1st environment finishes its 10 ms, and takes it.
+    h = harness({ initConcurrency: 1 });
     const spec = fn({ 'index.js': SLEEPER });
 
-    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => h.engine.invoke(spec, { payload: payload({ i, ms: 10 }), awaitCompletion: true })));
+    const results = await Promise.all(Array.from({ length: 3 }, (_, i) => h.engine.invoke(spec, { payload: payload({ i, ms: 10 }), awaitCompletion: true })));
 
-    expect(new Set(results.map((r) => (json(r.payload) as Ran).pid)).size).toBe(4);
-    expect(results.every((r) => r.coldStart)).toBe(true);
+    expect(results.map((r) => (json(r.payload) as Ran).i)).toEqual([0, 1, 2]);
+    expect(new Set(results.map((r) => (json(r.payload) as Ran).pid)).size).toBe(2);
+    expect(results.filter((r) => r.coldStart)).toHaveLength(2);
+    expect(h.engine.processIds(spec.name)).toHaveLength(2);
   });
 
   it('does not run an invocation whose caller gave up before it started', async () => {
