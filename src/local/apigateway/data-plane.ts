@@ -96,6 +96,9 @@ export class ApiGatewayDataPlane {
     const api = this.store.findApi(target.apiId);
     const stage = api?.stages[target.stage];
     const deployment = api && stage ? this.store.findDeployment(api.id, stage.deploymentId) : undefined;
+    // A client already gone (a burst's backlog, read after its connection closed) gets no work done:
+    // no sampling, no trace, no invocation. The answer goes nowhere.
+    if (req.signal?.aborted) return message(500, 'Internal server error', baseHeaders, 'InternalServerErrorException');
     const incomingHeader = Array.isArray(req.headers['x-amzn-trace-id']) ? req.headers['x-amzn-trace-id'][0] : req.headers['x-amzn-trace-id'];
     if (!api || !stage || !deployment) {
       return message(403, 'Missing Authentication Token', baseHeaders, 'MissingAuthenticationTokenException');
