@@ -19,6 +19,7 @@ import {
 } from '../src/lab/sampling-doc.js';
 import { wildcardMatch } from '../src/lab/wildcard.js';
 import type { ResourceRecord } from '../src/lab/state-types.js';
+import { tagsOrNothing, unrecordedResourceError } from '../src/lab/unrecorded.js';
 
 export const SAMPLING_STEP_ID = 'sampling-rules';
 const RULE_TYPE = 'xray:SamplingRule';
@@ -91,10 +92,12 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
   // Refuse before creating anything if a name is taken by a rule xray-lab did not record.
   const foreign = wanted.filter((r) => existing.has(r.RuleName) && !ctx.state.find(SAMPLING_STEP_ID, RULE_TYPE, r.RuleName));
   if (foreign.length > 0) {
-    throw new UserError(
-      `Sampling rule ${foreign.map((r) => r.RuleName).join(', ')} already exists in account ${ctx.accountId} (${ctx.region}) but was not created by xray-lab; it was left unchanged`,
-      'Delete or rename it, then run this step again.',
-    );
+    // Rules of an earlier run carry its tag: read it from the first one (they are made together).
+    const { ListTagsForResourceCommand } = await import('@aws-sdk/client-xray');
+    const xray = await ctx.clients.xray();
+    const arn = existing.get(foreign[0]!.RuleName)?.RuleARN;
+    const tags = arn ? await tagsOrNothing(async () => (await xray.send(new ListTagsForResourceCommand({ ResourceARN: arn }), { abortSignal: ctx.signal })).Tags) : undefined;
+    throw unrecordedResourceError(ctx, `Sampling rule ${foreign.map((r) => r.RuleName).join(', ')}`, tags, 'Delete or rename it, then run this step again.');
   }
 
   const { CreateSamplingRuleCommand } = await import('@aws-sdk/client-xray');
@@ -138,12 +141,12 @@ function explain(fromDoc: ApiSamplingRule[], doc: LocalSamplingDocument, region:
   ];
   for (const r of unmatchableRules(fromDoc, region)) {
     notes.push(
-      `Rule ${r.RuleName} (host "${r.Host}", path "${r.URLPath}") cannot match any request of this lab: requests reach API Gateway with the execute-api host name and a path like /prod/users/user123, and "service_name" in a local document is the Host matcher, not a service name. Inside Lambda the SDK never samples, so the rule has no effect there either.`,
+      `Rule ${r.RuleName} (host "${r.Host}", path "${r.URLPath}") cannot match any request of this lab: requests reach API Gateway with the execute-api host name and a path like /prod/users/user123, and "service_name" is the Host matcher of a version 1 local document, not a service name (a version 2 document must say "host"; the X-Ray SDKs reject service_name there). Inside Lambda the SDK never samples, so the rule has no effect there either.`,
     );
   }
   notes.push(
     `Rule xray-lab-${API_NAME}-${STAGE_NAME} carries the document's intent (2 requests per second, then 50%) to the API Gateway stage ${API_NAME}/${STAGE_NAME}, where this lab's requests are sampled.`,
-    `The document's default (${doc.default.fixed_target}/s then ${pct(doc.default.rate)}) was not applied: the Default rule is shared by everything in the account, so xray-lab leaves it unchanged.`,
+    `The document's default (${doc.default.fixed_target}/s then ${pct(doc.default.rate)}) was not applied: a local default only governs the SDK that loads the document, and copying it to the account's Default rule (UpdateSamplingRule) would change sampling for everything in the account, so xray-lab leaves Default unchanged.`,
   );
   return notes;
 }

@@ -1,5 +1,6 @@
 /** Plain one-look descriptions of step 6's query results (steps cannot use the terminal renderers). */
 import type { Service, Trace } from '@aws-sdk/client-xray';
+import { nodeLabel } from '../src/lab/traces/graph-node.js';
 import type { SummariesResult } from '../src/lab/traces/query.js';
 
 const seconds = (s: number | undefined): string => (s === undefined ? '–' : `${s.toFixed(3)} s`);
@@ -30,7 +31,6 @@ export function describeTrace(id: string, trace: Trace | undefined): string {
 
 export function describeGraph(services: Service[]): string {
   const byRef = new Map(services.map((s) => [s.ReferenceId, s]));
-  const label = (s: Service | undefined): string => (!s ? '?' : s.Type === 'client' ? 'client' : `${s.Name} (${s.Type})`);
-  const edges = services.flatMap((s) => (s.Edges ?? []).map((e) => `${label(s)} → ${label(byRef.get(e.ReferenceId))}`));
+  const edges = services.flatMap((s) => (s.Edges ?? []).map((e) => `${nodeLabel(s)} → ${nodeLabel(byRef.get(e.ReferenceId))}`));
   return [`Service graph: ${services.length} nodes, ${edges.length} edges`, ...edges.map((e) => `    ${e}`)].join('\n');
 }

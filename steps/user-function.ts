@@ -14,6 +14,7 @@ import { WHY_LEAST_PRIVILEGE } from '../src/lab/iam-policy.js';
 import { buildHandlerZip, PackagingError, type HandlerZip } from '../src/lab/packaging.js';
 import { isIamPropagationError, retryWithBackoff } from '../src/lab/retry.js';
 import type { ResourceRecord } from '../src/lab/state-types.js';
+import { tagsOrNothing, unrecordedResourceError } from '../src/lab/unrecorded.js';
 import { resourceKey } from '../src/lab/teardown-plan.js';
 import { TABLE_STEP_ID } from './user-table.js';
 
@@ -132,10 +133,10 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
   const recordedFn = ctx.state.find(FUNCTION_STEP_ID, FUNCTION_TYPE, FUNCTION_NAME);
   const existingFn = await getFunction(ctx);
   if (existingFn && !recordedFn) {
-    throw new UserError(
-      `A Lambda function named ${FUNCTION_NAME} already exists in account ${ctx.accountId} (${ctx.region}) but was not created by xray-lab; it was left unchanged`,
-      'Delete it or use another account or region, then run this step again.',
-    );
+    const { ListTagsCommand } = await import('@aws-sdk/client-lambda');
+    const lambda = await ctx.clients.lambda();
+    const tags = await tagsOrNothing(async () => (await lambda.send(new ListTagsCommand({ Resource: existingFn.FunctionArn }), { abortSignal: ctx.signal })).Tags);
+    throw unrecordedResourceError(ctx, `A Lambda function named ${FUNCTION_NAME}`, tags, 'Delete it or use another account or region, then run this step again.');
   }
   const tableArn = ctx.state.find(TABLE_STEP_ID, 'dynamodb:Table', TABLE_NAME)?.arn ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${TABLE_NAME}`;
   const role = await ensureExecutionRole(ctx, {
@@ -190,7 +191,7 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
     ctx.config.labPolicies
       ? `--lab-policies: the role has the guide's managed policies. ${WHY_LEAST_PRIVILEGE}`
       : `Least privilege: instead of the guide's three managed policies (one of them AmazonDynamoDBFullAccess), the role allows only trace writes, the function's own logs and dynamodb:GetItem on ${tableArn}. Use --lab-policies to follow the guide instead.`,
-    `The guide deploys python3.9, which Lambda no longer supports; this function is the same service in TypeScript on ${code.runtime}, traced with aws-xray-sdk-core.`,
+    `The guide deploys python3.9, which Lambda deprecated on 2025-12-15 (no more security patches); this function is the same service in TypeScript on ${code.runtime}, traced with aws-xray-sdk-core (in maintenance mode since 2026-02-25; AWS recommends OpenTelemetry for new code).`,
   );
   return {
     summary: `Function ${FUNCTION_NAME} (${fn.Runtime}, tracing ${fn.TracingConfig?.Mode}) is ${existingFn ? 'already there' : 'created'} and Active, running as role ${ROLE_NAME}.`,

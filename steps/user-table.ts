@@ -3,11 +3,12 @@
  * state recorded; a table of that name that xray-lab did not create is reported and left alone.
  */
 import type { TableDescription } from '@aws-sdk/client-dynamodb';
-import { LabError, UserError } from '../src/lab/errors.js';
+import { LabError } from '../src/lab/errors.js';
 import { isNotFound } from '../src/lab/aws-errors.js';
 import { newRecord, type LabContext, type LabStep, type StepOutcome } from '../src/lab/context.js';
 import { RUN_TAG_KEY, SAMPLE_ITEM, TABLE_NAME } from '../src/lab/guide.js';
 import type { ResourceRecord } from '../src/lab/state-types.js';
+import { tagsOrNothing, unrecordedResourceError } from '../src/lab/unrecorded.js';
 
 export const TABLE_STEP_ID = 'user-table';
 const TABLE_TYPE = 'dynamodb:Table';
@@ -51,10 +52,9 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
   let adopted = false;
 
   if (existing && !recorded) {
-    throw new UserError(
-      `A DynamoDB table named ${TABLE_NAME} already exists in account ${ctx.accountId} (${ctx.region}) but was not created by xray-lab; it was left unchanged`,
-      'Delete it or use another account or region, then run this step again.',
-    );
+    const { ListTagsOfResourceCommand } = await import('@aws-sdk/client-dynamodb');
+    const tags = await tagsOrNothing(async () => (await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: existing.TableArn }), { abortSignal: ctx.signal })).Tags);
+    throw unrecordedResourceError(ctx, `A DynamoDB table named ${TABLE_NAME}`, tags, 'Delete it or use another account or region, then run this step again.');
   }
   if (existing) {
     adopted = true;

@@ -31,11 +31,11 @@ export interface RunningCloud {
 }
 
 /** `xray-lab local start` (built CLI) in a sandbox: the local cloud in its own process, as users run it. */
-export async function startCloudProcess(): Promise<RunningCloud> {
+export async function startCloudProcess(env: NodeJS.ProcessEnv = {}): Promise<RunningCloud> {
   // The cloud runs from dist/: a stale build would benchmark old code.
   ensureBuilt(() => {});
   const box = cliSandbox();
-  const r = await box.run(['local', 'start', '--json']);
+  const r = await box.run(['local', 'start', '--json'], env);
   if (r.code !== 0) {
     box.dispose();
     throw new Error(`local start exited ${r.code}: ${r.stderr.slice(0, 500)}`);
@@ -146,9 +146,9 @@ export interface LabStack {
   baseUrl: string;
 }
 
-/** Local cloud process + the whole request path, with tracing on. */
-export async function startLabStack(): Promise<LabStack> {
-  const cloud = await startCloudProcess();
+/** Local cloud process + the whole request path, with tracing on. `env` reaches `local start` (e.g. XRAY_LAB_LAMBDA_CONCURRENCY). */
+export async function startLabStack(env: NodeJS.ProcessEnv = {}): Promise<LabStack> {
+  const cloud = await startCloudProcess(env);
   try {
     const roleArn = await createRole(cloud.endpoint);
     await createTableWithUsers(cloud.endpoint);

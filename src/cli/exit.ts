@@ -30,6 +30,30 @@ function installInterruptHandler(): AbortController {
   return controller;
 }
 
+/** What a shell reports for a writer killed by SIGPIPE (128 + 13): the reader of our output went away. */
+export const EXIT_OUTPUT_CLOSED = 141;
+let outputClosed = false;
+
+/**
+ * `xray-lab traces list --json | head -c 100`: once the reader closes, every write fails with EPIPE,
+ * which Node raises as an unhandled 'error' event (a stack trace, exit 1). Instead the command stops
+ * the way Ctrl-C stops it (state stays consistent, resources made so far stay recorded) and exits
+ * quietly: 0 when it had finished anyway, 141 when it was cut short.
+ */
+export function guardClosedOutput(): void {
+  const onError = (stream: NodeJS.WriteStream) => (e: NodeJS.ErrnoException): void => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    if (stream === process.stdout) {
+      outputClosed = true;
+      void import('../lab/errors.js').then(({ Interrupted }) => controller?.abort(new Interrupted('Output closed.')));
+    }
+    // Nothing more can reach this reader: later writes are dropped instead of raising again.
+    stream.write = (() => true) as typeof stream.write;
+  };
+  process.stdout.on('error', onError(process.stdout));
+  process.stderr.on('error', onError(process.stderr));
+}
+
 export function reportError(e: unknown, debug: boolean): number {
   const code = exitCodeFor(e);
   const message = code === EXIT_INTERRUPTED ? 'Interrupted; resources created so far are recorded in the state file.' : describeError(e);
@@ -44,6 +68,7 @@ export async function runAction(action: () => Promise<void>, debug: boolean): Pr
     await action();
     process.exitCode ??= EXIT_OK;
   } catch (e) {
-    process.exitCode = reportError(e, debug);
+    // Cut short because nobody reads the output any more: nothing to say, and nobody to say it to.
+    process.exitCode = outputClosed ? EXIT_OUTPUT_CLOSED : reportError(e, debug);
   }
 }

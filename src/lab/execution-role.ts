@@ -6,11 +6,11 @@
 import type { Role } from '@aws-sdk/client-iam';
 import { isNotFound } from './aws-errors.js';
 import { newRecord, type LabContext } from './context.js';
-import { UserError } from './errors.js';
 import { RUN_TAG_KEY } from './guide.js';
 import { INLINE_POLICY_NAME, LAB_MANAGED_POLICIES, leastPrivilegePolicy, trustPolicyJson, type PolicyDocument } from './iam-policy.js';
 import type { ResourceRecord } from './state-types.js';
 import { resourceKey } from './teardown-plan.js';
+import { unrecordedResourceError } from './unrecorded.js';
 
 export const ROLE_TYPE = 'iam:Role';
 export const INLINE_POLICY_TYPE = 'iam:RolePolicy';
@@ -48,10 +48,7 @@ export async function ensureExecutionRole(ctx: LabContext, req: RoleRequest): Pr
   const recorded = ctx.state.find(req.step, ROLE_TYPE, req.roleName);
   const existing = await getRole(ctx, req.roleName);
   if (existing && !recorded) {
-    throw new UserError(
-      `An IAM role named ${req.roleName} already exists in account ${ctx.accountId} but was not created by xray-lab; it was left unchanged`,
-      'Delete it (or use another account), then run this step again.',
-    );
+    throw unrecordedResourceError(ctx, `An IAM role named ${req.roleName}`, existing.Tags, 'Delete it (or use another account), then run this step again.');
   }
 
   let roleArn: string;

@@ -1,10 +1,13 @@
 /**
  * An advisory lock file next to the state file, so two runs on the same state cannot interleave.
- * Created with O_EXCL; the holder writes who it is so the loser can say so. A lock left by a dead
- * process on this host is taken over.
+ * The holder's record is written to a private file first and then hard-linked into place: link() is
+ * atomic and fails when the lock exists, so a lock file is never seen empty or half-written and a run
+ * that finds one unreadable knows it is not a run still writing it. A lock left by a dead process on
+ * this host is taken over, one run at a time (see takeOver), so two runs that both find the same
+ * stale lock cannot delete each other's fresh one.
  */
 import { readFileSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { link, open, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { UserError } from './errors.js';
 
@@ -40,39 +43,107 @@ function isZombie(pid: number): boolean {
   }
 }
 
-async function readHolder(path: string): Promise<LockHolder | undefined> {
+/** The lock's holder (undefined when unreadable) and the identity of the file it was read from. */
+async function readHolder(path: string): Promise<{ holder?: LockHolder; ino: number } | undefined> {
+  let fh;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as LockHolder;
+    fh = await open(path, 'r');
   } catch {
-    return undefined;
+    return undefined; // gone already: just try again
+  }
+  try {
+    const { ino } = await fh.stat();
+    try {
+      return { holder: JSON.parse(await fh.readFile('utf8')) as LockHolder, ino };
+    } catch {
+      return { ino };
+    }
+  } finally {
+    await fh.close();
   }
 }
 
+const uniqueSuffix = () => `${process.pid}-${Math.random().toString(16).slice(2)}`;
+
+/** Creates the lock with the whole record in it, or answers false when it exists. */
+async function createLock(path: string, me: LockHolder): Promise<number | false> {
+  const draft = `${path}.draft-${uniqueSuffix()}`;
+  await writeFile(draft, JSON.stringify(me), { mode: 0o600, flag: 'wx' });
+  try {
+    await link(draft, path);
+    return (await stat(path)).ino;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await unlink(draft).catch(() => undefined);
+  }
+}
+
+/** How long a takeover may take before another run may assume its taker died mid-way. */
+const TAKEOVER_STALE_MS = 10_000;
+
+/**
+ * Removing a stale lock is serialised by a second, short-lived lock (`<lock>.takeover`): two runs that
+ * both find the same stale lock would otherwise race, and the slower one would delete the lock the
+ * faster one had just created. Inside, the lock is judged again: only its owner's release and a
+ * takeover ever remove a lock, so what is judged stale here is what gets removed. Answers false when
+ * another run is taking over right now.
+ */
+async function takeOver(path: string, me: LockHolder): Promise<number | false | 'held'> {
+  const mutex = `${path}.takeover`;
+  let fh;
+  try {
+    fh = await open(mutex, 'wx', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    // A taker that died mid-way (a crash within a few milliseconds) must not block every later run.
+    const age = await stat(mutex).then((st) => Date.now() - st.mtimeMs, () => 0);
+    if (age > TAKEOVER_STALE_MS) await unlink(mutex).catch(() => undefined);
+    return false;
+  }
+  try {
+    await fh.close();
+    const found = await readHolder(path);
+    if (found && !isStale(found.holder, me)) return 'held';
+    if (found) await unlink(path).catch(() => undefined);
+    return await createLock(path, me);
+  } finally {
+    await unlink(mutex).catch(() => undefined);
+  }
+}
+
+/** Unreadable (a crash of an older version mid-write, or disk damage) or held by a dead process on this host. */
+function isStale(holder: LockHolder | undefined, me: LockHolder): boolean {
+  return holder === undefined || (holder.host === me.host && !isProcessAlive(holder.pid));
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export async function acquireLock(path: string, command: string, now: () => number = Date.now): Promise<Lock> {
   const me: LockHolder = { pid: process.pid, host: hostname(), command, since: new Date(now()).toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fh = await open(path, 'wx', 0o600);
-      try {
-        await fh.writeFile(JSON.stringify(me));
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      return { path, release: () => unlink(path).catch(() => undefined) };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    const holder = await readHolder(path);
-    // A half-written lock (holder crashed between create and write) or a dead local holder is stale.
-    const stale = holder === undefined || (holder.host === me.host && !isProcessAlive(holder.pid));
-    if (!stale) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const ino = await createLock(path, me);
+    if (ino !== false) return { path, release: () => releaseLock(path, ino) };
+    const found = await readHolder(path);
+    if (!found) continue;
+    const { holder } = found;
+    if (!isStale(holder, me)) {
       throw new UserError(
-        `The state file is in use by another xray-lab run (pid ${holder.pid} on ${holder.host}, "${holder.command}", since ${holder.since})`,
+        `The state file is in use by another xray-lab run (pid ${holder!.pid} on ${holder!.host}, "${holder!.command}", since ${holder!.since})`,
         `Wait for it to finish; if that process is gone, delete ${path}.`,
       );
     }
-    await unlink(path).catch(() => undefined);
+    const taken = await takeOver(path, me);
+    if (typeof taken === 'number') return { path, release: () => releaseLock(path, taken) };
+    // Someone else is taking over (or just did): look again shortly.
+    await pause(5 + Math.random() * 20);
   }
-  throw new UserError(`Could not take the lock ${path}; another run keeps recreating it.`);
+  throw new UserError(`Could not take the lock ${path}; another run keeps recreating it.`, 'Wait for the other runs to finish, then try again.');
+}
+
+/** Deletes the lock only if it is still ours: a run that took it over after we were judged dead keeps its own. */
+async function releaseLock(path: string, ino: number): Promise<void> {
+  const current = await stat(path).catch(() => undefined);
+  if (current?.ino === ino) await unlink(path).catch(() => undefined);
 }

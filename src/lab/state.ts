@@ -3,11 +3,11 @@
  * rename), mode 0600, guarded by a lock file. A resource is recorded the moment its create call
  * returns, so teardown never needs to guess.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LabError, UserError } from './errors.js';
-import { acquireLock, type Lock } from './lock.js';
+import { acquireLock, isProcessAlive, type Lock } from './lock.js';
 import {
   STATE_SCHEMA_VERSION,
   type ResourceRecord,
@@ -31,6 +31,8 @@ function emptyDocument(target: Target, accountId: string, region: string, nowIso
 
 /** Reads a state file without locking (rename-based writes make reads safe). Undefined when absent. */
 export async function readStateFile(path: string, now: () => number = Date.now): Promise<StateDocument | undefined> {
+  // Every command reads its state first: the one place to sweep what interrupted runs left.
+  await removeInterruptedWrites(dirname(path));
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -80,6 +82,24 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   } finally {
     await dir.close();
   }
+}
+
+/**
+ * Files an interrupted run leaves in the state folder: `*.json.tmp-<pid>-…` (a write cut before its
+ * rename) and the lock's `*.lock.draft-<pid>-…` (a lock record not yet linked into place). Each names its writer: removed when that
+ * process is gone, so a run still writing keeps its file.
+ */
+const LEFTOVER = /\.(?:json\.tmp|lock\.draft)-(\d+)-[0-9a-f]*$/;
+
+export async function removeInterruptedWrites(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = LEFTOVER.exec(name)?.[1];
+    if (pid === undefined || isProcessAlive(Number(pid))) continue;
+    await unlink(join(dir, name)).then(() => removed.push(name), () => undefined);
+  }
+  return removed;
 }
 
 export interface OpenStateOptions {

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { runGuide } from '../../src/cli/guide/flow.js';
 import { lessons } from '../../src/cli/guide/lessons/index.js';
 import { QUIZ } from '../../src/cli/guide/quiz.js';
+import { SOURCES } from '../../src/cli/guide/sources.js';
 import type { GuideUI } from '../../src/cli/guide/screen.js';
 import { type LabContext } from '../../src/lab/context.js';
 import { RecordingIO } from '../../src/lab/io.js';
@@ -79,6 +80,7 @@ describe('guide flow', () => {
 
     expect(printed).toMatch(/Score: 2 of 5/);
     expect([...printed.matchAll(/✘ Not quite/g)]).toHaveLength(3);
+    for (const q of QUIZ) expect(printed.replace(/\s+/g, ' ')).toContain(`Source: ${q.source}`);
     expect(printed).toMatch(/Deleted 3 resources/);
     expect(state.resources()).toEqual([]);
   });
@@ -102,8 +104,23 @@ describe('guide flow', () => {
     expect(printed).toMatch(/Continuing at step 5: Test requests and load/);
     expect(printed).toMatch(/GetTraceSummaries: \d+ traces? in the last 10 minutes/);
     expect(printed).toMatch(/BatchGetTraces 1-[0-9a-f]{8}-[0-9a-f]{24}: segments .*user-api\/prod/);
+    // The client node has no name (as on AWS), so the check calls it by its type.
+    expect(printed).toMatch(/GetServiceGraph: \d+ nodes: client, /);
+    expect(printed).not.toMatch(/undefined \(client\)|user-api\/prod \(client\)/);
     expect(printed).toMatch(/aws xray batch-get-traces(?: \\\n\s+| )--trace-ids 1-[0-9a-f]{8}-[0-9a-f]{24}/);
     expect(printed).toMatch(/Score: 5 of 5/);
+  });
+
+  it('"Show details" names the source of every ⚠ note and of the lesson\'s claims', async () => {
+    const io = new RecordingIO(['details', 'quit']);
+
+    await runGuide(context(io), ui(), steps, lessons);
+
+    const details = printed.slice(printed.indexOf('Details')).replace(/\s+/g, ' ');
+    expect(details).toContain('Sources');
+    for (const c of lessons['sampling-rules'].corrections) expect(details).toContain(`⚠ It ${c.guide}: ${c.source}`);
+    for (const s of lessons['sampling-rules'].sources) expect(details).toContain(s.url);
+    expect(details).toContain(SOURCES.nodeLocalSampler);
   });
 
   it("fails loudly (not silently) when a step's result is not really there", async () => {

@@ -140,9 +140,9 @@ describe('garbage input fuzzing of every protocol endpoint', () => {
   it('refuses bodies over the limit with 413, by declared length and by streamed size', async () => {
     const small = await withLocalCloud({ maxBodyBytes: 1024 });
     try {
-      const declared = await send(small, 'POST', '/', { 'x-amz-target': 'Logs_20140328.CreateLogGroup', 'content-type': 'application/x-amz-json-1.1' }, Buffer.alloc(4096, 0x20));
+      const declared = await send(small, 'POST', '/', { 'x-amz-target': 'Logs_20140328.CreateLogGroup', 'content-type': 'application/x-amz-json-1.1', authorization: sig('logs'), ...amzDate }, Buffer.alloc(4096, 0x20));
       const streamed = await new Promise<number>((resolve, reject) => {
-        const req = request(`${small.endpoint}/`, { method: 'POST', headers: { 'x-amz-target': 'Logs_20140328.CreateLogGroup', 'transfer-encoding': 'chunked' } }, (res) => {
+        const req = request(`${small.endpoint}/`, { method: 'POST', headers: { 'x-amz-target': 'Logs_20140328.CreateLogGroup', 'transfer-encoding': 'chunked', authorization: sig('logs'), ...amzDate } }, (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
         });

@@ -2,7 +2,7 @@
  * The local cloud's edge, end to end: a request to the API Gateway stage runs the real user-service handler
  * in a Lambda process against DynamoDB, and X-Ray assembles one correlated trace — stage segment and its
  * `Lambda` subsegment, the AWS::Lambda and AWS::Lambda::Function segments, the handler's `user_processing`
- * and `DynamoDB` subsegments (sent over UDP by the X-Ray SDK), and the inferred UserProfiles table.
+ * and `DynamoDB` subsegments (sent over UDP by the X-Ray SDK), and the inferred DynamoDB segment for the UserProfiles table.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -100,7 +100,8 @@ describe('a sampled request through the local stack', () => {
     expect(processing.annotations).toMatchObject({ service: 'user-service', operation: 'GET', user_found: true });
     expect(processing.subsegments?.map((s) => s.id)).toContain(dynamo.id);
     expect(dynamo.aws).toMatchObject({ operation: 'GetItem', table_name: 'UserProfiles' });
-    expect(table).toMatchObject({ name: 'UserProfiles', inferred: true, parent_id: dynamo.id });
+    // As on AWS: the inferred segment is named DynamoDB, with the table in aws.table_name; only its graph node is named UserProfiles.
+    expect(table).toMatchObject({ name: 'DynamoDB', origin: 'AWS::DynamoDB::Table', inferred: true, parent_id: dynamo.id, aws: { table_name: 'UserProfiles' } });
 
     // Every child lies within its parent's time span.
     const within = (child: Doc, parent: Doc) => child.start_time >= parent.start_time - 1e-3 && child.end_time <= parent.end_time + 1e-3;
@@ -126,7 +127,11 @@ describe('a sampled request through the local stack', () => {
 
     const graph = await xray.send(new GetServiceGraphCommand(window));
     const nodes = graph.Services!.map((s) => `${s.Name}|${s.Type}`).sort();
-    expect(nodes).toEqual(['UserProfiles|AWS::DynamoDB::Table', 'user-api/prod|AWS::ApiGateway::Stage', 'user-api/prod|client', 'user-service|AWS::Lambda', 'user-service|AWS::Lambda::Function']);
+    expect(nodes).toEqual(['UserProfiles|AWS::DynamoDB::Table', 'undefined|client', 'user-api/prod|AWS::ApiGateway::Stage', 'user-service|AWS::Lambda', 'user-service|AWS::Lambda::Function']);
+    // AWS's documented client node (xray-api-tutorial.html): Type "client", State "unknown", no Name or Names.
+    const client = graph.Services!.find((s) => s.Type === 'client')!;
+    expect(client).toMatchObject({ State: 'unknown' });
+    expect('Name' in client || 'Names' in client).toBe(false);
     expect(graph.Services!.reduce((n, s) => n + (s.Edges?.length ?? 0), 0)).toBe(4);
   });
 

@@ -24,7 +24,7 @@ async function quiz(ctx: LabContext, ui: GuideUI): Promise<number> {
     const r = grade(q, chosen);
     if (r.correct) right++;
     const verdict = r.correct ? ui.style.green('✔ Correct.') : ui.style.red(`✘ Not quite: the answer is "${answerName(q)}".`);
-    paragraphs(ui, [`${verdict} ${q.explanation}`]);
+    paragraphs(ui, [`${verdict} ${q.explanation}`, `Source: ${q.source}`]);
   }
   ui.print(`  Score: ${right} of ${QUIZ.length}.\n`);
   return right;

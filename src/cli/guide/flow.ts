@@ -69,6 +69,18 @@ async function verify(ctx: LabContext, ui: GuideUI, step: LabStep, lesson: StepL
   for (const line of evidence) ui.print(`  ${ui.style.green('✔')} ${line}\n`);
 }
 
+/** The details, then where each claim and each ⚠ correction can be checked. */
+function showDetails(ui: GuideUI, lesson: StepLesson): void {
+  paragraphs(ui, lesson.details);
+  const sources = [
+    ...lesson.sources.map((s) => `${s.about}: ${s.url}`),
+    ...lesson.corrections.map((c) => `⚠ It ${c.guide}: ${c.source}`),
+  ];
+  if (sources.length === 0) return;
+  section(ui, 'Sources');
+  paragraphs(ui, sources);
+}
+
 function showOutcome(ui: GuideUI, outcome: StepOutcome): void {
   section(ui, 'Result');
   paragraphs(ui, [outcome.summary, ...(outcome.notes ?? [])], '    ');
@@ -83,12 +95,12 @@ async function walkStep(ctx: LabContext, ui: GuideUI, steps: readonly LabStep[],
   if (blocked.length > 0) {
     paragraphs(ui, [`This step needs ${blocked.map((s) => `step ${s.number} (${s.title})`).join(' and ')} first, which was skipped.`]);
   }
-  if (!ui.interactive && lesson) paragraphs(ui, lesson.details);
+  if (!ui.interactive && lesson) showDetails(ui, lesson);
   for (;;) {
     const choice = await ask(ctx, step, blocked, Boolean(lesson?.details.length) && ui.interactive);
     if (choice === 'details') {
       section(ui, 'Details');
-      paragraphs(ui, lesson?.details ?? []);
+      if (lesson) showDetails(ui, lesson);
       continue;
     }
     if (choice === 'quit') return 'quit';

@@ -26,7 +26,7 @@ export function costLines(): string[] {
     ...lines,
     `Estimated total for one walkthrough: ${usd(est.totalUsd)} (about ${PLANNED_REQUESTS} requests, US East list prices).`,
     `X-Ray's always-free tier covers ${LAB_PRICES.xrayRecordedFree.toLocaleString('en-US')} traces recorded and ${LAB_PRICES.xrayRetrievedFree.toLocaleString('en-US')} retrieved or scanned per month; after that $${LAB_PRICES.xrayRecordedPerMillion.toFixed(2)} and $${LAB_PRICES.xrayRetrievedPerMillion.toFixed(2)} per million.`,
-    'Idle resources (sampling rules, IAM role, an on-demand table, a function and an API nobody calls) cost nothing; tear them down at the end anyway.',
+    'Idle resources (sampling rules, IAM role, a function and an API nobody calls) cost nothing; an idle on-demand table still pays for its storage, inside DynamoDB\'s free tier at this size. Tear them down at the end anyway.',
   ];
 }
 

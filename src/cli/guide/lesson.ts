@@ -1,12 +1,15 @@
 /** What the guide knows about one lab step, beyond the step module itself. */
 import type { LabContext } from '../../lab/context.js';
 import type { GuideCommand } from './commands.js';
+import type { SourcedClaim, SourceUrl } from './sources.js';
 
 export interface Correction {
   /** What the lab guide does, in a few words. */
   guide: string;
   /** Why that is wrong and what the shown command does instead: one line. */
   why: string;
+  /** The AWS page or AWS repository file a learner can open to check `why`. */
+  source: SourceUrl;
 }
 
 export interface StepLesson {
@@ -16,6 +19,8 @@ export interface StepLesson {
   takeaway: string;
   /** More depth, shown on "Show details". */
   details: string[];
+  /** Where the claims of `teaches` and `details` about AWS or the SDKs can be checked; shown with the details. */
+  sources: SourcedClaim[];
   /** Writes what the shown commands read (e.g. the function's zip), before they are shown. */
   prepare?(ctx: LabContext): Promise<void>;
   /** AWS CLI commands doing what the step does. Shown before it runs, so they refer to names, not to ids that do not exist yet. */

@@ -1,7 +1,10 @@
 /**
  * A short exam-style quiz on the lab's key concepts, with immediate feedback. Answers are given in a
- * fixed order with the right one at different positions, so no randomness is needed.
+ * fixed order with the right one at different positions, so no randomness is needed. Each explanation
+ * names the AWS page or SDK file that backs it.
  */
+import { SOURCES, type SourceUrl } from './sources.js';
+
 export interface QuizQuestion {
   id: string;
   question: string;
@@ -9,6 +12,8 @@ export interface QuizQuestion {
   answer: string;
   /** Why the answer is right; shown whatever was chosen. */
   explanation: string;
+  /** Where the explanation can be checked; shown after it. */
+  source: SourceUrl;
 }
 
 export const QUIZ: readonly QuizQuestion[] = [
@@ -23,6 +28,7 @@ export const QUIZ: readonly QuizQuestion[] = [
     ],
     answer: 'annotation',
     explanation: 'Annotations are indexed, so `annotation.customer = "42"` can find them; metadata is kept with the trace but never indexed.',
+    source: SOURCES.concepts,
   },
   {
     id: 'reservoir',
@@ -35,6 +41,7 @@ export const QUIZ: readonly QuizQuestion[] = [
     ],
     answer: '2.8',
     explanation: 'The reservoir is filled first each second; the fixed rate applies only to the requests beyond it.',
+    source: SOURCES.consoleSampling,
   },
   {
     id: 'facade',
@@ -46,7 +53,9 @@ export const QUIZ: readonly QuizQuestion[] = [
       { value: 'sampling', name: 'Segments are not sampled in Lambda' },
     ],
     answer: 'facade',
-    explanation: 'The SDK sees a facade segment in Lambda; changing it is refused (Python raises an exception), so record data on a subsegment you open yourself.',
+    explanation:
+      'The SDK sees a facade segment in Lambda; changing it is refused (the Python SDK raises FacadeSegmentMutationException), so record data on a subsegment you open yourself.',
+    source: SOURCES.pythonLambdaLauncher,
   },
   {
     id: 'daemon',
@@ -59,6 +68,7 @@ export const QUIZ: readonly QuizQuestion[] = [
     ],
     answer: 'forward',
     explanation: 'The SDK sends each segment as a UDP datagram to the daemon (port 2000), which batches them into PutTraceSegments calls; in Lambda the daemon is run for you.',
+    source: SOURCES.daemon,
   },
   {
     id: 'service-filter',
@@ -71,6 +81,7 @@ export const QUIZ: readonly QuizQuestion[] = [
     ],
     answer: 'both',
     explanation: 'service("name") matches every node with exactly that name; a function shows as two nodes (AWS::Lambda and AWS::Lambda::Function). Use id(name: …, type: …) to pick one.',
+    source: SOURCES.filters,
   },
 ];
 

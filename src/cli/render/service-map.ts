@@ -5,6 +5,7 @@
  * A node reached a second time (a join in a branching graph) is shown as a back-reference.
  */
 import type { EdgeStatistics, Service } from '@aws-sdk/client-xray';
+import { isClientNode } from '../../lab/traces/graph-node.js';
 import { colorStatus, formatMs, truncate, type RenderOptions, type Status } from './text.js';
 
 interface Stats {
@@ -44,7 +45,7 @@ function statsText(st: Stats): string {
 function startNodes(services: Service[]): Service[] {
   const called = new Set(services.flatMap((s) => (s.Edges ?? []).map((e) => e.ReferenceId)));
   const byName = (a: Service, b: Service): number => (a.Name ?? '').localeCompare(b.Name ?? '') || (a.ReferenceId ?? 0) - (b.ReferenceId ?? 0);
-  for (const pick of [(s: Service) => s.Type === 'client', (s: Service) => s.Root === true, (s: Service) => !called.has(s.ReferenceId)]) {
+  for (const pick of [isClientNode, (s: Service) => s.Root === true, (s: Service) => !called.has(s.ReferenceId)]) {
     const found = services.filter(pick);
     if (found.length) return found.sort(byName);
   }
@@ -57,9 +58,9 @@ export function renderServiceMap(services: Service[], opts: RenderOptions): stri
 
   const byRef = new Map(services.map((s) => [s.ReferenceId, s]));
   const nameCount = new Map<string, number>();
-  for (const s of services) if (s.Type !== 'client') nameCount.set(s.Name ?? '', (nameCount.get(s.Name ?? '') ?? 0) + 1);
+  for (const s of services) if (!isClientNode(s)) nameCount.set(s.Name ?? '', (nameCount.get(s.Name ?? '') ?? 0) + 1);
   const label = (s: Service): string =>
-    s.Type === 'client' ? 'client' : (nameCount.get(s.Name ?? '') ?? 0) > 1 ? `${s.Name} (${s.Type})` : (s.Name ?? '?');
+    isClientNode(s) ? 'client' : (nameCount.get(s.Name ?? '') ?? 0) > 1 ? `${s.Name} (${s.Type})` : (s.Name ?? '?');
 
   const lines: string[] = [];
   lines.push(`${chalk.bold('Service map')}   ${chalk.green('●')} ok  ${chalk.yellow('●')} errors (4xx)  ${chalk.magenta('●')} throttled (429)  ${chalk.red('●')} faults (5xx)`);
@@ -76,9 +77,9 @@ export function renderServiceMap(services: Service[], opts: RenderOptions): stri
       return;
     }
     seen.add(s);
-    const type = s.Type === 'client' ? '' : chalk.dim(` [${s.Type ?? '?'}]`);
+    const type = isClientNode(s) ? '' : chalk.dim(` [${s.Type ?? '?'}]`);
     const st = stats(s.SummaryStatistics);
-    const plain = s.Type === 'client' ? 'client' : (s.Name ?? '?');
+    const plain = isClientNode(s) ? 'client' : (s.Name ?? '?');
     const name = h ? colorStatus(chalk, h, plain) : plain;
     lines.push(`${head}${chalk.bold(name)}${type}`);
     if (st) lines.push(`${childPrefix}${' '.repeat(Math.max(0, headW - [...childPrefix].length))}${chalk.dim(truncate(statsText(st), Math.max(10, width - headW)))}`);

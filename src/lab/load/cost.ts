@@ -1,5 +1,6 @@
 /**
- * Rough AWS bill for a lab run at US East list prices (the lab guide's figures; reference §9 for X-Ray).
+ * Rough AWS bill for a lab run at US East list prices (the lab guide's figures; reference §9 for X-Ray;
+ * DynamoDB on-demand after the November 2024 price cut, https://aws.amazon.com/dynamodb/pricing/on-demand/).
  * Only X-Ray's perpetual free tier is applied: other free tiers depend on the account's age and plan.
  */
 
@@ -7,12 +8,18 @@ export const LAB_PRICES = {
   apiGatewayRestPerMillion: 3.5,
   lambdaRequestsPerMillion: 0.2,
   lambdaPerGbSecond: 0.0000166667,
-  dynamoDbOnDemandPerMillionRequests: 0.25,
+  dynamoDbOnDemandPerMillionReadUnits: 0.125,
   xrayRecordedPerMillion: 5,
   xrayRecordedFree: 100_000,
   xrayRetrievedPerMillion: 0.5,
   xrayRetrievedFree: 1_000_000,
 } as const;
+
+/**
+ * Read request units per GetItem of the lab's item: the handler reads eventually consistent (no
+ * ConsistentRead) and the item is far below 4 KB, which DynamoDB bills as half a read request unit.
+ */
+const READ_UNITS_PER_LAB_GET = 0.5;
 
 export interface CostInput {
   requests: number;
@@ -58,7 +65,7 @@ export function estimateAwsCost(input: CostInput): CostEstimate {
     item('API Gateway', 'REST API calls', input.requests, 'requests', p.apiGatewayRestPerMillion / 1e6),
     item('Lambda', 'invocations', input.requests, 'requests', p.lambdaRequestsPerMillion / 1e6),
     item('Lambda', `compute at ${memoryMb} MB × ${durationMs} ms`, gbSeconds, 'GB-s', p.lambdaPerGbSecond),
-    item('DynamoDB', 'on-demand reads', input.requests * dynamoPer, 'requests', p.dynamoDbOnDemandPerMillionRequests / 1e6),
+    item('DynamoDB', 'on-demand reads (½ read request unit each)', input.requests * dynamoPer * READ_UNITS_PER_LAB_GET, 'read request units', p.dynamoDbOnDemandPerMillionReadUnits / 1e6),
     item('X-Ray', 'traces recorded', input.tracesRecorded, 'traces', p.xrayRecordedPerMillion / 1e6, p.xrayRecordedFree),
     item('X-Ray', 'traces retrieved or scanned', input.tracesRetrieved, 'traces', p.xrayRetrievedPerMillion / 1e6, p.xrayRetrievedFree),
   ];
@@ -67,7 +74,7 @@ export function estimateAwsCost(input: CostInput): CostEstimate {
     totalUsd: items.reduce((sum, i) => sum + i.costUsd, 0),
     assumptions: [
       `Lambda billed at ${durationMs} ms per invocation with ${memoryMb} MB`,
-      `${dynamoPer} DynamoDB read per request`,
+      `${dynamoPer} eventually consistent DynamoDB read (item ≤ 4 KB) per request; the table's storage stays inside DynamoDB's free tier at this size`,
       'X-Ray free tier (100k recorded, 1M retrieved/scanned per month) applied as if this run were the whole month',
       'other free tiers not applied; US East list prices',
     ],

@@ -37,7 +37,7 @@ export function getTraceSummariesCli(w: { start: Date; end: Date }, o: Summaries
   const args: (string | [string, string])[] = [
     ['--start-time', epochSeconds(w.start)],
     ['--end-time', epochSeconds(w.end)],
-    // The guide's TimeRangeByStartTime is not a valid value; TraceId (the default) is what it meant.
+    // The guide's TimeRangeByStartTime is rejected by the X-Ray API (TraceId, Event or Service); TraceId is what it meant.
     ['--time-range-type', 'TraceId'],
   ];
   if (o.filter !== undefined) args.push(['--filter-expression', o.filter]);

@@ -33,3 +33,24 @@ export function notImplemented(service: string, operation: string): ServiceError
 export function isServiceError(e: unknown): e is ServiceError {
   return e instanceof ServiceError;
 }
+
+/**
+ * An unexpected error's message as a client may see it: absolute file paths of this machine (fs and
+ * spawn errors carry them) become `<path>`, so a 500 never tells a caller where the cloud keeps its files.
+ */
+export function withoutServerPaths(message: string): string {
+  return message.replace(/(?<![\w:/])\/(?:[^\s/'"`,:;)]+\/)+[^\s/'"`,:;)]*/g, '<path>');
+}
+
+/**
+ * Operation names come from the caller (X-Amz-Target, Action): dispatch only on the table's own
+ * keys, so `constructor`, `__proto__` or `toString` never reach Object.prototype.
+ */
+export function ownOperation<T>(table: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
+/** An AWS operation name is PascalCase letters and digits; anything else cannot be one we merely left out. */
+export function looksLikeOperationName(name: string): boolean {
+  return /^[A-Z][A-Za-z0-9]{0,127}$/.test(name);
+}

@@ -120,7 +120,7 @@ async function prepareDestination(destDir: string): Promise<boolean> {
   }
   // A fresh or empty directory cannot hold a pre-planted symlink that an entry would write through.
   if (!existing.isDirectory() || (await readdir(destDir)).length > 0) {
-    throw new UnsafeZipError('DestinationNotEmpty', `Extraction target ${destDir} must be absent or an empty directory.`);
+    throw new UnsafeZipError('DestinationNotEmpty', 'The extraction folder must be absent or empty.');
   }
   return false;
 }
@@ -137,12 +137,14 @@ export async function safeExtractZip(zip: Buffer, destDir: string, options: Extr
   const zipfile = await openZip(zip);
   const files: string[] = [];
   let bytes = 0;
+  let current: string | undefined;
   try {
     for (const item of checked) {
+      current = item.name;
       const target = resolve(root, item.name);
       // Belt and braces: pass 1 already excluded every way out of root.
       if (target !== root && !target.startsWith(root + sep)) {
-        throw new UnsafeZipError('UnsafeZipEntry', `Refusing zip entry "${item.name}": escapes ${root}.`, item.name);
+        throw new UnsafeZipError('UnsafeZipEntry', `Refusing zip entry "${item.name}": escapes the package folder.`, item.name);
       }
       if (item.isDirectory) {
         await mkdir(target, { recursive: true, mode: 0o700 });
@@ -160,8 +162,20 @@ export async function safeExtractZip(zip: Buffer, destDir: string, options: Extr
     if (createdRoot) await rm(root, { recursive: true, force: true });
     else for (const name of await readdir(root)) await rm(join(root, name), { recursive: true, force: true });
     if (err instanceof UnsafeZipError) throw err;
-    throw new UnsafeZipError('InvalidZip', `Extracting the zip failed: ${err instanceof Error ? err.message : String(err)}.`);
+    // File-system messages carry the server's absolute paths: name the entry and the reason instead.
+    throw new UnsafeZipError('InvalidZip', `Extracting zip entry "${current ?? '?'}" failed: ${fsReason(err)}.`, current);
   } finally {
     zipfile.close();
   }
+}
+
+/** Why writing an entry failed, in words that name no path on this machine. */
+function fsReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EEXIST') return 'the zip holds this path more than once';
+  if (code === 'ENOTDIR' || code === 'EISDIR') return 'the zip uses this path both as a file and as a folder';
+  if (code === 'ENAMETOOLONG') return 'the path is too long';
+  if (code?.startsWith('Z_')) return "the entry's compressed data is corrupt";
+  if (code) return `file system error ${code}`;
+  return 'the entry\'s data is corrupt';
 }

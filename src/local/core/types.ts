@@ -1,5 +1,6 @@
 /** Shared shapes of the local cloud: requests as the router sees them, services, and injected clock/ids. */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ServiceError } from './errors.js';
 
 export interface HttpRequest {
   method: string;
@@ -43,6 +44,10 @@ export interface IdGenerator {
 /** A service mounted on the single local endpoint. `name` is its SigV4 signing name. */
 export interface LocalService {
   readonly name: string;
+  /** Its wire protocol, which decides how errors (and the edge's refusals) are written. */
+  readonly protocol: 'awsQuery' | 'awsJson' | 'restJson';
   handle(req: HttpRequest, ctx: RequestContext): Promise<HttpResponse>;
+  /** An error in this service's own wire format (the edge's refusals use it before `handle`). */
+  errorResponse(err: ServiceError, requestId: string): HttpResponse;
   close?(): Promise<void>;
 }

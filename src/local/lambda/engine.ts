@@ -4,7 +4,7 @@
  * service's X-Ray segments. The control plane owns function state and the public Invoke route.
  */
 import { fileURLToPath } from 'node:url';
-import { ServiceError } from '../core/errors.js';
+import { ServiceError, withoutServerPaths } from '../core/errors.js';
 import type { Clock, IdGenerator } from '../core/types.js';
 import { CodePreparer, codeCachePath } from './code-cache.js';
 import { ConcurrencyLimiter, DEFAULT_CONCURRENCY_LIMIT, isThrottle } from './concurrency.js';
@@ -200,7 +200,7 @@ export class LambdaEngine {
     } catch (e) {
       releaseSlot();
       if (isAbandoned(e)) throw e;
-      throw new ServiceError('ServiceException', `Could not start the function's runtime: ${(e as Error).message}`, 500);
+      throw new ServiceError('ServiceException', `Could not start the function's runtime: ${withoutServerPaths((e as Error).message)}`, 500);
     }
     // A cold start takes a while: the caller may have given up meanwhile.
     if (req.signal?.aborted) {

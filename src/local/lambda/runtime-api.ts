@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refuseUnsignedEndpoint } from '../edge/request-guard.js';
 
 export interface NextInvocation {
   requestId: string;
@@ -63,6 +64,12 @@ export class RuntimeApiServer {
 }
 
 function route(handlers: RuntimeApiHandlers, req: IncomingMessage, res: ServerResponse): void {
+  // Only the function's own runtime calls this port: a rebinding page or a cross-site post could forge its results.
+  const refusal = refuseUnsignedEndpoint(req.headers);
+  if (refusal) {
+    req.resume();
+    return reply(res, 403, { errorType: 'AccessDenied', errorMessage: refusal.message });
+  }
   const path = (req.url ?? '').split('?')[0] ?? '';
   if (!path.startsWith(PREFIX)) return reply(res, 404, { errorType: 'NotFound', errorMessage: 'unknown path' });
   const rest = path.slice(PREFIX.length);

@@ -3,7 +3,7 @@
  * `POST /`, operation in `X-Amz-Target: <Prefix>.<Operation>`, JSON in and out,
  * errors as HTTP 400/500 with `__type` in the body (and `x-amzn-ErrorType`, which SDKs read first).
  */
-import { ServiceError, notImplemented } from '../core/errors.js';
+import { ServiceError, looksLikeOperationName, notImplemented, ownOperation } from '../core/errors.js';
 import type { HttpRequest, HttpResponse, LocalService, RequestContext } from '../core/types.js';
 import { toServiceError } from './rest-json.js';
 
@@ -20,15 +20,28 @@ export interface AwsJsonServiceOptions {
   close?: () => Promise<void>;
 }
 
+/** An awsJson error: status, `__type` (namespaced when the service does) and `x-amzn-ErrorType`. */
+export function awsJsonError(err: ServiceError, requestId: string, contentType: string, errorNamespace?: string): HttpResponse {
+  const type = errorNamespace ? `${errorNamespace}#${err.code}` : err.code;
+  return {
+    status: err.status,
+    headers: { 'content-type': contentType, 'x-amzn-requestid': requestId, 'x-amzn-errortype': err.code },
+    body: JSON.stringify({ __type: type, message: err.message, ...err.extra }),
+  };
+}
+
 export function awsJsonService(opts: AwsJsonServiceOptions): LocalService {
-  const respond = (status: number, body: unknown, requestId: string, extra: Record<string, string> = {}): HttpResponse => ({
+  const respond = (status: number, body: unknown, requestId: string): HttpResponse => ({
     status,
-    headers: { 'content-type': opts.contentType, 'x-amzn-requestid': requestId, ...extra },
+    headers: { 'content-type': opts.contentType, 'x-amzn-requestid': requestId },
     body: JSON.stringify(body),
   });
+  const errorResponse = (err: ServiceError, requestId: string) => awsJsonError(err, requestId, opts.contentType, opts.errorNamespace);
   return {
     name: opts.name,
     close: opts.close,
+    protocol: 'awsJson',
+    errorResponse,
     async handle(req: HttpRequest, ctx: RequestContext): Promise<HttpResponse> {
       try {
         const target = String(req.headers['x-amz-target'] ?? '');
@@ -36,8 +49,9 @@ export function awsJsonService(opts: AwsJsonServiceOptions): LocalService {
         if (req.method !== 'POST' || prefix !== opts.targetPrefix || !op) {
           throw new ServiceError('UnknownOperationException', `Unknown operation: expected an X-Amz-Target of ${opts.targetPrefix}.<Operation>.`, 400);
         }
-        const operation = opts.operations[op];
-        if (!operation) throw notImplemented(opts.title, op);
+        const operation = ownOperation(opts.operations, op);
+        if (!operation && looksLikeOperationName(op)) throw notImplemented(opts.title, op);
+        if (!operation) throw new ServiceError('UnknownOperationException', `${opts.title} has no operation named "${op.slice(0, 100)}".`, 400);
         let input: unknown = {};
         if (req.body.length > 0) {
           try {
@@ -52,9 +66,7 @@ export function awsJsonService(opts: AwsJsonServiceOptions): LocalService {
         const output = await operation(input as Record<string, unknown>, ctx);
         return respond(200, output ?? {}, ctx.requestId);
       } catch (e) {
-        const err = toServiceError(e);
-        const type = opts.errorNamespace ? `${opts.errorNamespace}#${err.code}` : err.code;
-        return respond(err.status, { __type: type, message: err.message, ...err.extra }, ctx.requestId, { 'x-amzn-errortype': err.code });
+        return errorResponse(toServiceError(e), ctx.requestId);
       }
     },
   };

@@ -2,7 +2,7 @@
  * awsQuery (IAM, STS): form-encoded `Action=<Op>&Version=…&Member.member.1=…` in, XML out,
  * `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>` for errors.
  */
-import { ServiceError, notImplemented } from '../core/errors.js';
+import { ServiceError, looksLikeOperationName, notImplemented, ownOperation } from '../core/errors.js';
 import type { HttpRequest, HttpResponse, LocalService, RequestContext } from '../core/types.js';
 import { toServiceError } from './rest-json.js';
 
@@ -42,24 +42,36 @@ export function parseQueryForm(params: URLSearchParams): QueryInput {
       if (part === 'member' && Array.isArray(node)) continue;
       const isIndex = /^\d+$/.test(part) && Array.isArray(node);
       const slot: string | number = isIndex ? Number(part) - 1 : part;
+      const container = node as Record<string | number, unknown>;
+      // `Tags=x` and `Tags.member.1.Key=a` name one member both as a value and as a list: refuse, in either order.
       if (last) {
-        (node as Record<string | number, unknown>)[slot] = value;
+        if (typeof container[slot] === 'object') throw mixedForms(key);
+        container[slot] = value;
         break;
       }
       const nextIsList = parts[i + 1] === 'member';
-      const container = node as Record<string | number, unknown>;
       container[slot] ??= nextIsList ? [] : {};
+      if (typeof container[slot] !== 'object') throw mixedForms(key);
       node = container[slot] as Record<string, unknown> | unknown[];
     }
   }
   return root;
 }
 
-const escapeXml = (s: string): string =>
+function mixedForms(key: string): ServiceError {
+  const member = key.split('.')[0];
+  return new ServiceError('InvalidInput', `The parameter ${member} is given both as a single value and as a list or structure (${key}); send only one form.`, 400);
+}
+
+export const escapeXml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+/** Element names come from operation output keys; one that is not an XML name would let a value escape its element. */
+const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 export function toXml(name: string, value: unknown): string {
   if (value === undefined || value === null) return '';
+  if (!XML_NAME.test(name)) throw new Error(`Refusing to write "${name.slice(0, 50)}" as an XML element name.`);
   if (Array.isArray(value)) return `<${name}>${value.map((v) => toXml('member', v)).join('')}</${name}>`;
   if (value instanceof Date) return `<${name}>${value.toISOString().replace(/\.\d{3}Z$/, 'Z')}</${name}>`;
   if (typeof value === 'object') {
@@ -71,10 +83,22 @@ export function toXml(name: string, value: unknown): string {
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
+/** `<ErrorResponse>` as every query-protocol service writes it; also used for services the cloud does not speak. */
+export function awsQueryError(err: ServiceError, requestId: string, xmlns?: string): HttpResponse {
+  const ns = xmlns ? ` xmlns="${escapeXml(xmlns)}"` : '';
+  return {
+    status: err.status,
+    headers: { 'content-type': 'text/xml' },
+    body: `<ErrorResponse${ns}><Error><Type>${err.senderFault ? 'Sender' : 'Receiver'}</Type><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error><RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>`,
+  };
+}
+
 export function awsQueryService(opts: AwsQueryServiceOptions): LocalService {
   const xml = (status: number, body: string): HttpResponse => ({ status, headers: { 'content-type': 'text/xml' }, body });
   return {
     name: opts.name,
+    protocol: 'awsQuery',
+    errorResponse: (err, requestId) => awsQueryError(err, requestId, opts.xmlns),
     async handle(req: HttpRequest, ctx: RequestContext): Promise<HttpResponse> {
       let action = '';
       try {
@@ -82,8 +106,9 @@ export function awsQueryService(opts: AwsQueryServiceOptions): LocalService {
         if (req.body.length > 0) for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) params.append(k, v);
         action = params.get('Action') ?? '';
         if (!action) throw new ServiceError('MissingAction', 'The request must contain the parameter Action.', 400);
-        const operation = opts.operations[action];
-        if (!operation) throw notImplemented(opts.title, action);
+        const operation = ownOperation(opts.operations, action);
+        if (!operation && looksLikeOperationName(action)) throw notImplemented(opts.title, action);
+        if (!operation) throw new ServiceError('InvalidAction', `Could not find operation ${action.slice(0, 100)} for version ${params.get('Version') ?? opts.version}.`, 400);
         const result = await operation(parseQueryForm(params), ctx);
         const resultXml = result ? toXml(`${action}Result`, result) : '';
         return xml(
@@ -91,11 +116,7 @@ export function awsQueryService(opts: AwsQueryServiceOptions): LocalService {
           `<${action}Response xmlns="${opts.xmlns}">${resultXml}<ResponseMetadata><RequestId>${ctx.requestId}</RequestId></ResponseMetadata></${action}Response>`,
         );
       } catch (e) {
-        const err = toServiceError(e);
-        return xml(
-          err.status,
-          `<ErrorResponse xmlns="${opts.xmlns}"><Error><Type>${err.senderFault ? 'Sender' : 'Receiver'}</Type><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error><RequestId>${ctx.requestId}</RequestId></ErrorResponse>`,
-        );
+        return awsQueryError(toServiceError(e), ctx.requestId, opts.xmlns);
       }
     },
   };

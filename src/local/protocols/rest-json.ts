@@ -3,7 +3,7 @@
  * input members come from path labels, query string, headers and the JSON body; errors are the
  * status of the exception, an `x-amzn-ErrorType` header and a JSON body with the message.
  */
-import { ServiceError, isServiceError, notImplemented } from '../core/errors.js';
+import { ServiceError, isServiceError, notImplemented, withoutServerPaths } from '../core/errors.js';
 import type { HttpRequest, HttpResponse, LocalService, RequestContext } from '../core/types.js';
 
 export interface RestRequest {
@@ -28,6 +28,8 @@ export interface RestRoute {
   path: string;
   operation: string;
   status?: number;
+  /** Query parameters that select this operation on a shared path (ImportRestApi is `POST /restapis?mode=import`). */
+  query?: Record<string, string>;
   handler: (req: RestRequest, ctx: RequestContext) => RestResult | Promise<RestResult>;
 }
 
@@ -84,14 +86,20 @@ export interface RestJsonServiceOptions {
   messageKey?: 'message' | 'Message';
   /** Known paths of operations left out on purpose, answered with a NotImplemented error naming them. */
   unimplemented?: Record<string, string>;
+  /** Operations left out on purpose that share a path template with implemented ones (method, path, query select them). */
+  unimplementedRoutes?: Omit<RestRoute, 'handler' | 'status'>[];
   close?: () => Promise<void>;
 }
 
 export function restJsonService(opts: RestJsonServiceOptions): LocalService {
-  const routes = opts.routes.map(compile);
+  const declined: RestRoute[] = (opts.unimplementedRoutes ?? []).map((r) => ({ ...r, handler: () => { throw notImplemented(opts.title, r.operation); } }));
+  // Query-selected operations first, so `POST /restapis?mode=import` is never taken for `POST /restapis`.
+  const routes = [...declined, ...opts.routes].map(compile).sort((a, b) => Number(Boolean(b.query)) - Number(Boolean(a.query)));
   return {
     name: opts.name,
     close: opts.close,
+    protocol: 'restJson',
+    errorResponse: (err, requestId) => restJsonError(err, requestId, opts.messageKey),
     async handle(req: HttpRequest, ctx: RequestContext): Promise<HttpResponse> {
       try {
         let pathMatched = false;
@@ -100,6 +108,7 @@ export function restJsonService(opts: RestJsonServiceOptions): LocalService {
           if (!m) continue;
           pathMatched = true;
           if (route.method !== req.method) continue;
+          if (route.query && Object.entries(route.query).some(([k, v]) => req.query.get(k) !== v)) continue;
           const params: Record<string, string> = {};
           route.labels.forEach((label, i) => (params[label] = decodeLabel(m[i + 1]!)));
           let parsed: Record<string, unknown> | undefined;
@@ -118,8 +127,8 @@ export function restJsonService(opts: RestJsonServiceOptions): LocalService {
         }
         const unimpl = opts.unimplemented?.[`${req.method} ${req.path}`] ?? opts.unimplemented?.[req.path];
         if (unimpl) throw notImplemented(opts.title, unimpl);
-        if (pathMatched) throw new ServiceError('MethodNotAllowedException', `${req.method} is not allowed on ${req.path}`, 405);
-        throw notImplemented(opts.title, `${req.method} ${req.path}`);
+        // An unknown method on a known path is an operation we do not have, not a 405 that looks like another one's answer.
+        throw notImplemented(opts.title, `${req.method.slice(0, 16)} ${req.path.slice(0, 200)}${pathMatched ? ' (no such operation on this path)' : ''}`);
       } catch (e) {
         return restJsonError(toServiceError(e), ctx.requestId, opts.messageKey);
       }
@@ -154,5 +163,5 @@ function parseJsonBody(body: Buffer): Record<string, unknown> {
 export function toServiceError(e: unknown): ServiceError {
   if (isServiceError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
-  return new ServiceError('InternalFailure', `Internal error in the local cloud: ${message}`, 500, {}, false);
+  return new ServiceError('InternalFailure', `Internal error in the local cloud: ${withoutServerPaths(message)}`, 500, {}, false);
 }

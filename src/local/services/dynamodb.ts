@@ -13,6 +13,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
+import { withoutServerPaths } from '../core/errors.js';
+import { checkDynamoInput } from './dynamodb-input.js';
 
 type DynaliteFactory = (options: Record<string, unknown>) => Server;
 
@@ -100,8 +102,13 @@ export async function createDynamoDb(opts: { dataDir?: string; region: string; a
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
   const listener = server.listeners('request')[0] as Listener;
   const call = async (headers: IncomingHttpHeaders, body: Buffer, method = 'POST', url = '/'): Promise<DynamoResult> => {
-    const result = await callListener(listener, method, url, headers, body);
     const target = String(headers['x-amz-target'] ?? '');
+    const refused = checkDynamoInput(target, body.toString('utf8'));
+    if (refused) {
+      return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': refused.type },
+        body: JSON.stringify({ __type: `com.amazon.coral.validate#${refused.type}`, message: refused.message }) };
+    }
+    const result = await callListener(listener, method, url, headers, body);
     if (target === 'DynamoDB_20120810.CreateTable' && result.status === 200) await applyCreateTags(headers, body, result);
     if (target === 'DynamoDB_20120810.CreateTable' && result.status === 400) return withTableExistsMessage(body, result);
     return result;
@@ -132,7 +139,7 @@ export async function createDynamoDb(opts: { dataDir?: string; region: string; a
       req.on('end', () => {
         if (tooLarge) return reply({ status: 413, headers: { 'content-type': 'application/x-amz-json-1.0', connection: 'close' }, body: JSON.stringify({ __type: 'com.amazon.coral.service#RequestEntityTooLarge', message: 'Request must be smaller than 16777216 bytes for the DynamoDB API' }) });
         call(req.headers, Buffer.concat(chunks), req.method ?? 'POST', req.url ?? '/').then(reply, (e: unknown) =>
-          reply({ status: 500, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'InternalServerError' }, body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `Internal error in the local cloud: ${(e as Error).message}` }) }),
+          reply({ status: 500, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'InternalServerError' }, body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `Internal error in the local cloud: ${withoutServerPaths((e as Error).message)}` }) }),
         );
       });
     },

@@ -57,11 +57,15 @@ function remoteHost(url: unknown): string | undefined {
   }
 }
 
-/** Name and origin X-Ray gives the node behind a downstream call. */
+/**
+ * Name and origin of the segment X-Ray infers for a downstream call. A DynamoDB call's inferred segment
+ * keeps the name DynamoDB (origin AWS::DynamoDB::Table); only its service-graph node is named after the
+ * table (segmentIdentity in model.ts), as in AWS's BatchGetTraces example (xray-api-gettingdata.html).
+ */
 export function inferredIdentity(sub: EntityDoc): { name: string; origin: string } {
   const aws = sub.aws ?? {};
   if (sub.namespace === 'remote') return { name: remoteHost(sub.http?.request?.url) ?? sub.name, origin: 'remote' };
-  if (sub.name === 'DynamoDB' && typeof aws.table_name === 'string') return { name: aws.table_name, origin: 'AWS::DynamoDB::Table' };
+  if (sub.name === 'DynamoDB' && typeof aws.table_name === 'string') return { name: sub.name, origin: 'AWS::DynamoDB::Table' };
   if (sub.name === 'Lambda' && typeof aws.function_name === 'string') return { name: aws.function_name, origin: 'AWS::Lambda' };
   return { name: sub.name, origin: `AWS::${sub.name}` };
 }

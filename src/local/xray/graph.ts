@@ -2,7 +2,9 @@
  * GetServiceGraph and GetTraceGraph (https://docs.aws.amazon.com/xray/latest/api/API_GetServiceGraph.html).
  * Nodes are (name, type, account); a node's statistics come from its own segments (inferred ones for
  * DynamoDB), an edge's from the caller's subsegments for that call; each entry point gets a synthetic
- * `client` node. Computed from the compact trace index only. Left out: groups, ReceivedEventAgeHistogram.
+ * `client` node, which, as in AWS's documented output (xray-api-tutorial.html), has Type "client", State
+ * "unknown", times and edges, but no Name, Names or statistics of its own. Computed from the compact
+ * trace index only. Left out: groups, ReceivedEventAgeHistogram.
  */
 import type { Edge, GetServiceGraphRequest, GetServiceGraphResult, GetTraceGraphRequest, GetTraceGraphResult, HistogramEntry, Service, ServiceStatistics } from '@aws-sdk/client-xray';
 import { epochSeconds, invalidRequest } from './request.js';
@@ -109,7 +111,8 @@ class GraphBuilder {
       const ident = identities[lay[layOff + t.rootNode * 3]];
       const root = graphNodes[t.rootNode];
       root.root = true;
-      const client = this.get(-1 - ident.id, { name: ident.name, type: 'client', inferred: false }, true);
+      // Keyed by the root it calls, so each entry point keeps its own client node; it carries no name on the wire.
+      const client = this.get(-1 - ident.id, { name: '', type: 'client', inferred: false }, true);
       this.edge(client, ident.id, root, entOff + t.rootEnt);
     }
   }
@@ -123,8 +126,13 @@ class GraphBuilder {
         SummaryStatistics: statistics(e.stats), ResponseTimeHistogram: histogram(e.stats), Aliases: [],
       }));
       const n = g.node;
+      if (g.client) {
+        const times = [...g.edges.values()].map((e) => e.stats);
+        const start = Math.min(...times.map((t) => t.start));
+        const end = Math.max(...times.map((t) => t.end));
+        return { ReferenceId: g.ref, Type: 'client', State: 'unknown', StartTime: toDate(start), EndTime: toDate(end), Edges: edges };
+      }
       const base: Service = { ReferenceId: g.ref, Name: n.name, Names: [n.name], ...(n.type ? { Type: n.type } : {}) };
-      if (g.client) return { ...base, State: 'unknown', Edges: edges };
       return {
         ...base,
         ...(n.accountId ? { AccountId: n.accountId } : {}),

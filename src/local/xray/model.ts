@@ -53,7 +53,9 @@ export function segmentIdentity(seg: SegmentDoc): ServiceIdentity {
     (typeof aws.account_id === 'string' ? aws.account_id : undefined) ??
     (typeof apigw?.account_id === 'string' ? apigw.account_id : undefined) ??
     accountFromArn(seg.resource_arn);
-  return { name: seg.name, ...(seg.origin ? { type: seg.origin } : {}), ...(account ? { accountId: account } : {}) };
+  // X-Ray names an inferred DynamoDB segment "DynamoDB" but the table's node after the table (xray-api-gettingdata.html).
+  const name = seg.inferred && seg.origin === 'AWS::DynamoDB::Table' && typeof aws.table_name === 'string' ? aws.table_name : seg.name;
+  return { name, ...(seg.origin ? { type: seg.origin } : {}), ...(account ? { accountId: account } : {}) };
 }
 
 export function identityKey(id: ServiceIdentity): string {

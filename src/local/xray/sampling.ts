@@ -9,9 +9,10 @@
  */
 import type {
   GetSamplingStatisticSummariesResult, GetSamplingTargetsRequest, GetSamplingTargetsResult, SamplingRule,
-  SamplingStatisticSummary, SamplingTargetDocument, UnprocessedStatistics,
+  SamplingStatisticsDocument, SamplingStatisticSummary, SamplingTargetDocument, UnprocessedStatistics,
 } from '@aws-sdk/client-xray';
 import { ServiceError } from '../core/errors.js';
+import { epochSeconds } from './request.js';
 import type { Clock } from '../core/types.js';
 
 export interface SamplingRequest {
@@ -143,6 +144,8 @@ export class Sampler {
     const docs = input.SamplingStatisticsDocuments;
     if (!Array.isArray(docs)) throw new ServiceError('InvalidRequestException', 'SamplingStatisticsDocuments is required', 400);
     if (docs.length > 25) throw new ServiceError('InvalidRequestException', 'SamplingStatisticsDocuments must contain at most 25 documents', 400);
+    // Checked before any document is counted, so a refused call changes no statistics.
+    docs.forEach(checkStatisticsDocument);
     const now = this.opts.clock.now();
     const rules = new Map(orderRules(this.opts.getRules()).map((r) => [r.RuleName, r]));
     const targets: SamplingTargetDocument[] = [];
@@ -179,6 +182,24 @@ export class Sampler {
       UnprocessedBoostStatistics: [],
     };
   }
+}
+
+/** The counts are the model's Integer members: whole numbers, and a count cannot be negative. */
+const MAX_COUNT = 2_147_483_647;
+
+function checkStatisticsDocument(d: SamplingStatisticsDocument, i: number): void {
+  if (typeof d !== 'object' || d === null) throw new ServiceError('InvalidRequestException', `SamplingStatisticsDocuments[${i}] must be an object`, 400);
+  for (const name of ['RequestCount', 'SampledCount', 'BorrowCount'] as const) {
+    const v: unknown = d[name];
+    if (v === undefined && name === 'BorrowCount') continue;
+    if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > MAX_COUNT) {
+      throw new ServiceError('InvalidRequestException', `SamplingStatisticsDocuments[${i}].${name} must be a whole number from 0 to ${MAX_COUNT}`, 400);
+    }
+  }
+  if (d.SampledCount! > d.RequestCount!) {
+    throw new ServiceError('InvalidRequestException', `SamplingStatisticsDocuments[${i}].SampledCount cannot exceed RequestCount`, 400);
+  }
+  if (d.Timestamp !== undefined) epochSeconds(d.Timestamp, `SamplingStatisticsDocuments[${i}].Timestamp`);
 }
 
 /** Lambda's own decision when no upstream one arrived: 1 request per second plus 5 %, not configurable. */

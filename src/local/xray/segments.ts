@@ -5,6 +5,8 @@
  * Unknown members are kept: X-Ray stores what it does not understand as long as the required ones hold.
  */
 
+import { jsonNestsDeeperThan } from '../core/json-depth.js';
+
 export type AnnotationScalar = string | number | boolean;
 
 export interface HttpInfo {
@@ -76,6 +78,14 @@ export interface UnprocessedSegment {
 export type ValidationResult = { ok: true; doc: SegmentDoc } | { ok: false; error: UnprocessedSegment };
 
 export const MAX_DOCUMENT_BYTES = 64 * 1024;
+/**
+ * JSON nesting a document may have. Subsegments are capped at 32 levels (two JSON levels each), and
+ * metadata rarely nests beyond a few; far deeper documents (thousands of levels) would overflow every
+ * recursive reader that serves them back, so they are refused at ingest rather than stored.
+ */
+export const MAX_DOCUMENT_DEPTH = 100;
+/** The last second a timestamp may name (9999-12-31T23:59:59Z): later ones have no date to answer with. */
+export const MAX_EPOCH_SECONDS = 253_402_300_799;
 export const TRACE_ID_RE = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
 export const SEGMENT_ID_RE = /^[0-9a-f]{16}$/;
 const MAX_NAME = 200;
@@ -89,11 +99,13 @@ function fail(id: unknown, code: string, message: string): ValidationResult {
   return { ok: false, error: { ...(typeof id === 'string' ? { Id: id } : {}), ErrorCode: code, Message: message } };
 }
 
+const isEpochSeconds = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= MAX_EPOCH_SECONDS;
+
 function checkTiming(o: Record<string, unknown>): string | undefined {
-  if (typeof o.start_time !== 'number' || !Number.isFinite(o.start_time)) return 'start_time must be a number';
+  if (!isEpochSeconds(o.start_time)) return `start_time must be a number of epoch seconds from 0 to ${MAX_EPOCH_SECONDS}`;
   const hasEnd = o.end_time !== undefined;
   const inProgress = o.in_progress === true;
-  if (hasEnd && (typeof o.end_time !== 'number' || !Number.isFinite(o.end_time))) return 'end_time must be a number';
+  if (hasEnd && !isEpochSeconds(o.end_time)) return `end_time must be a number of epoch seconds from 0 to ${MAX_EPOCH_SECONDS}`;
   if (hasEnd === inProgress) return 'exactly one of end_time or in_progress=true is required';
   return undefined;
 }
@@ -116,14 +128,25 @@ function checkEmbedded(subs: unknown, depth: number): string | undefined {
   return undefined;
 }
 
+export interface IngestLimits {
+  /**
+   * Epoch seconds before which a document has already outlived retention. Such a document is refused
+   * (`SegmentTooOld`) instead of being stored and swept later: a refusal is what the caller can see.
+   */
+  oldestSeconds?: number;
+}
+
 /**
  * PutTraceSegments' acceptance checks for one document. The error codes are this emulator's own
  * (AWS does not document the ErrorCode values); messages name the offending field.
  */
-export function validateSegmentDocument(text: string): ValidationResult {
+export function validateSegmentDocument(text: string, limits: IngestLimits = {}): ValidationResult {
   // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
   if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
     return fail(undefined, 'DocumentTooLarge', `Segment document exceeds ${MAX_DOCUMENT_BYTES} bytes`);
+  }
+  if (jsonNestsDeeperThan(text, MAX_DOCUMENT_DEPTH)) {
+    return fail(undefined, 'DocumentTooDeep', `Segment document nests deeper than ${MAX_DOCUMENT_DEPTH} levels; flatten its metadata`);
   }
   let parsed: unknown;
   try {
@@ -161,6 +184,10 @@ export function validateSegmentDocument(text: string): ValidationResult {
   }
   const nested = checkEmbedded(o.subsegments, 0);
   if (nested) return fail(id, 'InvalidSubsegment', nested);
+  const last = (o.end_time ?? o.start_time) as number;
+  if (limits.oldestSeconds !== undefined && last < limits.oldestSeconds) {
+    return fail(id, 'SegmentTooOld', `Segment ended at ${new Date(last * 1000).toISOString()}, before the trace retention window; send segments of the last 30 days`);
+  }
   return { ok: true, doc: o as SegmentDoc };
 }
 

@@ -90,8 +90,9 @@ export class TraceStore {
   putTraceSegments(texts: string[]): Required<Pick<PutTraceSegmentsResult, 'UnprocessedTraceSegments'>> {
     const unprocessed: UnprocessedTraceSegment[] = [];
     const groups = new Map<string, Pending[]>();
+    const limits = { oldestSeconds: (this.clock.now() - this.retentionMs) / 1000 };
     for (const text of texts) {
-      const r = validateSegmentDocument(text);
+      const r = validateSegmentDocument(text, limits);
       if (!r.ok) {
         unprocessed.push(r.error);
         continue;

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { BatchGetTracesRequest, BatchGetTracesResult, GetTraceSummariesRequest, GetTraceSummariesResult, Trace, TraceSummary } from '@aws-sdk/client-xray';
 import { ServiceError } from '../core/errors.js';
 import { epochSeconds, invalidRequest } from './request.js';
+import type { SegmentDoc } from './segments.js';
 import type { TraceStore } from './store.js';
 import type { TraceIndex } from './trace-index.js';
 import { parseFilter } from './filter/parser.js';
@@ -130,14 +131,26 @@ export function batchGetTraces(store: TraceStore, input: BatchGetTracesRequest):
   const UnprocessedTraceIds: string[] = [];
   for (const id of ids) {
     const t = typeof id === 'string' ? store.loadTrace(id) : undefined;
-    if (!t) {
+    const segments = t && serialisedSegments(t.segments);
+    if (!t || !segments) {
       UnprocessedTraceIds.push(String(id));
       continue;
     }
-    Traces.push({
-      Id: t.id, Duration: t.duration, LimitExceeded: t.limitExceeded,
-      Segments: t.segments.map((s) => ({ Id: s.id, Document: JSON.stringify(s) })),
-    });
+    Traces.push({ Id: t.id, Duration: t.duration, LimitExceeded: t.limitExceeded, Segments: segments });
   }
   return { Traces, UnprocessedTraceIds };
+}
+
+/**
+ * The documents of one trace as BatchGetTraces answers them, or undefined when one cannot be written
+ * back (a document stored before ingest refused very deep nesting overflows JSON.stringify): that
+ * trace is reported unprocessed instead of failing the whole call.
+ */
+function serialisedSegments(segments: SegmentDoc[]): { Id: string; Document: string }[] | undefined {
+  try {
+    return segments.map((s) => ({ Id: s.id, Document: JSON.stringify(s) }));
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
 }

@@ -34,10 +34,10 @@ describe('estimateAwsCost', () => {
     expect(cost['API Gateway/REST API']).toBeCloseTo(3.5, 10);
     expect(cost['Lambda/invocations']).toBeCloseTo(0.2, 10);
     expect(cost['Lambda/compute at']).toBeCloseTo(12_500 * 0.0000166667, 10); // 1M × 0.1 s × 0.125 GB
-    expect(cost['DynamoDB/on-demand reads']).toBeCloseTo(0.25, 10);
+    expect(cost['DynamoDB/on-demand reads']).toBeCloseTo(0.0625, 10); // 1M eventually consistent reads = 500k RRU × $0.125/M
     expect(cost['X-Ray/traces recorded']).toBeCloseTo(0.25, 10); // 50k billable × $5/M
     expect(e.items.at(-1)!.billable).toBe(0);
-    expect(e.totalUsd).toBeCloseTo(3.5 + 0.2 + 0.20833375 + 0.25 + 0.25, 6);
+    expect(e.totalUsd).toBeCloseTo(3.5 + 0.2 + 0.20833375 + 0.0625 + 0.25, 6);
   });
 
   it('uses the measured Lambda duration, rounded up to the billing millisecond', () => {

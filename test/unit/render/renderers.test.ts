@@ -8,6 +8,7 @@ import { stripAnsi, visibleWidth } from '../../../src/cli/render/text.js';
 import { analyzeTraces } from '../../../src/lab/analysis/bottleneck.js';
 import { labSummary, labTrace } from './fixtures/lab-trace.js';
 import { labGraph, stats } from './fixtures/lab-graph.js';
+import { describeGraph } from '../../../steps/traces-text.js';
 
 const plain = new Chalk({ level: 0 });
 const colour = new Chalk({ level: 1 });
@@ -112,6 +113,15 @@ describe('renderServiceMap', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(out).toContain('user-api/prod ─▶ user-service (AWS::Lambda)  (12 req, avg 124 ms, 2 err, 1 fault)');
     expect(out).toContain('12 req · avg 128 ms · err 16.7% · fault 8.3% · throttle 0.0%');
+  });
+
+  it('names the client node, which has no Name on AWS, "client" (traces map and step 6 alike)', () => {
+    const map = renderServiceMap(labGraph(), { chalk: plain, width: 100 });
+    expect(map).toContain('client ─▶ user-api/prod');
+    expect(map).not.toContain('undefined');
+    const step6 = describeGraph(labGraph());
+    expect(step6).toContain('client → user-api/prod (AWS::ApiGateway::Stage)');
+    expect(step6).not.toContain('undefined');
   });
 
   it('colours health: red for faults, green for healthy', () => {

@@ -58,7 +58,7 @@ describe('assembleTrace', () => {
       ['user-api/prod', 'AWS::ApiGateway::Stage'],
       ['user-service', 'AWS::Lambda'],
       ['user-service', 'AWS::Lambda::Function'],
-      ['UserProfiles', 'AWS::DynamoDB::Table'],
+      ['DynamoDB', 'AWS::DynamoDB::Table'],
     ]);
     const fn = t.segments[2];
     const invocation = fn.subsegments!.find((s) => s.name === 'Invocation')!;
@@ -79,7 +79,7 @@ describe('assembleTrace', () => {
 
   it('does not infer a segment for a call whose callee sent its own segment', () => {
     const t = assembleTrace(T, labDocs());
-    expect(t.segments.filter((s) => s.inferred).map((s) => s.name)).toEqual(['UserProfiles']);
+    expect(t.segments.filter((s) => s.inferred).map((s) => s.name)).toEqual(['DynamoDB']);
   });
 
   it('keeps a subsegment whose parent has not arrived as an orphan and marks the trace partial', () => {

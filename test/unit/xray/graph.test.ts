@@ -20,7 +20,8 @@ function labStore(): { store: TraceStore; ids: string[] } {
   return { store, ids };
 }
 
-const label = (s: Service) => `${s.Name}|${s.Type}`;
+// AWS's client node has no Name (xray-api-tutorial.html), so it is labelled by its type alone.
+const label = (s: Service) => (s.Type === 'client' ? 'client' : `${s.Name}|${s.Type}`);
 
 function edgesOf(services: Service[]): string[] {
   const byRef = new Map(services.map((s) => [s.ReferenceId, s]));
@@ -35,20 +36,25 @@ describe('getServiceGraph', () => {
 
   it('has exactly the five lab nodes and four edges', () => {
     expect(services.map(label).sort()).toEqual([
-      'UserProfiles|AWS::DynamoDB::Table', 'user-api/prod|AWS::ApiGateway::Stage', 'user-api/prod|client', 'user-service|AWS::Lambda', 'user-service|AWS::Lambda::Function',
+      'UserProfiles|AWS::DynamoDB::Table', 'client', 'user-api/prod|AWS::ApiGateway::Stage', 'user-service|AWS::Lambda', 'user-service|AWS::Lambda::Function',
     ]);
     expect(edgesOf(services).sort()).toEqual([
+      'client -> user-api/prod|AWS::ApiGateway::Stage',
       'user-api/prod|AWS::ApiGateway::Stage -> user-service|AWS::Lambda',
-      'user-api/prod|client -> user-api/prod|AWS::ApiGateway::Stage',
       'user-service|AWS::Lambda -> user-service|AWS::Lambda::Function',
       'user-service|AWS::Lambda::Function -> UserProfiles|AWS::DynamoDB::Table',
     ]);
   });
 
   it('marks the stage as root, the client and the table as unknown, the rest active', () => {
-    const client = find('user-api/prod', 'client');
+    const client = services.find((s) => s.Type === 'client')!;
     expect(client).toMatchObject({ State: 'unknown', ReferenceId: 0 });
     expect(client.SummaryStatistics).toBeUndefined();
+    // As in AWS's documented GetServiceGraph output: no Name or Names, but the times of its calls.
+    expect(client.Name).toBeUndefined();
+    expect(client.Names).toBeUndefined();
+    expect(client.StartTime).toBeInstanceOf(Date);
+    expect(client.EndTime!.getTime()).toBeGreaterThanOrEqual(client.StartTime!.getTime());
     expect(find('user-api/prod', 'AWS::ApiGateway::Stage')).toMatchObject({ Root: true, State: 'active', AccountId: '000000000000' });
     expect(find('user-service', 'AWS::Lambda')).toMatchObject({ Root: false, State: 'active', AccountId: '000000000000' });
     const table = find('UserProfiles', 'AWS::DynamoDB::Table');
@@ -73,7 +79,7 @@ describe('getServiceGraph', () => {
     const toTable = find('user-service', 'AWS::Lambda::Function').Edges![0];
     expect(toTable.SummaryStatistics!.ErrorStatistics).toEqual({ ThrottleCount: 1, OtherCount: 1, TotalCount: 2 });
     expect(toTable.ResponseTimeHistogram!.every((h) => h.Value! > 0.009 && h.Value! < 0.031)).toBe(true);
-    expect(find('user-api/prod', 'client').Edges![0].SummaryStatistics!.FaultStatistics!.TotalCount).toBe(1);
+    expect(services.find((s) => s.Type === 'client')!.Edges![0].SummaryStatistics!.FaultStatistics!.TotalCount).toBe(1);
   });
 
   it('leaves out traces outside the window and rejects groups', () => {

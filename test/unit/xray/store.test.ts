@@ -37,7 +37,7 @@ describe('TraceStore', () => {
 
     expect(out.UnprocessedTraceSegments.map((u) => u.ErrorCode)).toEqual(['InvalidSegmentId', 'InvalidJson']);
     const trace = store.loadTrace(T)!;
-    expect(trace.segments.map((s) => s.name)).toEqual(['user-api/prod', 'user-service', 'user-service', 'UserProfiles']);
+    expect(trace.segments.map((s) => s.name)).toEqual(['user-api/prod', 'user-service', 'user-service', 'DynamoDB']);
     expect(store.get(T)!.revision).toBe(5);
   });
 
@@ -121,7 +121,7 @@ describe('TraceStore', () => {
 
     expect(store.size).toBe(1);
     expect(nodeTypes(store, T)).toHaveLength(4);
-    expect(store.loadTrace(T)!.segments.map((s) => s.name)).toEqual(['user-api/prod', 'user-service', 'user-service', 'UserProfiles']);
+    expect(store.loadTrace(T)!.segments.map((s) => s.name)).toEqual(['user-api/prod', 'user-service', 'user-service', 'DynamoDB']);
   });
 
   it('drops traces older than the retention period', () => {

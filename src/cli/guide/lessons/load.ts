@@ -4,6 +4,7 @@ import { API_NAME, SAMPLE_ITEM, STAGE_NAME } from '../../../lab/guide.js';
 import { STEP_RATE } from '../../../../steps/load.js';
 import type { GuideCommand } from '../commands.js';
 import type { StepLesson } from '../lesson.js';
+import { SOURCES } from '../sources.js';
 import { summariesCommand, TIME_WINDOW, recentTraces } from './trace-window.js';
 import { curlUser, recordedApi } from './user-api.js';
 import { platformNotes } from './platform-notes.js';
@@ -43,15 +44,22 @@ export const loadLesson: StepLesson = {
   details: [
     `Run sends the lab's test requests (an existing user, a missing one), then ${STEP_RATE} requests a second for a short while over users that exist and one that does not, and compares how many came back with Sampled=1 to what the rules predict.`,
     'The missing user answers 404. The function handles it fine, but API Gateway marks its segment as an error (any 4xx); a 5xx would be a fault. Step 6 filters on exactly that.',
-    'On AWS the reservoir is shared by every host serving the rule, through quotas X-Ray hands out every few seconds, so short bursts can be a little above or below the prediction.',
+    'On AWS the reservoir is shared by every host serving the rule: each one asks X-Ray for its quota with GetSamplingTargets every 10 seconds, so short bursts can be a little above or below the prediction.',
     'Concurrent requests each need their own execution environment: the first request on a new one is a cold start (an `Initialization` subsegment in the function segment, `Init Duration` in the REPORT log line), later ones reuse it warm. Beyond the concurrency limit Lambda throttles (429) instead of queueing, and API Gateway answers those requests 500. The check below says which of these happened in your traces.',
     '`xray-lab load` runs longer or faster loads and reports the same comparison.',
   ],
   commands,
+  sources: [
+    { about: 'Reservoir first, then the fixed rate', url: SOURCES.consoleSampling },
+    { about: 'Quotas from GetSamplingTargets; the SDK asks every 10 seconds', url: SOURCES.nodeTargetPoller },
+    { about: 'ReservoirQuota and Interval of a sampling target', url: SOURCES.samplingTargetDocument },
+    { about: 'A 4xx marks the segment as an error, a 5xx as a fault', url: SOURCES.concepts },
+  ],
   corrections: [
     {
       guide: 'builds the endpoint from $REGION, set by `aws configure get region`',
-      why: 'that is empty when the region comes from AWS_REGION or a profile, and the URL breaks; the URL above is the real one, recorded by step 4',
+      why: 'that reads only the config file, so it is empty when the region comes from AWS_REGION, and the URL breaks; the URL above is the real one, recorded by step 4',
+      source: SOURCES.cliConfigureGet,
     },
   ],
   verify,

@@ -6,6 +6,7 @@ import { STATEMENT_ID } from '../../../lab/invoke-permission.js';
 import { API_STEP_ID, API_TYPE, invokeUrl } from '../../../../steps/user-api.js';
 import type { GuideCommand } from '../commands.js';
 import type { StepLesson } from '../lesson.js';
+import { SOURCES } from '../sources.js';
 import { functionRef } from './user-function.js';
 
 /** The recorded API: its id and invoke URL, once step 4 ran. */
@@ -76,15 +77,30 @@ export const userApiLesson: StepLesson = {
     'The resource /users/{userId} has a GET method with a Lambda proxy integration (AWS_PROXY): API Gateway hands the whole request to the function as an event and returns what the function answers. The integration itself always calls Lambda with POST.',
     `API Gateway may call ${FUNCTION_NAME} only because of the resource-based permission added to the function. Its source ARN allows this API's GET /users/* on any stage, nothing else.`,
     'Changes to an API do nothing until deployed: create-deployment takes a snapshot and puts it on the prod stage. Tracing is a stage setting, so it is switched on after the stage exists.',
-    'In a trace you will see the stage segment (name user-api/prod) with a Lambda subsegment for the call; its id is the Parent in the header the function receives.',
+    'In a trace you will see the stage segment (name user-api/prod) with a Lambda subsegment for the call; its id is the Parent of the AWS::Lambda segment that Lambda records. Your code then receives a header whose Parent is the function\'s own segment (AWS::Lambda::Function), which the SDK holds as its facade.',
   ],
   commands,
+  sources: [
+    { about: 'The sampling decision travels in the X-Amzn-Trace-Id header', url: SOURCES.concepts },
+    { about: 'API Gateway stage tracing applies the sampling rules and records the stage segment', url: SOURCES.apiGatewayTracing },
+    { about: 'Lambda records its segments under the trace it receives', url: SOURCES.lambdaTracing },
+    { about: 'The stage setting is changed with update-stage --patch-operations', url: SOURCES.cliUpdateStage },
+  ],
   corrections: [
-    { guide: 'runs `update-stage --patch-ops`', why: 'AWS CLI v2 has no such option and stops before calling anything; it is --patch-operations' },
-    { guide: 'grants the invoke permission for source "…/*/*"', why: 'that lets any method on any path of the API call the function; the permission above allows GET /users/* only' },
+    {
+      guide: 'runs `update-stage --patch-ops`',
+      why: 'AWS CLI v2 has no such option and stops before calling anything; it is --patch-operations',
+      source: SOURCES.cliUpdateStage,
+    },
+    {
+      guide: 'grants the invoke permission for source "…/*/*"',
+      why: 'that lets any method on any path of the API call the function; the permission above allows GET /users/* only',
+      source: SOURCES.cliAddPermission,
+    },
     {
       guide: 'finds the root resource with `items[0].id`',
       why: 'that works on a fresh API, where / is the only resource, but the order is not documented; the query above selects the resource whose path is /',
+      source: SOURCES.cliGetResources,
     },
   ],
   verify,

@@ -10,6 +10,7 @@ import { FUNCTION_STEP_ID, FUNCTION_TYPE } from '../../../../steps/user-function
 import { TABLE_STEP_ID } from '../../../../steps/user-table.js';
 import type { AwsCommand, GuideCommand } from '../commands.js';
 import type { StepLesson } from '../lesson.js';
+import { SOURCES } from '../sources.js';
 
 /** The API Gateway proxy event the function reads: only the method and the path matter to it. */
 export const INVOKE_PAYLOAD = JSON.stringify({ httpMethod: 'GET', path: `/users/${SAMPLE_ITEM.userId}` });
@@ -109,8 +110,10 @@ async function verify(ctx: LabContext): Promise<string[]> {
 export const userFunctionLesson: StepLesson = {
   teaches: [
     'With tracing set to Active, the Lambda service records segments for you: one for the invocation as Lambda saw it (AWS::Lambda) and one for the function itself (AWS::Lambda::Function, with Initialization, Invocation and Overhead inside). Your code adds subsegments to that picture: one per DynamoDB call made through the instrumented client, and any you open yourself.',
-    "Inside Lambda the X-Ray SDK holds only a facade segment: a stand-in carrying the trace id and parent id Lambda hands over, that is never sent. Annotations and metadata go on a subsegment instead. Annotations (string, number or boolean) are indexed, so a filter expression can find them (annotation.user_found = false); metadata holds any JSON, is kept with the trace, and cannot be searched.",
+    "Inside Lambda the X-Ray SDK holds only a facade segment: a stand-in carrying the trace id and parent id Lambda hands over, that is never sent and cannot be changed (the Python SDK raises FacadeSegmentMutationException). So annotate subsegments. Python's xray_recorder.put_annotation writes to the innermost open subsegment, and to the facade only when none is open: the guide's handler calls it after begin_subsegment('user_processing'), so its annotations land on user_processing, just as this handler's do.",
+    'Annotations (string, number or boolean) are indexed, so a filter expression can find them (annotation.user_found = false); metadata holds any JSON, is kept with the trace, and cannot be searched.',
     'The SDK does not send anything over HTTP itself: it writes each finished subsegment as a UDP datagram to the X-Ray daemon, which Lambda runs next to your function and which batches them into PutTraceSegments calls. That is why the role needs permission to write traces.',
+    'The X-Ray SDKs and daemon have been in maintenance mode since 2026-02-25: security fixes only, no new features. AWS recommends OpenTelemetry (the AWS Distro for OpenTelemetry, ADOT) for new instrumentation; this lab keeps the X-Ray SDK because the guide teaches it, and the X-Ray service itself is unchanged.',
   ],
   takeaway: 'Lambda records the function segments; your code adds subsegments, with annotations (indexed, filterable) and metadata (not indexed), sent via the daemon.',
   details: [
@@ -121,19 +124,31 @@ export const userFunctionLesson: StepLesson = {
   ],
   prepare,
   commands,
+  sources: [
+    { about: 'X-Ray SDKs and daemon in maintenance mode since 2026-02-25', url: SOURCES.sdkDaemonTimeline },
+    { about: 'Migrating from the X-Ray SDK to OpenTelemetry', url: SOURCES.sdkMigration },
+    { about: 'Active tracing: the AWS::Lambda and AWS::Lambda::Function segments', url: SOURCES.lambdaXray },
+    { about: 'In Lambda the Python SDK installs a facade segment', url: SOURCES.pythonLambdaLauncher },
+    { about: 'put_annotation writes to the current entity, the innermost open subsegment', url: SOURCES.pythonRecorder },
+    { about: 'Annotations are indexed, metadata is not', url: SOURCES.concepts },
+    { about: 'The daemon receives segments over UDP and sends them to the X-Ray API', url: SOURCES.daemon },
+    { about: 'captureAWSv3Client and the AWS SDK v3', url: SOURCES.nodeSdkAwsClients },
+  ],
   corrections: [
-    { guide: 'deploys python3.9', why: 'that runtime is deprecated and new functions cannot use it; the function here is TypeScript bundled for a current Node runtime' },
     {
-      guide: 'annotates the current segment in the Python handler',
-      why: 'inside Lambda that is the facade segment, which refuses changes (FacadeSegmentMutationException, so the request ends in a 502); annotate a subsegment, as this handler does',
+      guide: 'deploys python3.9',
+      why: 'Lambda deprecated that runtime on 2025-12-15: no more security patches or support (creating functions with it is blocked only from a later date, reported as 2027-02-01); the function here is TypeScript bundled for a current Node runtime',
+      source: SOURCES.lambdaRuntimes,
     },
     {
       guide: 'attaches AmazonDynamoDBFullAccess',
       why: 'that lets the function do anything to every table in the account; the inline policy above allows GetItem on one table (--lab-policies uses the guide\'s policies)',
+      source: SOURCES.iamLeastPrivilege,
     },
     {
       guide: 'runs `lambda invoke --payload` with inline JSON',
       why: 'AWS CLI v2 reads --payload as base64 and rejects plain JSON; add --cli-binary-format raw-in-base64-out',
+      source: SOURCES.cliV2Changes,
     },
   ],
   verify,

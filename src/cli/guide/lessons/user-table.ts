@@ -3,6 +3,7 @@ import type { LabContext } from '../../../lab/context.js';
 import { LabError } from '../../../lab/errors.js';
 import { SAMPLE_ITEM, TABLE_NAME } from '../../../lab/guide.js';
 import type { StepLesson } from '../lesson.js';
+import { SOURCES } from '../sources.js';
 
 const KEY = JSON.stringify({ userId: { S: SAMPLE_ITEM.userId } });
 
@@ -22,11 +23,11 @@ async function verify(ctx: LabContext): Promise<string[]> {
 export const userTableLesson: StepLesson = {
   teaches: [
     'This is the table the function will read. A segment is the work one service did for one request (API Gateway, the Lambda function); subsegments break that work down, for example one subsegment per DynamoDB call made through an instrumented SDK client.',
-    'DynamoDB sends no segment of its own. X-Ray builds an inferred segment from the caller\'s subsegment, so the table still shows up as a node on the service map, named after the table.',
+    'DynamoDB sends no segment of its own. X-Ray builds an inferred segment from the caller\'s subsegment, named DynamoDB, and the table still shows up as a node on the service map: the node, unlike the segment, is named after the table, taken from the table_name the caller recorded.',
   ],
-  takeaway: 'A traced DynamoDB call is a subsegment of the caller; X-Ray infers a node for the table from it.',
+  takeaway: 'A traced DynamoDB call is a subsegment of the caller; X-Ray infers a segment (named DynamoDB) and a map node (named after the table) from it.',
   details: [
-    'PAY_PER_REQUEST (on-demand) means no capacity to plan and nothing billed while the table sits idle; each read or write is billed per request.',
+    'PAY_PER_REQUEST (on-demand) means no capacity to plan: each read or write is billed per request ($0.125 per million read request units in US East since the November 2024 price cut; an eventually consistent read of an item up to 4 KB is half a unit). An idle on-demand table still pays for its storage, which at this size stays inside the free tier.',
     `The key is a string userId. The sample item ${SAMPLE_ITEM.userId} is what the lab's happy path reads; any other id gives a 404 response, which X-Ray marks as an error (a 4xx) on the API's segment.`,
     'A new table is CREATING for a moment. The CLI waiter polls DescribeTable (every 20 seconds) until the status is ACTIVE; writing before that fails.',
   ],
@@ -61,6 +62,12 @@ export const userTableLesson: StepLesson = {
         }),
       ],
     },
+  ],
+  sources: [
+    { about: 'Inferred segments: named DynamoDB, origin AWS::DynamoDB::Table, with the table_name', url: SOURCES.apiGettingData },
+    { about: 'Subsegments for AWS SDK calls; v3 clients may not record the table name', url: SOURCES.nodeSdkAwsClients },
+    { about: 'On-demand read and write prices, storage', url: SOURCES.dynamoDbOnDemandPricing },
+    { about: 'The table-exists waiter polls every 20 seconds', url: SOURCES.cliTableExists },
   ],
   corrections: [],
   verify,

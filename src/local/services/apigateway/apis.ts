@@ -44,6 +44,7 @@ export function apiRoutes(env: LocalCloudEnv, store: ApiGatewayStore): RestRoute
           id, region: ctx.region, name,
           description: optionalString(input, 'description'),
           version: optionalString(input, 'version'),
+          policy: optionalString(input, 'policy'),
           createdDate: now, binaryMediaTypes, apiKeySource, endpointTypes,
           disableExecuteApiEndpoint: input.disableExecuteApiEndpoint === true,
           rootResourceId: rootId,

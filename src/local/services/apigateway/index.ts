@@ -6,7 +6,8 @@
  * Errors copy AWS's codes and statuses (NotFoundException 404, ConflictException 409,
  * BadRequestException 400, TooManyRequestsException 429 + Retry-After). Left out on purpose:
  * authorizers, models, API keys, usage plans, domain names, method/integration responses,
- * non-Lambda integrations, canaries, caches, import/export and HTTP APIs (v2).
+ * non-Lambda integrations, canaries, caches, import/export (ImportRestApi, PutRestApi), UpdateRestApi and
+ * HTTP APIs (v2).
  */
 import type { LocalService } from '../../core/types.js';
 import type { LocalCloudEnv } from '../../env.js';
@@ -23,5 +24,11 @@ export function createApiGatewayService(env: LocalCloudEnv, store: ApiGatewaySto
     name: 'apigateway',
     title: 'API Gateway',
     routes: [...apiRoutes(env, store), ...resourceRoutes(store), ...stageRoutes(env, store)],
+    // Named so their callers get a NotImplemented naming them, never CreateRestApi's or another operation's answer.
+    unimplementedRoutes: [
+      { method: 'POST', path: '/restapis', query: { mode: 'import' }, operation: 'ImportRestApi' },
+      { method: 'PUT', path: '/restapis/{restapi_id}', operation: 'PutRestApi' },
+      { method: 'PATCH', path: '/restapis/{restapi_id}', operation: 'UpdateRestApi' },
+    ],
   });
 }

@@ -56,6 +56,8 @@ export interface StoredApi {
   name: string;
   description?: string;
   version?: string;
+  /** The resource policy JSON exactly as given; stored and returned, not enforced (the data plane has no IAM). */
+  policy?: string;
   createdDate: number;
   binaryMediaTypes: string[];
   apiKeySource: string;
@@ -94,6 +96,7 @@ export function restApiOutput(api: StoredApi): Record<string, unknown> {
     name: api.name,
     ...(api.description !== undefined && { description: api.description }),
     ...(api.version !== undefined && { version: api.version }),
+    ...(api.policy !== undefined && { policy: api.policy }),
     createdDate: seconds(api.createdDate),
     ...(api.binaryMediaTypes.length > 0 && { binaryMediaTypes: api.binaryMediaTypes }),
     apiKeySource: api.apiKeySource,

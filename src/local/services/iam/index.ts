@@ -21,6 +21,28 @@ export interface IamApi {
   roles: Collection<StoredRole>;
 }
 
+function validationError(detail: string): ServiceError {
+  return new ServiceError('ValidationError', `1 validation error detected: ${detail}`, 400);
+}
+
+/** `Tags.member.N.Key/Value` as parsed → the tags, each checked against IAM's Tag shape (Key 1–128, Value 0–256). */
+function checkTags(raw: unknown): Tag[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw validationError("Value at 'tags' failed to satisfy constraint: Member must be a list; send Tags.member.N.Key and Tags.member.N.Value");
+  const tags: Tag[] = [];
+  raw.forEach((t: unknown, i) => {
+    const at = `tags.${i + 1}.member`;
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) throw validationError(`Value at '${at}' failed to satisfy constraint: Member must have a Key and a Value`);
+    const { Key, Value } = t as Record<string, unknown>;
+    if (typeof Key !== 'string') throw validationError(`Value null at '${at}.key' failed to satisfy constraint: Member must not be null`);
+    if (Key.length < 1 || Key.length > 128) throw validationError(`Value '${Key}' at '${at}.key' failed to satisfy constraint: Member must have length from 1 to 128`);
+    if (typeof Value !== 'string') throw validationError(`Value null at '${at}.value' failed to satisfy constraint: Member must not be null`);
+    if (Value.length > 256) throw validationError(`Value at '${at}.value' failed to satisfy constraint: Member must have length less than or equal to 256`);
+    tags.push({ Key, Value });
+  });
+  return tags;
+}
+
 export function createIamService(env: LocalCloudEnv): IamApi {
   const roles = new Collection<StoredRole>(env.db, 'iam.roles');
 
@@ -30,7 +52,7 @@ export function createIamService(env: LocalCloudEnv): IamApi {
     if (!role) throw new ServiceError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
     return role;
   };
-  const tagsOf = (input: QueryInput): Tag[] => ((input.Tags as Tag[] | undefined) ?? []).filter(Boolean);
+  const tagsOf = (input: QueryInput): Tag[] => checkTags(input.Tags);
   const mergeTags = (existing: Tag[], added: Tag[]): Tag[] => {
     const map = new Map(existing.map((t) => [t.Key, t.Value]));
     for (const t of added) map.set(t.Key, t.Value ?? '');
@@ -38,8 +60,15 @@ export function createIamService(env: LocalCloudEnv): IamApi {
     return [...map].map(([Key, Value]) => ({ Key, Value }));
   };
   const paginate = <T>(items: T[], input: QueryInput): { page: T[]; IsTruncated: boolean; Marker?: string } => {
-    const start = input.Marker ? Number(input.Marker) : 0;
-    const max = input.MaxItems ? Number(input.MaxItems) : 100;
+    const max = input.MaxItems === undefined ? 100 : Number(input.MaxItems);
+    if (!Number.isInteger(max) || max < 1 || max > 1000) {
+      throw validationError(`Value '${String(input.MaxItems)}' at 'maxItems' failed to satisfy constraint: Member must be a whole number from 1 to 1000`);
+    }
+    // A marker is only ever one this service handed out: a position, so every page moves forward.
+    const start = input.Marker === undefined ? 0 : Number(input.Marker);
+    if (!/^\d+$/.test(String(input.Marker ?? '0')) || start > items.length) {
+      throw validationError(`Value '${String(input.Marker)}' at 'marker' is not a marker this service returned: start again without Marker`);
+    }
     const page = items.slice(start, start + max);
     const next = start + max;
     return next < items.length ? { page, IsTruncated: true, Marker: String(next) } : { page, IsTruncated: false };

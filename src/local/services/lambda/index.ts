@@ -14,6 +14,7 @@ import { restJsonService, type RestRequest } from '../../protocols/rest-json.js'
 import { CodeStore, type ZipExtractor } from './code.js';
 import { concurrencyRoutes, reservedTotal } from './concurrency.js';
 import { DEFAULT_CONCURRENCY_LIMIT } from '../../lambda/concurrency.js';
+import { CodeUrlSigner } from './code-url.js';
 import { FunctionStore, type RoleCheck } from './functions.js';
 import { checkInvokeRequest, invokeResponse, runInvocation } from './invoke.js';
 import { configuration, parseFunctionName, type StoredFunction } from './model.js';
@@ -54,6 +55,7 @@ const empty = (status: number) => ({ status, headers: {}, body: '' });
 
 export function createLambdaService(env: LocalCloudEnv, deps: LambdaDeps): LambdaApi {
   const code = new CodeStore(env.dataDir, deps.extractZip, () => env.ids.uuid());
+  const codeUrls = new CodeUrlSigner(() => env.clock.now());
   const evict = async (name: string) => {
     await deps.runner()?.evict(name);
   };
@@ -96,10 +98,12 @@ export function createLambdaService(env: LocalCloudEnv, deps: LambdaDeps): Lambd
         method: 'GET', path: '/2015-03-31/functions/{FunctionName}', operation: 'GetFunction',
         handler: (req, ctx) => {
           const fn = fnOf(req, ctx);
+          // The edge refused any Host that is not a loopback or user-allowed name, so echoing it is safe.
           const host = header(req, 'host') ?? '127.0.0.1';
+          const path = `/2015-03-31/functions/${encodeURIComponent(fn.FunctionName)}/code-package/${fn.codeKey}.zip`;
           return {
             Configuration: configuration(fn),
-            Code: { RepositoryType: 'S3', Location: `http://${host}/2015-03-31/functions/${fn.FunctionName}/code-package/${fn.codeKey}.zip` },
+            Code: { RepositoryType: 'S3', Location: codeUrls.url(host, path, ctx.region, ctx.accessKeyId) },
             ...(Object.keys(fn.Tags).length ? { Tags: fn.Tags } : {}),
             ...(fn.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } } : {}),
           };
@@ -110,6 +114,10 @@ export function createLambdaService(env: LocalCloudEnv, deps: LambdaDeps): Lambd
         method: 'GET', path: '/2015-03-31/functions/{FunctionName}/code-package/{Key}', operation: 'GetFunctionCodePackage',
         handler: (req, ctx) => {
           const fn = fnOf(req, ctx);
+          // A presigned Code.Location must be ours and fresh; a request signed in its header is an ordinary API call.
+          if (req.query.has('X-Amz-Signature') && !codeUrls.verify(`/2015-03-31/functions/${encodeURIComponent(fn.FunctionName)}/code-package/${req.params.Key}`, req.query)) {
+            throw new ServiceError('AccessDeniedException', 'This Code.Location URL is not valid or has expired (10 minutes); call GetFunction for a new one.', 403);
+          }
           if (req.params.Key !== `${fn.codeKey}.zip`) throw new ServiceError('ResourceNotFoundException', 'The resource you requested does not exist.', 404, { Type: 'User' });
           return { status: 200, headers: { 'content-type': 'application/zip' }, body: code.readZip(fn.FunctionName, fn.codeKey) };
         },

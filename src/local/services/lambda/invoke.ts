@@ -30,9 +30,6 @@ export function checkInvokeRequest(payload: Buffer, h: InvokeHeaders): RunReques
   if (payload.length > max) {
     throw new ServiceError('RequestTooLargeException', `Request must be smaller than ${max} bytes for the InvokeFunction operation`, 413, { Type: 'User' });
   }
-  if (h.clientContext !== undefined && Buffer.byteLength(h.clientContext) > 3583) {
-    throw invalidParameter('Client context must be a base64-encoded JSON object of at most 3583 bytes.');
-  }
   // An empty body is an empty event; anything else must be JSON, as Lambda parses it before running.
   const body = payload.length === 0 ? Buffer.from('{}') : payload;
   try {
@@ -41,7 +38,35 @@ export function checkInvokeRequest(payload: Buffer, h: InvokeHeaders): RunReques
     const detail = e instanceof TypeError ? 'Invalid UTF-8 sequence in the payload' : e instanceof Error ? e.message : String(e);
     throw new ServiceError('InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${detail}`, 400, { Type: 'User' });
   }
-  return { payload: body, invocationType, logType, clientContext: h.clientContext, traceHeader: h.traceHeader };
+  return { payload: body, invocationType, logType, clientContext: checkClientContext(h.clientContext), traceHeader: h.traceHeader };
+}
+
+const MAX_CLIENT_CONTEXT = 3583;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * X-Amz-Client-Context: up to 3,583 bytes of base64 holding a JSON object, refused with Lambda's own
+ * error otherwise (before any process is touched). What passes is re-encoded with every non-ASCII
+ * character escaped, because the decoded JSON travels to the runtime as an HTTP header value.
+ */
+function checkClientContext(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const refuse = (why: string) => new ServiceError('InvalidRequestContentException', `Client context must be a valid Base64-encoded JSON object: ${why}.`, 400, { Type: 'User' });
+  if (Buffer.byteLength(value) > MAX_CLIENT_CONTEXT) throw refuse(`it is ${Buffer.byteLength(value)} bytes, and at most ${MAX_CLIENT_CONTEXT} are allowed`);
+  if (!BASE64.test(value)) throw refuse('the header is not base64');
+  let text: string;
+  let parsed: unknown;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(value, 'base64'));
+    parsed = JSON.parse(text);
+  } catch {
+    throw refuse('the decoded text is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw refuse('the decoded JSON is not an object');
+  // In valid JSON, raw tabs and line breaks can only be whitespace between tokens, and non-ASCII only
+  // sits inside strings: spaces and \u escapes keep the same JSON in a legal header value.
+  const ascii = text.replace(/[\t\r\n]/g, ' ').replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return Buffer.from(ascii).toString('base64');
 }
 
 /** Only Node functions can run locally; anything else fails loudly and says why. */

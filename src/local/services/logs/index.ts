@@ -40,6 +40,22 @@ const DAY_MS = 86_400_000;
 const str = (input: Input, key: string): string | undefined => (typeof input[key] === 'string' ? (input[key] as string) : undefined);
 const num = (input: Input, key: string): number | undefined => (typeof input[key] === 'number' ? (input[key] as number) : undefined);
 
+/** PutLogEvents' size rules: each event (UTF-8 message + 26 bytes of framing) ≤ 256 KiB, the batch ≤ 1 MiB counted the same way. */
+const EVENT_OVERHEAD = 26;
+const MAX_EVENT_BYTES = 262_144;
+const MAX_BATCH_BYTES = 1_048_576;
+
+function checkBatchSize(events: unknown[]): void {
+  let total = 0;
+  events.forEach((e, i) => {
+    const message = (e as { message?: unknown } | null)?.message;
+    const size = (typeof message === 'string' ? Buffer.byteLength(message) : 0) + EVENT_OVERHEAD;
+    if (size > MAX_EVENT_BYTES) throw invalidParameter(`Log event too large: event ${i} is ${size} bytes and exceeds the limit of ${MAX_EVENT_BYTES}; split the message.`);
+    total += size;
+  });
+  if (total > MAX_BATCH_BYTES) throw invalidParameter(`Upload too large: ${total} bytes exceeds limit of ${MAX_BATCH_BYTES}; send the events in smaller batches.`);
+}
+
 function limitOf(input: Input, max: number): number {
   const limit = input.limit ?? max;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > max) throw invalidParameter(`1 validation error detected: Value '${String(limit)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`);
@@ -180,6 +196,7 @@ export function createLogsService(env: LocalCloudEnv): LogsApi {
         const stream = streamOf(group, input);
         const events = input.logEvents;
         if (!Array.isArray(events) || events.length === 0 || events.length > 10_000) throw invalidParameter('logEvents must hold between 1 and 10000 events.');
+        checkBatchSize(events);
         const now = env.clock.now();
         let tooNewStart: number | undefined;
         let tooOldEnd: number | undefined;

@@ -1,0 +1,168 @@
+/**
+ * The local cloud's composition root: builds every service and the pieces they call, in dependency
+ * order, and registers each running part with the lifecycle. Listeners are not opened here, except
+ * the X-Ray daemon's UDP intake, which functions must know before they are wired. The HTTP port
+ * (server.ts) opens only after everything here is wired.
+ */
+import { mkdirSync } from 'node:fs';
+import { createApiGateway, type DataPlaneDeps, type LocalApiGateway } from './apigateway/index.js';
+import { openDatabase } from './core/db.js';
+import { randomIds, systemClock } from './core/defaults.js';
+// The one zip extractor of the project lives with packaging; src/local takes only this leaf module (yauzl, no esbuild).
+import { safeExtractZip } from './core/safe-zip.js';
+import type { Clock, IdGenerator, LocalService } from './core/types.js';
+import type { LocalCloudEnv, LocalFaults } from './env.js';
+import { isAbandoned, isThrottle, LambdaEngine } from './lambda/index.js';
+import type { Lifecycle } from './lifecycle.js';
+import { createDynamoDb, type DynamoDbBackend } from './services/dynamodb.js';
+import { createIamService } from './services/iam/index.js';
+import { createLambdaService, type LambdaApi, type LambdaRunner, type ZipExtractor } from './services/lambda/index.js';
+import { createLogsService, type LogsApi } from './services/logs/index.js';
+import { createStsService } from './services/sts.js';
+import { localTagSources } from './services/tagging-sources.js';
+import { createTaggingService } from './services/tagging.js';
+import { createXrayEngine } from './services/xray/engine.js';
+import { createXrayService } from './services/xray/index.js';
+import { SamplingRules } from './services/xray/rules.js';
+import type { Daemon } from './xray/index.js';
+
+export const DEFAULT_ACCOUNT = '000000000000';
+
+/** What the composition needs from the caller's options. */
+export interface CompositionOptions {
+  dataDir?: string;
+  accountId?: string;
+  region?: string;
+  clock?: Clock;
+  ids?: IdGenerator;
+  faults?: LocalFaults;
+  extractZip?: ZipExtractor;
+  createLambdaRunner?: (hooks: LambdaRunnerHooks) => LambdaRunner;
+  random?: () => number;
+  apigateway?: DataPlaneDeps;
+  /** Local Lambda limits: account concurrency (default 20) and how long an idle environment lives (default 5 min). */
+  lambda?: { concurrencyLimit?: number; idleTimeoutMs?: number };
+}
+
+/** What the server hands the execution engine: where functions reach the cloud, and where their logs go. */
+export interface LambdaRunnerHooks {
+  /** The API port's URL; readable once the port is open, which is before any function can be invoked. */
+  readonly endpoint: string;
+  env: LocalCloudEnv;
+  onLogEvents(group: string, stream: string, events: { timestamp: number; message: string }[]): void;
+}
+
+export interface LocalCloudParts {
+  env: LocalCloudEnv;
+  dynamodb: DynamoDbBackend;
+  daemon: Daemon;
+  /** Mounted on the API port by signing name (DynamoDB apart). */
+  services: Map<string, LocalService>;
+  lambda: LambdaApi;
+  logs: LogsApi;
+  apigateway: LocalApiGateway;
+}
+
+/**
+ * Builds the cloud. `endpoint` is read lazily by the Lambda engine when it first starts a function,
+ * which needs the API port open; `startDaemon` opens the UDP intake on `daemon`.
+ */
+export async function composeLocalCloud(
+  options: CompositionOptions,
+  lifecycle: Lifecycle,
+  listeners: { endpoint: () => string; startDaemon: (onDocuments: (docs: string[]) => void) => Promise<Daemon> },
+): Promise<LocalCloudParts> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const env: LocalCloudEnv = {
+    db: openDatabase(options.dataDir),
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? randomIds,
+    accountId: options.accountId ?? DEFAULT_ACCOUNT,
+    defaultRegion: options.region ?? 'us-east-1',
+    dataDir: options.dataDir,
+    faults: options.faults ?? {},
+  };
+  lifecycle.add('state database', () => {
+    env.db.close();
+  });
+  const dynamodb = await createDynamoDb({ dataDir: options.dataDir, region: env.defaultRegion, accountId: env.accountId });
+  lifecycle.add('DynamoDB', () => dynamodb.close());
+  const iam = createIamService(env);
+  const rules = new SamplingRules(env);
+  const logs = createLogsService(env);
+  const xray = createXrayEngine(env, rules, options.random);
+  // Closed after the functions stop (it was started before them), so their last datagrams still land.
+  const daemon = await listeners.startDaemon((docs) => xray.putSegments(docs));
+  lifecycle.add('X-Ray daemon', () => daemon.close());
+  const daemonAddress = `${daemon.address}:${daemon.port}`;
+
+  const hooks: LambdaRunnerHooks = {
+    get endpoint() {
+      return listeners.endpoint();
+    },
+    env,
+    onLogEvents: (group, stream, events) => logs.append(group, stream, events),
+  };
+  const runner = options.createLambdaRunner
+    ? options.createLambdaRunner(hooks)
+    : new LambdaEngine({
+      region: env.defaultRegion,
+      accountId: env.accountId,
+      // A getter: the engine reads it when it starts a function, after the port is open.
+      get endpoint() {
+        return hooks.endpoint;
+      },
+      daemonAddress,
+      clock: env.clock,
+      ids: env.ids,
+      onSegments: (docs) => xray.putSegments(docs),
+      onLogEvents: hooks.onLogEvents,
+      concurrencyLimit: options.lambda?.concurrencyLimit,
+      idleTimeoutMs: options.lambda?.idleTimeoutMs,
+      // Read per invocation, long after `lambda` below exists.
+      reservedTotal: () => lambda.reservedTotal(),
+    });
+  const lambda = createLambdaService(env, {
+    roleAssumable: (arn) => iam.roleAssumable(arn),
+    extractZip: options.extractZip ?? safeExtractZip,
+    runner: () => runner,
+    concurrencyLimit: options.lambda?.concurrencyLimit,
+  });
+  const apigateway = createApiGateway(env, {
+    invoker: {
+      async invoke(functionArn, event, opts) {
+        const caller = opts.sourceArn ? { principal: 'apigateway.amazonaws.com', sourceArn: opts.sourceArn } : undefined;
+        let result;
+        try {
+          result = await lambda.invokeByArn(functionArn, event, { traceHeader: opts.traceHeader, caller, signal: opts.signal });
+        } catch (e) {
+          if (isThrottle(e)) return { throttled: true, reason: String(e.extra.Reason) };
+          if (isAbandoned(e)) return { abandoned: true };
+          throw e;
+        }
+        if (result === 'not-found') return { notFound: true };
+        if (result === 'forbidden') return { forbidden: true };
+        return { payload: result.payload, functionError: result.functionError };
+      },
+    },
+    sampler: {
+      decide: (q) => xray.decide(regionOfStage(q.resourceArn) ?? env.defaultRegion, q),
+    },
+    sink: { putSegments: (docs) => xray.putSegments(docs) },
+    ...options.apigateway,
+  });
+  const services = new Map<string, LocalService>();
+  for (const s of [createStsService(env), iam.service, createXrayService(env, rules, xray.routes), lambda.service, logs.service, apigateway.service]) services.set(s.name, s);
+  const tagSources = localTagSources({ env, functions: lambda.functions, apis: apigateway.store, logs: logs.store, rules, dynamo: dynamodb.call });
+  services.set('tagging', createTaggingService(tagSources));
+  // The Lambda service stops the function processes, so they go before the daemon they send to.
+  lifecycle.add('services', async () => {
+    for (const s of services.values()) await s.close?.();
+  });
+  return { env, dynamodb, daemon, services, lambda, logs, apigateway };
+}
+
+/** `arn:aws:apigateway:{region}::/restapis/{id}/stages/{stage}` → region. */
+function regionOfStage(arn: string | undefined): string | undefined {
+  return arn?.split(':')[3] || undefined;
+}
