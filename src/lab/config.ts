@@ -23,7 +23,7 @@ export interface CommonFlags {
   samplingRules?: string;
   /** Step 3: attach the guide's managed policies instead of the least-privilege inline policy. */
   labPolicies?: boolean;
-  /** Step 3: the function's Node runtime (default nodejs22.x). */
+  /** Step 3: the function's Node runtime (default nodejs24.x). */
   runtime?: string;
   /** Step 3: the handler's simulated work in ms (the function's SIMULATED_WORK_MS; default: the handler's 100). */
   simulatedWorkMs?: string;

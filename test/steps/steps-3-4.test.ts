@@ -91,7 +91,7 @@ describe('lab steps 3–4 against the local cloud', () => {
     const fn = await (await clients.lambda()).send(new GetFunctionCommand({ FunctionName: 'user-service' }));
     expect(fn.Configuration).toMatchObject({
       State: 'Active',
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       Timeout: 30,
       Role: role.Arn,
