@@ -8,5 +8,9 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'lambda-scale': async () => (await import('./lambda-scale.js')).lambdaScale,
   'request-path': async () => (await import('./request-path.js')).requestPath,
   'xray-store': async () => (await import('./xray-store.js')).xrayStore,
+  'xray-scale': async () => (await import('./xray-scale.js')).xrayScale,
+  'xray-million': async () => (await import('./xray-million.js')).xrayMillion,
   'lab-e2e': async () => (await import('./lab-e2e.js')).labE2e,
+  otlp: async () => (await import('./otlp.js')).otlpBench,
+  console: async () => (await import('./console.js')).consoleBench,
 };

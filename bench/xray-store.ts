@@ -27,7 +27,7 @@ interface IngestRun {
 }
 
 /** PutTraceSegments in batches of 50 with `parallel` calls in flight; returns docs sent and rejected, and where the CPU went. */
-async function ingest(client: XRayClient, traces: LabTrace[], serverPid: number, parallel = 4): Promise<IngestRun> {
+export async function ingest(client: XRayClient, traces: LabTrace[], serverPid: number, parallel = 4): Promise<IngestRun> {
   const docs = traces.flatMap((t) => t.docs);
   let next = 0;
   let unprocessed = 0;

@@ -7,7 +7,12 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const BUILT = [join(ROOT, 'dist', 'src', 'cli', 'main.js'), join(ROOT, 'dist', 'src', 'local', 'lambda', 'bootstrap.mjs')];
+const BUILT = [
+  join(ROOT, 'dist', 'src', 'cli', 'main.js'),
+  join(ROOT, 'dist', 'src', 'local', 'lambda', 'bootstrap.mjs'),
+  // The console's bundled front end (src/console/build-web.ts).
+  join(ROOT, 'dist', 'console', 'app.js'),
+];
 
 function newestMtime(dir: string): number {
   let newest = 0;

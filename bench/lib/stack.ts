@@ -30,14 +30,19 @@ export interface RunningCloud {
   stop(): Promise<void>;
 }
 
-/** `xray-lab local start` (built CLI) in a sandbox: the local cloud in its own process, as users run it. */
-export async function startCloudProcess(env: NodeJS.ProcessEnv = {}): Promise<RunningCloud> {
+/**
+ * `xray-lab local start` (built CLI) in a sandbox: the local cloud in its own process, as users run it.
+ * Given a sandbox, starts on its data dir and leaves it in place on stop (a restart reopens the same store).
+ * `env` reaches `local start` (e.g. XRAY_LAB_LAMBDA_CONCURRENCY).
+ */
+export async function startCloudProcess(reuse?: CliSandbox, env: NodeJS.ProcessEnv = {}): Promise<RunningCloud> {
   // The cloud runs from dist/: a stale build would benchmark old code.
   ensureBuilt(() => {});
-  const box = cliSandbox();
+  const box = reuse ?? cliSandbox();
+  const dispose = () => reuse || box.dispose();
   const r = await box.run(['local', 'start', '--json'], env);
   if (r.code !== 0) {
-    box.dispose();
+    dispose();
     throw new Error(`local start exited ${r.code}: ${r.stderr.slice(0, 500)}`);
   }
   const info = JSON.parse(r.stdout) as { endpoint: string; pid: number; daemonAddress?: string };
@@ -46,7 +51,7 @@ export async function startCloudProcess(env: NodeJS.ProcessEnv = {}): Promise<Ru
     box,
     async stop() {
       await box.run(['local', 'stop', '--json']);
-      box.dispose();
+      dispose();
     },
   };
 }
@@ -148,7 +153,7 @@ export interface LabStack {
 
 /** Local cloud process + the whole request path, with tracing on. `env` reaches `local start` (e.g. XRAY_LAB_LAMBDA_CONCURRENCY). */
 export async function startLabStack(env: NodeJS.ProcessEnv = {}): Promise<LabStack> {
-  const cloud = await startCloudProcess(env);
+  const cloud = await startCloudProcess(undefined, env);
   try {
     const roleArn = await createRole(cloud.endpoint);
     await createTableWithUsers(cloud.endpoint);

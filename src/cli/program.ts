@@ -85,6 +85,13 @@ export function buildProgram(): Command {
     .option('--i-know-the-cost', 'allow more than 5 req/s or 2,000 requests on AWS')
     .action((flags: LoadFlags) => runAction(async () => (await import('./commands/load.js')).loadCommand(flags), Boolean(flags.debug)));
 
+  withCommonOptions(program.command('console').description("the X-Ray console in your browser: service map, traces, timelines and the lab, on loopback"))
+    .option('--port <n>', 'port to listen on (default: any free port)')
+    .option('--no-open', 'do not open a browser (it opens only on a desktop anyway)')
+    .action((flags: import('./commands/console.js').ConsoleFlags) =>
+      runAction(async () => (await import('./commands/console.js')).consoleCommand(flags), Boolean(flags.debug)),
+    );
+
   withCommonOptions(program.command('logs').description("the function's CloudWatch log events, with each invocation's trace id"))
     .option('--since <time>', 'how far back: 10m, 2h, 1d or an ISO time (default 10m)')
     .option('--follow', 'keep printing new events until Ctrl-C')
@@ -109,11 +116,12 @@ export function buildProgram(): Command {
     .command('start')
     .description('start the local cloud (in the background unless --foreground)')
     .option('--port <n>', 'HTTP port (default 4566, env XRAY_LAB_LOCAL_PORT)')
-    .option('--daemon-port <n>', 'UDP port of the X-Ray daemon intake (default 2000, env XRAY_LAB_DAEMON_PORT)')
+    .option('--daemon-port <n>', 'X-Ray daemon port: UDP intake and TCP sampling proxy (default 2000, env XRAY_LAB_DAEMON_PORT)')
+    .option('--otlp-port <n|off>', 'OTLP/HTTP receiver port, or "off" (default 4318, env XRAY_LAB_OTLP_PORT)')
     .option('--foreground', 'run in this terminal until Ctrl-C')
     .option('--json', 'print one JSON document on stdout')
     .option('--debug', 'show stack traces on errors')
-    .action((flags: { port?: string; daemonPort?: string; foreground?: boolean; json?: boolean; debug?: boolean }) =>
+    .action((flags: { port?: string; daemonPort?: string; otlpPort?: string; foreground?: boolean; json?: boolean; debug?: boolean }) =>
       runAction(async () => (await import('./commands/local.js')).localStartCommand(flags), Boolean(flags.debug)),
     );
   local

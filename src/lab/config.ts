@@ -55,9 +55,13 @@ export interface LocalCloudConfig {
   port: number;
   /** UDP port of the X-Ray daemon intake (default 2000, env XRAY_LAB_DAEMON_PORT; 0 = any free port, the default when `port` is 0). */
   daemonPort: number;
+  /** TCP port of the OTLP/HTTP receiver (default 4318, env XRAY_LAB_OTLP_PORT; 0 = any free port; false = off). */
+  otlpPort: number | false;
   dataDir: string;
   host: string;
 }
+
+export const DEFAULT_OTLP_PORT = 4318;
 
 export const DEFAULT_LOCAL_PORT = 4566;
 export const DEFAULT_DAEMON_PORT = 2000;
@@ -75,14 +79,16 @@ export function parsePort(value: string, source: string): number {
   return n;
 }
 
-export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemonPort?: string): LocalCloudConfig {
+export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemonPort?: string, otlpPort?: string): LocalCloudConfig {
   const p = port ?? env.XRAY_LAB_LOCAL_PORT;
   const d = daemonPort ?? env.XRAY_LAB_DAEMON_PORT;
+  const o = otlpPort ?? env.XRAY_LAB_OTLP_PORT;
   const httpPort = p === undefined ? DEFAULT_LOCAL_PORT : parsePort(p, port !== undefined ? '--port' : 'XRAY_LAB_LOCAL_PORT');
   return {
     port: httpPort,
     // "Any free port" for HTTP means the same for the daemon, so parallel clouds never collide on 2000.
     daemonPort: d === undefined ? (httpPort === 0 ? 0 : DEFAULT_DAEMON_PORT) : parsePort(d, daemonPort !== undefined ? '--daemon-port' : 'XRAY_LAB_DAEMON_PORT'),
+    otlpPort: o === undefined ? (httpPort === 0 ? 0 : DEFAULT_OTLP_PORT) : o.trim().toLowerCase() === 'off' ? false : parsePort(o, otlpPort !== undefined ? '--otlp-port' : 'XRAY_LAB_OTLP_PORT'),
     dataDir: defaultDataDir(env),
     host: '127.0.0.1',
   };

@@ -1,7 +1,8 @@
 /**
  * The local cloud's composition root: builds every service and the pieces they call, in dependency
  * order, and registers each running part with the lifecycle. Listeners are not opened here, except
- * the X-Ray daemon's UDP intake, which functions must know before they are wired. The HTTP port
+ * the X-Ray daemon's address (UDP intake, TCP sampling proxy) and the OTLP receiver
+ * (tracing-listeners.ts), which functions must know before they are wired. The HTTP port
  * (server.ts) opens only after everything here is wired.
  */
 import { mkdirSync } from 'node:fs';
@@ -24,7 +25,9 @@ import { createTaggingService } from './services/tagging.js';
 import { createXrayEngine } from './services/xray/engine.js';
 import { createXrayService } from './services/xray/index.js';
 import { SamplingRules } from './services/xray/rules.js';
-import type { Daemon } from './xray/index.js';
+import type { Daemon, TraceStore } from './xray/index.js';
+import type { OtlpSink } from './otlp/ingest.js';
+import type { TracingIntake, TracingListeners } from './tracing-listeners.js';
 
 export const DEFAULT_ACCOUNT = '000000000000';
 
@@ -56,21 +59,27 @@ export interface LocalCloudParts {
   env: LocalCloudEnv;
   dynamodb: DynamoDbBackend;
   daemon: Daemon;
+  /** The daemon address's UDP and TCP sides and the OTLP receiver. */
+  tracing: TracingListeners;
+  /** Where OTLP spans go: translated, then stored through PutTraceSegments' path. */
+  otlpSink: OtlpSink;
   /** Mounted on the API port by signing name (DynamoDB apart). */
   services: Map<string, LocalService>;
   lambda: LambdaApi;
   logs: LogsApi;
   apigateway: LocalApiGateway;
+  /** The trace store, for the health probe's size report. */
+  traces: TraceStore;
 }
 
 /**
  * Builds the cloud. `endpoint` is read lazily by the Lambda engine when it first starts a function,
- * which needs the API port open; `startDaemon` opens the UDP intake on `daemon`.
+ * which needs the API port open; `startDaemon` opens the tracing listeners (daemon UDP and TCP, OTLP).
  */
 export async function composeLocalCloud(
   options: CompositionOptions,
   lifecycle: Lifecycle,
-  listeners: { endpoint: () => string; startDaemon: (onDocuments: (docs: string[]) => void) => Promise<Daemon> },
+  listeners: { endpoint: () => string; startDaemon: (intake: TracingIntake) => Promise<TracingListeners> },
 ): Promise<LocalCloudParts> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const env: LocalCloudEnv = {
@@ -92,8 +101,19 @@ export async function composeLocalCloud(
   const logs = createLogsService(env);
   const xray = createXrayEngine(env, rules, options.random);
   // Closed after the functions stop (it was started before them), so their last datagrams still land.
-  const daemon = await listeners.startDaemon((docs) => xray.putSegments(docs));
-  lifecycle.add('X-Ray daemon', () => daemon.close());
+  const services = new Map<string, LocalService>();
+  const otlpSink: OtlpSink = { clock: env.clock, put: (docs) => xray.store.putTraceSegments(docs).UnprocessedTraceSegments.length };
+  const tracing = await listeners.startDaemon({
+    onDocuments: (docs) => xray.putSegments(docs),
+    otlpSink,
+    // The daemon's sampling proxy serves the X-Ray API's own operations, in the default region as the daemon's.
+    forwardSampling: async (path, body) => services.get('xray')!.handle(
+      { method: 'POST', path, query: new URLSearchParams(), headers: { 'content-type': 'application/json' }, body },
+      { requestId: env.ids.uuid(), accountId: env.accountId, region: env.defaultRegion },
+    ),
+  });
+  lifecycle.add('X-Ray daemon', () => tracing.close());
+  const daemon = tracing.daemon;
   const daemonAddress = `${daemon.address}:${daemon.port}`;
 
   const hooks: LambdaRunnerHooks = {
@@ -151,7 +171,6 @@ export async function composeLocalCloud(
     sink: { putSegments: (docs) => xray.putSegments(docs) },
     ...options.apigateway,
   });
-  const services = new Map<string, LocalService>();
   for (const s of [createStsService(env), iam.service, createXrayService(env, rules, xray.routes), lambda.service, logs.service, apigateway.service]) services.set(s.name, s);
   const tagSources = localTagSources({ env, functions: lambda.functions, apis: apigateway.store, logs: logs.store, rules, dynamo: dynamodb.call });
   services.set('tagging', createTaggingService(tagSources));
@@ -159,7 +178,7 @@ export async function composeLocalCloud(
   lifecycle.add('services', async () => {
     for (const s of services.values()) await s.close?.();
   });
-  return { env, dynamodb, daemon, services, lambda, logs, apigateway };
+  return { env, dynamodb, daemon, tracing, otlpSink, services, lambda, logs, apigateway, traces: xray.store };
 }
 
 /** `arn:aws:apigateway:{region}::/restapis/{id}/stages/{stage}` → region. */

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { databaseDiskBytes } from './core/db-files.js';
 import type { Clock, IdGenerator } from './core/types.js';
 import type { LocalCloudEnv, LocalFaults } from './env.js';
 import type { DataPlaneDeps } from './apigateway/index.js';
@@ -14,7 +15,9 @@ import { isLoopbackName, resolveAllowedHosts } from './edge/request-guard.js';
 import { Lifecycle } from './lifecycle.js';
 import type { LambdaApi, LambdaRunner, ZipExtractor } from './services/lambda/index.js';
 import type { LogsApi } from './services/logs/index.js';
-import { startDaemon, type DaemonStats } from './xray/index.js';
+import type { DaemonStats } from './xray/index.js';
+import { DEFAULT_OTLP_PORT } from './otlp/receiver.js';
+import { ListenerStartError, startTracingListeners, type ListenerInfo } from './tracing-listeners.js';
 
 export { DEFAULT_ACCOUNT, type LambdaRunnerHooks } from './compose.js';
 
@@ -44,6 +47,8 @@ export interface LocalCloudOptions {
   createLambdaRunner?: (hooks: LambdaRunnerHooks) => LambdaRunner;
   /** UDP port of the X-Ray daemon intake on the same host (default 2000; 0 picks a free one; default 0 when `port` is 0, so tests never collide). */
   daemonPort?: number;
+  /** TCP port of the standard OTLP/HTTP receiver (default 4318, 0 when `port` is 0); false turns it off. */
+  otlpPort?: number | false;
   /** Randomness of sampling decisions (tests pass a seeded one). */
   random?: () => number;
   /** What API Gateway invokes, samples with and writes segments to (Lambda engine, X-Ray engine). */
@@ -64,6 +69,8 @@ export interface LocalCloud {
   dataDir?: string;
   /** `host:port` of the UDP intake for X-Ray SDK documents (what AWS_XRAY_DAEMON_ADDRESS names). */
   daemonAddress: string;
+  /** Every listener: the API, the daemon's UDP and TCP sides, the OTLP receiver. */
+  listeners: ListenerInfo[];
   env: LocalCloudEnv;
   /** In-process APIs other local services (API Gateway's data plane) call. */
   lambda: LambdaApi;
@@ -87,6 +94,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   }
   const daemonPort = options.daemonPort ?? (options.port === 0 ? 0 : DEFAULT_DAEMON_PORT);
   const lifecycle = new Lifecycle();
+  // Read once: every listener of this cloud answers the same Host names.
+  const allowedHosts = resolveAllowedHosts(options.allowedHosts);
   let endpoint: string | undefined;
   try {
     const parts = await composeLocalCloud(options, lifecycle, {
@@ -94,23 +103,27 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         if (endpoint === undefined) throw new Error('The local cloud endpoint was read before its port was open.');
         return endpoint;
       },
-      startDaemon: (onDocuments) => startDaemon({ host, port: daemonPort, onDocuments }).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'EADDRINUSE') {
-          throw new LocalCloudStartError(`UDP port ${daemonPort} on ${host} (the X-Ray daemon port) is already in use: stop the other X-Ray daemon or local cloud, or choose another port with --daemon-port.`);
-        }
-        throw err;
+      startDaemon: (intake) => startTracingListeners({
+        ...intake, host, daemonPort, allowedHosts,
+        otlpPort: options.otlpPort ?? (options.port === 0 ? 0 : DEFAULT_OTLP_PORT),
+      }).catch((err: unknown) => {
+        throw err instanceof ListenerStartError ? new LocalCloudStartError(err.message) : err;
       }),
     });
     const { daemon, services } = parts;
     const daemonAddress = `${daemon.address}:${daemon.port}`;
-    const health = () => ({ status: 'running', version: VERSION, pid: process.pid, endpoint, daemonAddress, dataDir: options.dataDir ?? null, services: [...services.keys(), 'dynamodb'] });
+    const health = () => ({
+      status: 'running', version: VERSION, pid: process.pid, endpoint, daemonAddress, dataDir: options.dataDir ?? null, services: [...services.keys(), 'dynamodb'],
+      xray: { traces: parts.traces.size, diskBytes: databaseDiskBytes(options.dataDir) },
+    });
     const server = createServer(createApiEdge({
       env: parts.env,
       services,
       dynamodb: parts.dynamodb,
       dataPlane: parts.apigateway.dataPlane,
       // Read once: every listener of this cloud answers the same Host names.
-      guard: { allowedHosts: resolveAllowedHosts(options.allowedHosts) },
+      guard: { allowedHosts },
+      otlp: parts.otlpSink,
       maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
       health,
     }));
@@ -130,6 +143,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       host,
       dataDir: options.dataDir,
       daemonAddress,
+      listeners: [
+        { name: 'api', protocol: 'tcp', address: host, port, serves: 'AWS APIs (SigV4), API Gateway data plane, X-Ray OTLP /v1/traces (SigV4, service xray)' },
+        ...parts.tracing.info(),
+      ],
       env: parts.env,
       lambda: parts.lambda,
       logs: parts.logs,

@@ -71,6 +71,9 @@ describe('xray-lab CLI on the local target', () => {
     expect(doc).toMatchObject({ running: true, dataDir: sb.dataDir });
     expect(doc.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(typeof doc.pid).toBe('number');
+    // The trace store's size: traces held and the database's bytes on disk (never empty: it has tables).
+    expect(Number.isInteger(doc.xray.traces)).toBe(true);
+    expect(doc.xray.diskBytes).toBeGreaterThan(0);
   });
 
   it('status --json lists every recorded resource with step, type, id and creation time', async () => {

@@ -41,6 +41,9 @@ describe('xray-lab guide without a terminal', () => {
     expect(r.stdout).toMatch(/\$ aws lambda create-function/);
     expect(r.stdout).toMatch(/--patch-operations op=replace,path=\/tracingEnabled,value=true/);
     expect(r.stdout).toMatch(/Check it yourself/);
+    // Steps 5 and 6 offer the console: "see the map you just made".
+    expect([...r.stdout.matchAll(/See it in the browser[\s\S]*?\$ xray-lab console\n/g)]).toHaveLength(2);
+    expect(r.stdout).toMatch(/See the map you just made/);
     expect(r.stdout).not.toMatch(/Quiz/);
     const status = JSON.parse((await sb.run(['status', '--json'])).stdout);
     const ids = status.resources.map((x: { id: string }) => x.id);

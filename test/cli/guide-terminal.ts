@@ -95,7 +95,7 @@ export interface ShownCommand {
   text: string;
 }
 
-const SECTIONS = /^ {2}(What it teaches|Do it yourself|Where the lab guide goes wrong|Result|Details|Check it yourself)\b|^── /;
+const SECTIONS = /^ {2}(What it teaches|Do it yourself|Where the lab guide goes wrong|Result|Details|Check it yourself|See it in the browser)\b|^── /;
 
 /** Every `$ …` command line on the screen, with its ` \` continuation lines, tagged with its step and section. */
 export function shownCommands(screen: string): ShownCommand[] {

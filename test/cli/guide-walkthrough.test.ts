@@ -177,6 +177,8 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     const six = await term.waitFor(prompt(6));
     expect(six).toMatch(/GetTraceSummaries: \d+ traces in the last 10 minutes, [1-9]\d* with an error/);
     checks.push(runSection(six, 5, 'Check it yourself', [/^[1-9]\d*$/m]));
+    // After the load the walkthrough offers the console: "see the map you just made".
+    expect(commandsOf(shownCommands(six), 5, 'See it in the browser')).toEqual(['xray-lab console']);
     expect(six).toMatch(/⚠ It passes `--time-range-type TimeRangeByStartTime`/);
     // Step 6's own queries, before it runs: a table of traces, one full trace, the filters, the graph.
     await runSection(six, 6, 'Do it yourself', [/1-[0-9a-f]{8}-[0-9a-f]{24}/, /"Segments"/, /\t404/, /user-api\/prod\s+\|\s+AWS::ApiGateway::Stage/, /UserProfiles/]);
@@ -185,6 +187,7 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     const quiz = await term.waitFor(/^\? 1\. /m);
     expect(quiz).toMatch(/BatchGetTraces 1-[0-9a-f]{8}-[0-9a-f]{24}: segments .*user-api\/prod/);
     checks.push(runSection(quiz, 6, 'Check it yourself', [/"origin": ?"AWS::ApiGateway::Stage"/, /\t404/]));
+    expect(commandsOf(shownCommands(quiz), 6, 'See it in the browser')).toEqual(['xray-lab console']);
     expect(quiz).toMatch(/Recap(.|\n)*✔ Step 4: REST API(.|\n)*✔ Step 6: Analyse traces/);
 
     // Answers: right, wrong, right, right, right.

@@ -52,4 +52,18 @@ describe('local cloud process management', () => {
     expect(b).toMatchObject({ alreadyRunning: true, pid: a.pid, endpoint: a.endpoint });
     expect((await fetch(`${a.endpoint}/_xray-lab/health`)).status).toBe(200);
   });
+
+  it('status lists every listener: the API, the daemon\'s UDP and TCP sides on one port, and OTLP', async () => {
+    await sb.run(['local', 'start', '--json']);
+
+    const r = await sb.run(['local', 'status', '--json']);
+    const text = await sb.run(['local', 'status']);
+
+    expect(r.code, r.stderr).toBe(0);
+    const listeners = (JSON.parse(r.stdout) as { listeners: { name: string; protocol: string; address: string; port: number }[] }).listeners;
+    expect(listeners.map((l) => `${l.name}/${l.protocol}`)).toEqual(['api/tcp', 'xray-daemon-udp/udp', 'xray-daemon-tcp/tcp', 'otlp-http/tcp']);
+    expect(listeners.every((l) => l.address === '127.0.0.1' && l.port > 0)).toBe(true);
+    expect(listeners[1]!.port).toBe(listeners[2]!.port);
+    expect(text.stdout).toMatch(/tcp 127\.0\.0\.1:\d+ {2}OTLP\/HTTP traces, unsigned: POST \/v1\/traces/);
+  });
 });

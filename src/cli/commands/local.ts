@@ -2,17 +2,19 @@
 import { resolveLocalConfig } from '../../lab/config.js';
 import { createIO } from '../io-terminal.js';
 import { runForeground, startBackground, stopLocalCloud } from '../local/manager.js';
-import { probe } from '../local/pidfile.js';
+import { fetchHealth, probe } from '../local/pidfile.js';
+import { databaseDiskBytes } from '../../local/core/db-files.js';
 
 export interface LocalFlags {
   port?: string;
   daemonPort?: string;
+  otlpPort?: string;
   foreground?: boolean;
   json?: boolean;
 }
 
 export async function localStartCommand(flags: LocalFlags): Promise<void> {
-  const cfg = resolveLocalConfig(process.env, flags.port, flags.daemonPort);
+  const cfg = resolveLocalConfig(process.env, flags.port, flags.daemonPort, flags.otlpPort);
   const io = createIO(flags.json ?? false);
   if (flags.foreground) {
     // Everything the cloud process writes (LevelDB files, function code, logs) is the user's alone.
@@ -45,12 +47,34 @@ export async function localStatusCommand(flags: LocalFlags): Promise<void> {
   const live = await probe(cfg.dataDir);
   if (live.state === 'running') {
     const { info } = live;
+    const xray = (await fetchHealth(info.endpoint))?.xray;
+    const listeners = info.listeners ?? [];
     io.result(
-      { running: true, endpoint: info.endpoint, pid: info.pid, dataDir: info.dataDir, ...(info.daemonAddress ? { daemonAddress: info.daemonAddress } : {}), logFile: info.logFile, startedAt: info.startedAt },
-      `Local cloud running at ${info.endpoint} (pid ${info.pid}, data in ${info.dataDir}).`,
+      {
+        running: true, endpoint: info.endpoint, pid: info.pid, dataDir: info.dataDir, ...(info.daemonAddress ? { daemonAddress: info.daemonAddress } : {}), listeners, logFile: info.logFile, startedAt: info.startedAt,
+        ...(xray ? { xray } : {}),
+      },
+      [
+        `Local cloud running at ${info.endpoint} (pid ${info.pid}, data in ${info.dataDir}).${xray ? ` ${storeLine(xray)}` : ''}`,
+        ...listeners.map((l) => `  ${l.protocol} ${l.address}:${l.port}  ${l.serves}`),
+      ].join('\n'),
     );
     return;
   }
   const detail = live.state === 'unresponsive' ? `process ${live.info.pid} exists but does not answer` : undefined;
-  io.result({ running: false, dataDir: cfg.dataDir, ...(detail ? { detail } : {}) }, `The local cloud is not running${detail ? ` (${detail})` : ''}.`);
+  // Stopped: the size on disk is still known; the trace count needs the running store.
+  const diskBytes = databaseDiskBytes(cfg.dataDir);
+  io.result(
+    { running: false, dataDir: cfg.dataDir, xray: { diskBytes }, ...(detail ? { detail } : {}) },
+    `The local cloud is not running${detail ? ` (${detail})` : ''}. Its database takes ${formatBytes(diskBytes)} on disk.`,
+  );
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
+  return n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
+
+function storeLine(x: { traces: number; diskBytes: number }): string {
+  return `X-Ray store: ${x.traces.toLocaleString('en-US')} traces, database ${formatBytes(x.diskBytes)} on disk.`;
 }

@@ -24,6 +24,11 @@ export interface ShellLine {
 
 export type GuideCommand = AwsCommand | ShellLine;
 
+/** `xray-lab console` for the walkthrough's target: the X-Ray console's views of what the learner just made. */
+export function consoleCommand(target: Target): ShellLine {
+  return { shell: target === 'aws' ? 'xray-lab console --target aws' : 'xray-lab console' };
+}
+
 export function isShellLine(cmd: GuideCommand): cmd is ShellLine {
   return 'shell' in cmd;
 }

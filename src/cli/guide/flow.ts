@@ -6,7 +6,7 @@
 import type { LabContext, LabStep, StepOutcome } from '../../lab/context.js';
 import { describeError, LabError } from '../../lab/errors.js';
 import { runSteps } from '../../lab/runner.js';
-import type { CommandTarget } from './commands.js';
+import { consoleCommand, type CommandTarget } from './commands.js';
 import { finale } from './finale.js';
 import { introduce, showProgress } from './intro.js';
 import type { StepLesson } from './lesson.js';
@@ -116,6 +116,11 @@ async function walkStep(ctx: LabContext, ui: GuideUI, steps: readonly LabStep[],
       if (checks.length > 0) {
         section(ui, 'Check it yourself', '(with the real ids)');
         commandBlock(ui, checks, commandTarget(ctx));
+      }
+      if (lesson.seeInBrowser) {
+        section(ui, 'See it in the browser');
+        paragraphs(ui, [lesson.seeInBrowser]);
+        commandBlock(ui, [consoleCommand(ctx.target)], commandTarget(ctx));
       }
     }
     return 'ran';

@@ -31,4 +31,6 @@ export interface StepLesson {
   verify(ctx: LabContext): Promise<string[]>;
   /** Commands to look at the result yourself, with the real ids filled in. */
   checkCommands(ctx: LabContext): GuideCommand[];
+  /** Why to open `xray-lab console` after this step (steps with traces to look at), one sentence. */
+  seeInBrowser?: string;
 }

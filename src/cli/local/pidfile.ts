@@ -10,6 +10,8 @@ export interface LocalCloudInfo {
   port: number;
   dataDir: string;
   daemonAddress?: string;
+  /** Every listener of the cloud (API, daemon UDP and TCP, OTLP), as `local status` shows them. */
+  listeners?: { name: string; protocol: string; address: string; port: number; serves: string }[];
   startedAt: string;
   logFile: string;
 }
@@ -46,6 +48,8 @@ export interface HealthReport {
   status: string;
   pid?: number;
   endpoint?: string;
+  /** The trace store: traces held and bytes of the database on disk. */
+  xray?: { traces: number; diskBytes: number };
 }
 
 export async function fetchHealth(endpoint: string, timeoutMs = 1_000): Promise<HealthReport | undefined> {

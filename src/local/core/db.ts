@@ -8,13 +8,17 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCheckpointer } from './checkpointer.js';
+import { DATABASE_FILE } from './db-files.js';
+
+export { databaseDiskBytes } from './db-files.js';
 
 export type Db = Database.Database;
+
 
 export function openDatabase(dataDir?: string): Db {
   if (!dataDir) return new Database(':memory:');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = join(dataDir, 'local-cloud.sqlite');
+  const file = join(dataDir, DATABASE_FILE);
   const fresh = !existsSync(file);
   const db = new Database(file);
   if (fresh) chmodSync(file, 0o600);

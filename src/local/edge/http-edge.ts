@@ -13,6 +13,7 @@ import type { LocalCloudEnv } from '../env.js';
 import { routeByFormBody, routeRequest } from '../router.js';
 import { refuseApiRequest, refusalResponse, unknownServiceResponse } from './api-edge.js';
 import type { GuardOptions } from './request-guard.js';
+import { xrayOtlpEndpoint, type OtlpSink } from '../otlp/ingest.js';
 
 export interface ApiEdgeDeps {
   env: LocalCloudEnv;
@@ -24,6 +25,8 @@ export interface ApiEdgeDeps {
   maxBodyBytes: number;
   /** The health probe's document (`/_xray-lab/health`). */
   health(): unknown;
+  /** X-Ray's OTLP endpoint (`POST /v1/traces`, signed for xray) stores spans here. */
+  otlp?: OtlpSink;
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -64,6 +67,7 @@ export function createApiEdge(deps: ApiEdgeDeps): RequestListener {
     if (method === 'GET' && url.pathname === '/_xray-lab/health') {
       return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(deps.health()) });
     }
+    if (method === 'POST' && url.pathname === '/v1/traces' && deps.otlp) return send(res, xrayOtlpEndpoint(deps.otlp, route.service, req.headers, body));
     if (invokeTarget) {
       const dpReq = { method, query: url.searchParams, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress, signal: gone.signal };
       return send(res, await deps.dataPlane.handle(invokeTarget, dpReq));

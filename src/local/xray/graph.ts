@@ -9,7 +9,10 @@
 import type { Edge, GetServiceGraphRequest, GetServiceGraphResult, GetTraceGraphRequest, GetTraceGraphResult, HistogramEntry, Service, ServiceStatistics } from '@aws-sdk/client-xray';
 import { epochSeconds, invalidRequest } from './request.js';
 import type { TraceStore } from './store.js';
-import { ERROR, FAULT, THROTTLE, type EntityColumns, type IndexContext, type NodeIdentity, type TraceIndex } from './trace-index.js';
+import {
+  edgeCallCount, edgeCallee, edgeCaller, edgeFirstCall, nodeEntityCount, nodeFirstEntity, nodeIdentityId,
+  ERROR, FAULT, THROTTLE, type EntityColumns, type IndexContext, type NodeIdentity, type TraceIndex,
+} from './trace-index.js';
 
 interface Stats {
   ok: number;
@@ -91,29 +94,29 @@ class GraphBuilder {
 
   addTrace(t: TraceIndex): void {
     const { cols, identities } = this.ctx;
-    const { entOff, layOff } = t;
-    const lay = cols.layout;
     const graphNodes: GraphNode[] = [];
     for (let n = 0; n < t.nodeCount; n++) {
-      const ident = identities[lay[layOff + n * 3]];
+      const ident = identities[nodeIdentityId(cols, t, n)];
       const g = this.get(ident.id, ident, false);
-      const off = entOff + lay[layOff + n * 3 + 1];
-      for (let k = 0; k < lay[layOff + n * 3 + 2]; k++) add(g.stats, cols, off + k);
+      const off = nodeFirstEntity(cols, t, n);
+      const count = nodeEntityCount(cols, t, n);
+      for (let k = 0; k < count; k++) add(g.stats, cols, off + k);
       graphNodes.push(g);
     }
-    const edgeBase = layOff + t.nodeCount * 3;
-    for (let j = edgeBase; j < edgeBase + t.edgeCount * 4; j += 4) {
-      const off = entOff + lay[j + 2];
-      const toKey = lay[layOff + lay[j + 1] * 3];
-      for (let k = 0; k < lay[j + 3]; k++) this.edge(graphNodes[lay[j]], toKey, graphNodes[lay[j + 1]], off + k);
+    for (let e = 0; e < t.edgeCount; e++) {
+      const off = edgeFirstCall(cols, t, e);
+      const count = edgeCallCount(cols, t, e);
+      const callee = edgeCallee(cols, t, e);
+      const toKey = nodeIdentityId(cols, t, callee);
+      for (let k = 0; k < count; k++) this.edge(graphNodes[edgeCaller(cols, t, e)], toKey, graphNodes[callee], off + k);
     }
     if (t.rootNode >= 0 && t.rootEnt >= 0) {
-      const ident = identities[lay[layOff + t.rootNode * 3]];
+      const ident = identities[nodeIdentityId(cols, t, t.rootNode)];
       const root = graphNodes[t.rootNode];
       root.root = true;
       // Keyed by the root it calls, so each entry point keeps its own client node; it carries no name on the wire.
       const client = this.get(-1 - ident.id, { name: '', type: 'client', inferred: false }, true);
-      this.edge(client, ident.id, root, entOff + t.rootEnt);
+      this.edge(client, ident.id, root, t.entOff + t.rootEnt);
     }
   }
 
@@ -154,7 +157,8 @@ export function getServiceGraph(store: TraceStore, input: GetServiceGraphRequest
   if (input.NextToken !== undefined) throw invalidRequest('Invalid NextToken');
   store.maybeSweep();
   const b = new GraphBuilder(store.ctx);
-  for (const t of store.traces()) if (t.start < to && t.end >= from) b.addTrace(t);
+  // Only the traces whose start can fall in the window are walked, not the whole store.
+  for (const t of store.newestFirst(from - store.spread.span, to)) if (t.end >= from) b.addTrace(t);
   return { StartTime: toDate(from), EndTime: toDate(to), Services: b.services(), ContainsOldGroupVersions: false };
 }
 

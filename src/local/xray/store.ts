@@ -12,6 +12,9 @@ import { validateSegmentDocument, type SegmentDoc } from './segments.js';
 import { assembleTrace, type AssembledTrace } from './assemble.js';
 import { buildModel, type TraceModel } from './model.js';
 import { buildIndex, IndexContext, type TraceIndex } from './trace-index.js';
+import { compareTraces, lowerBound, TraceOrder, type Spread } from './trace-order.js';
+import { encodeRecord, RecordDecoder } from './index-codec.js';
+import { TraceTables } from './store-tables.js';
 
 export interface TraceStoreOptions {
   clock: Clock;
@@ -46,45 +49,77 @@ const DAY_MS = 86_400_000;
 
 export class TraceStore {
   private readonly index = new Map<string, TraceIndex>();
+  /** The same records in result order, for paging. */
+  private readonly order = new TraceOrder((t) => this.index.get(t.id) === t);
   /** Shared columns and identities the trace records point into. */
   readonly ctx = new IndexContext();
   private readonly clock: Clock;
   private readonly retentionMs: number;
   private readonly sweepEveryMs: number;
   private lastSweep = -Infinity;
-  private readonly insert: BetterSqlite3.Statement;
-  private readonly selectTrace: BetterSqlite3.Statement;
-  private readonly deleteTrace: BetterSqlite3.Statement;
+  private readonly tables: TraceTables;
   private readonly writeBatch: (groups: Map<string, Pending[]>) => void;
 
-  constructor(private readonly db: BetterSqlite3.Database, opts: TraceStoreOptions) {
+  constructor(db: BetterSqlite3.Database, opts: TraceStoreOptions) {
     this.clock = opts.clock;
     this.retentionMs = (opts.retentionDays ?? 30) * DAY_MS;
     this.sweepEveryMs = opts.sweepEveryMs ?? 3_600_000;
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS xray_docs (trace_id TEXT NOT NULL, docs TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS xray_docs_trace ON xray_docs (trace_id);`);
-    migrateKeyedSegments(db);
-    this.insert = db.prepare('INSERT INTO xray_docs (trace_id, docs) VALUES (?, ?)');
-    this.selectTrace = db.prepare('SELECT docs FROM xray_docs WHERE trace_id = ? ORDER BY rowid');
-    this.deleteTrace = db.prepare('DELETE FROM xray_docs WHERE trace_id = ?');
-    this.writeBatch = db.transaction((groups: Map<string, Pending[]>) => {
-      for (const [traceId, docs] of groups) this.insert.run(traceId, docs.length === 1 ? docs[0].text : docs.map((p) => p.text).join(SEP));
+    this.tables = new TraceTables(db);
+    // Documents, the traces' new records and any new node identities commit together: a reopened
+    // store's records always describe exactly the documents it holds.
+    this.writeBatch = this.tables.transaction((groups: Map<string, Pending[]>) => {
+      for (const [traceId, docs] of groups) this.tables.insertDocs.run(traceId, docs.length === 1 ? docs[0].text : docs.map((p) => p.text).join(SEP));
+      for (const [traceId, docs] of groups) this.tables.upsertRecord.run(traceId, encodeRecord(this.reindex(traceId, docs), this.ctx));
+      this.tables.saveNodes(this.ctx.unsaved);
     });
-    this.rebuild();
+    if (this.tables.recordsStale) this.rebuildFromDocuments();
+    else this.loadRecords();
   }
 
+  /** Traces held, expired ones not yet swept included. */
   get size(): number {
     return this.index.size;
   }
 
-  /** The compact record of a trace, or undefined when unknown. */
+  /** The compact record of a trace, or undefined when unknown or past retention. */
   get(traceId: string): TraceIndex | undefined {
-    return this.index.get(traceId);
+    const t = this.index.get(traceId);
+    return t && t.end >= this.cutoffSeconds() ? t : undefined;
   }
 
-  traces(): IterableIterator<TraceIndex> {
-    return this.index.values();
+  /** Every retained trace, in no particular order. */
+  *traces(): Generator<TraceIndex> {
+    const cutoff = this.cutoffSeconds();
+    for (const t of this.index.values()) if (t.end >= cutoff) yield t;
+  }
+
+  /** How far other times lie from start times, to turn a window into a start range. */
+  get spread(): Readonly<Spread> {
+    return this.order.spread;
+  }
+
+  /**
+   * Retained traces whose start lies in [fromStart, toStart), newest first, beginning after `after`
+   * (a trace already returned). Costs the records walked, not the store size.
+   */
+  *newestFirst(fromStart: number, toStart: number, after?: { start: number; id: string }): Generator<TraceIndex> {
+    const arr = this.order.settle();
+    const cutoff = this.cutoffSeconds();
+    let i = lowerBound(arr, toStart) - 1;
+    if (after && compareTraces(after, { start: toStart, id: '' }) < 0) i = lowerBound(arr, after.start, after.id) - 1;
+    for (; i >= 0; i--) {
+      const t = arr[i];
+      if (t.start < fromStart) return;
+      // Skip replaced records and the one equal to the cursor (lowerBound stops at it).
+      if (this.index.get(t.id) !== t || t.end < cutoff) continue;
+      if (after && compareTraces(t, after) >= 0) continue;
+      yield t;
+    }
+  }
+
+  /** Traces whose last activity is before this (epoch seconds) are gone, swept or not: retention does not wait for the sweep. */
+  cutoffSeconds(): number {
+    return (this.clock.now() - this.retentionMs) / 1000;
   }
 
   putTraceSegments(texts: string[]): Required<Pick<PutTraceSegmentsResult, 'UnprocessedTraceSegments'>> {
@@ -103,7 +138,6 @@ export class TraceStore {
     }
     if (groups.size > 0) {
       this.writeBatch(groups);
-      for (const [traceId, docs] of groups) this.reindex(traceId, docs);
       this.ctx.cols.maybeCompact(this.index.values());
     }
     this.maybeSweep();
@@ -112,6 +146,10 @@ export class TraceStore {
 
   /** The trace's stored documents, assembled; undefined when unknown. */
   loadTrace(traceId: string): AssembledTrace | undefined {
+    return this.get(traceId) ? this.assembleStored(traceId) : undefined;
+  }
+
+  private assembleStored(traceId: string): AssembledTrace | undefined {
     const docs = this.storedDocs(traceId);
     return docs.length === 0 ? undefined : assemble(traceId, latestPerId(docs));
   }
@@ -119,7 +157,7 @@ export class TraceStore {
   /** Every document stored for the trace, in arrival order (superseded versions included). */
   private storedDocs(traceId: string): Pending[] {
     const out: Pending[] = [];
-    for (const r of this.selectTrace.all(traceId) as { docs: string }[]) parseRow(r.docs, out);
+    for (const r of this.tables.selectDocs.all(traceId) as { docs: string }[]) parseRow(r.docs, out);
     return out;
   }
 
@@ -130,16 +168,20 @@ export class TraceStore {
 
   /** Drop traces whose last activity is older than the retention period. Returns how many went. */
   sweep(): number {
-    const cutoffSeconds = (this.clock.now() - this.retentionMs) / 1000;
+    const cutoffSeconds = this.cutoffSeconds();
     const doomed: string[] = [];
     for (const t of this.index.values()) if (t.end < cutoffSeconds) doomed.push(t.id);
     if (doomed.length === 0) return 0;
-    this.db.transaction(() => {
-      for (const id of doomed) this.deleteTrace.run(id);
+    this.tables.transaction(() => {
+      for (const id of doomed) {
+        this.tables.deleteDocs.run(id);
+        this.tables.deleteRecord.run(id);
+      }
     })();
     for (const id of doomed) {
       this.ctx.cols.release(this.index.get(id)!);
       this.index.delete(id);
+      this.order.dropped();
     }
     this.ctx.cols.maybeCompact(this.index.values());
     return doomed.length;
@@ -152,26 +194,47 @@ export class TraceStore {
     this.sweep();
   }
 
-  private reindex(traceId: string, batch: Pending[]): void {
+  private reindex(traceId: string, batch: Pending[]): TraceIndex {
     const prev = this.index.get(traceId);
     // A new trace's documents are all in this batch (already parsed): no read-back.
-    const trace = prev ? this.loadTrace(traceId)! : assemble(traceId, latestPerId(batch));
+    const trace = prev ? this.assembleStored(traceId)! : assemble(traceId, latestPerId(batch));
     const meta = { revision: (prev?.revision ?? 0) + batch.length, bytes: trace.bytes };
-    if (prev) this.ctx.cols.release(prev);
-    this.index.set(traceId, buildIndex(buildModel(trace), meta, this.ctx));
+    if (prev) {
+      this.ctx.cols.release(prev);
+      this.order.dropped();
+    }
+    return this.keep(buildIndex(buildModel(trace), meta, this.ctx));
   }
 
-  /** Reload the compact index from SQLite (on open). Revision = documents received, as while running. */
-  private rebuild(): void {
+  private keep(t: TraceIndex): TraceIndex {
+    this.index.set(t.id, t);
+    this.order.add(t);
+    return t;
+  }
+
+  /** On open: decode the persisted records, no document parsed. */
+  private loadRecords(): void {
+    for (const n of this.tables.nodes()) this.ctx.restoreIdentity(n.id, n.name, n.type ?? undefined, n.account ?? undefined, n.inferred === 1);
+    const decoder = new RecordDecoder(this.ctx);
+    for (const [id, rec] of this.tables.records()) this.keep(decoder.decode(id, rec));
+    this.order.settle();
+    this.ctx.cols.trim();
+  }
+
+  /**
+   * On open of a store written before records were persisted (or in another record format): rebuild
+   * every record from the documents once, and persist it. Revision = documents received, as while running.
+   */
+  private rebuildFromDocuments(): void {
     let current: string | undefined;
     let docs: Pending[] = [];
+    const built: TraceIndex[] = [];
     const flush = () => {
       if (current === undefined) return;
       const trace = assemble(current, latestPerId(docs));
-      this.index.set(current, buildIndex(buildModel(trace), { revision: docs.length, bytes: trace.bytes }, this.ctx));
+      built.push(this.keep(buildIndex(buildModel(trace), { revision: docs.length, bytes: trace.bytes }, this.ctx)));
     };
-    const rows = this.db.prepare('SELECT trace_id, docs FROM xray_docs ORDER BY trace_id, rowid').iterate() as IterableIterator<{ trace_id: string; docs: string }>;
-    for (const r of rows) {
+    for (const r of this.tables.docRows()) {
       if (r.trace_id !== current) {
         flush();
         current = r.trace_id;
@@ -180,6 +243,13 @@ export class TraceStore {
       parseRow(r.docs, docs);
     }
     flush();
+    this.tables.transaction(() => {
+      for (const t of built) this.tables.upsertRecord.run(t.id, encodeRecord(t, this.ctx));
+      this.tables.saveNodes(this.ctx.unsaved);
+      this.tables.markRecordsCurrent();
+    })();
+    this.order.settle();
+    this.ctx.cols.trim();
   }
 }
 
@@ -192,14 +262,4 @@ function assemble(traceId: string, kept: Pending[]): AssembledTrace {
   let bytes = 0;
   for (const p of kept) bytes += p.text.length;
   return assembleTrace(traceId, kept.map((p) => p.doc), bytes);
-}
-
-/** Data dirs written before documents were grouped per call kept one keyed row per document: move them over once. */
-function migrateKeyedSegments(db: BetterSqlite3.Database): void {
-  const old = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'xray_segments'").get();
-  if (!old) return;
-  db.transaction(() => {
-    db.exec(`INSERT INTO xray_docs (trace_id, docs) SELECT trace_id, doc FROM xray_segments ORDER BY trace_id;
-      DROP TABLE xray_segments; DROP TABLE IF EXISTS xray_traces;`);
-  })();
 }

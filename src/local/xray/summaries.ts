@@ -92,26 +92,39 @@ export function getTraceSummaries(store: TraceStore, input: GetTraceSummariesReq
     if (rangeType === 'Service') return t.end >= from && t.end < to;
     return t.start < to && t.end >= from;
   };
+  // The window as a range of start times (newestFirst walks start order): widened by how far end and
+  // id times are known to stray from start, then checked exactly per trace.
+  const spread = store.spread;
+  const [fromStart, toStart] = rangeType === 'TraceId' ? [Math.floor(from) - spread.idLead, to + spread.idLag + 1] : [from - spread.span, to];
+  const matches = (t: TraceIndex) => !filter || evaluate(filter, evalTrace(store, t));
+  // TracesProcessedCount counts this page's scan only, so the pages of one listing add up to the window.
   let processed = 0;
-  const matched: TraceIndex[] = [];
-  for (const t of store.traces()) {
+  let lookahead = 0;
+  let more = false;
+  const page: TraceIndex[] = [];
+  for (const t of store.newestFirst(fromStart, toStart, cursor && { start: cursor.s, id: cursor.i })) {
     if (!inWindow(t)) continue;
     const sampledOut = fraction < 1 && draw(t.id) >= fraction;
     if (sampledOut && scanOnlySample) continue;
+    if (page.length === SUMMARIES_PAGE_SIZE) {
+      // Page full: look for one more match, so the last page carries no NextToken. What this scans is
+      // scanned (and counted) again by the next page.
+      lookahead++;
+      if (!sampledOut && matches(t)) {
+        more = true;
+        break;
+      }
+      continue;
+    }
     processed++;
-    if (sampledOut) continue;
-    if (cursor && (t.start > cursor.s || (t.start === cursor.s && t.id >= cursor.i))) continue;
-    if (filter && !evaluate(filter, evalTrace(store, t))) continue;
-    matched.push(t);
+    if (!sampledOut && matches(t)) page.push(t);
   }
-  matched.sort((a, b) => b.start - a.start || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-  const page = matched.slice(0, SUMMARIES_PAGE_SIZE);
+  if (!more) processed += lookahead;
   const summaries: TraceSummary[] = [];
   for (const t of page) {
     const full = evalTrace(store, t).full();
     summaries.push(buildTraceSummary(full.model, t, full.rootCauses, rangeType === 'Event' ? Math.max(from, t.start) : undefined));
   }
-  const more = matched.length > page.length;
   const last = page[page.length - 1];
   return {
     TraceSummaries: summaries,

@@ -54,7 +54,7 @@ describe('UDP daemon', () => {
     await until(() => batches.length === 1);
 
     expect(batches).toEqual([[DOC, DOC, DOC]]);
-    expect(daemon.stats).toEqual({ received: 3, accepted: 3, dropped: 0 });
+    expect(daemon.stats).toEqual({ received: 3, accepted: 3, dropped: 0, otlpSampled: 0, otlpUnsampled: 0 });
   });
 
   it('flushes a partial batch after the flush delay', async () => {
@@ -77,7 +77,7 @@ describe('UDP daemon', () => {
     await send(daemon.port, [HEADER + DOC]);
     await until(() => docs.length === 1);
 
-    expect(daemon.stats).toEqual({ received: 10, accepted: 1, dropped: 9 });
+    expect(daemon.stats).toEqual({ received: 10, accepted: 1, dropped: 9, otlpSampled: 0, otlpUnsampled: 0 });
     expect(docs).toEqual([DOC]);
   });
 

@@ -64,4 +64,5 @@ export const loadLesson: StepLesson = {
   ],
   verify,
   checkCommands: () => [TIME_WINDOW, summariesCommand(['--query', 'length(TraceSummaries)'])],
+  seeInBrowser: 'See the map you just made: the console draws the service map of these requests, with each node\'s health and latency, and refreshes while traffic flows.',
 };

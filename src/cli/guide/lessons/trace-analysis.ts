@@ -91,6 +91,7 @@ export const traceAnalysisLesson: StepLesson = {
     },
   ],
   verify,
+  seeInBrowser: `The same queries in the X-Ray console's views: the map, the trace list with these filters (click them on the Lab page), and each trace's timeline with user_processing and its annotations.`,
   checkCommands: (ctx) => {
     const id = checkedTrace.get(ctx);
     return [

@@ -7,7 +7,7 @@
 import { ServiceError } from '../../core/errors.js';
 import type { AnnotationScalar, EntityDoc, SegmentDoc } from '../segments.js';
 import {
-  entityStat, nodeIdentityAt, ERROR, FAULT, INFERRED, IN_PROGRESS, THROTTLE, T_INFERRED, T_PARTIAL, T_THROTTLE,
+  edgeCallCount, edgeCallee, edgeCaller, edgeFirstCall, entityStat, nodeEntityCount, nodeFirstEntity, nodeIdentityAt, ERROR, FAULT, INFERRED, IN_PROGRESS, THROTTLE, T_INFERRED, T_PARTIAL, T_THROTTLE,
   type EntityStat, type IndexContext, type TraceIndex,
 } from '../trace-index.js';
 import type { TraceModel } from '../model.js';
@@ -204,19 +204,17 @@ function compactNode(t: EvalTrace, n: number): NodeLike {
   return { name: ident.name, type: ident.type, accountId: ident.accountId, inferred: ident.inferred, root: n === t.idx.rootNode };
 }
 
-function anyEntity(t: EvalTrace, rel: number, count: number, block: Expr, node: NodeLike): boolean {
-  const off = t.idx.entOff + rel;
+function anyEntity(t: EvalTrace, off: number, count: number, block: Expr, node: NodeLike): boolean {
   for (let k = 0; k < count; k++) if (evalBlock(block, { scope: 'entity', stat: t.ctx.cols.stat(off + k), node })) return true;
   return false;
 }
 
 function evalService(e: Extract<Expr, { k: 'service' }>, t: EvalTrace): boolean {
   if (!e.full) {
-    const lay = t.ctx.cols.layout;
-    const base = t.idx.layOff;
+    const cols = t.ctx.cols;
     for (let n = 0; n < t.idx.nodeCount; n++) {
       if (!matchesTarget(nodeIdentityAt(t.ctx, t.idx, n), e.target)) continue;
-      if (!e.block || anyEntity(t, lay[base + n * 3 + 1], lay[base + n * 3 + 2], e.block, compactNode(t, n))) return true;
+      if (!e.block || anyEntity(t, nodeFirstEntity(cols, t.idx, n), nodeEntityCount(cols, t.idx, n), e.block, compactNode(t, n))) return true;
     }
     return false;
   }
@@ -225,11 +223,11 @@ function evalService(e: Extract<Expr, { k: 'service' }>, t: EvalTrace): boolean 
 
 function evalEdge(e: Extract<Expr, { k: 'edge' }>, t: EvalTrace): boolean {
   if (!e.full) {
-    const lay = t.ctx.cols.layout;
-    const base = t.idx.layOff + t.idx.nodeCount * 3;
-    for (let j = base; j < base + t.idx.edgeCount * 4; j += 4) {
-      if (!matchesTarget(nodeIdentityAt(t.ctx, t.idx, lay[j]), e.from) || !matchesTarget(nodeIdentityAt(t.ctx, t.idx, lay[j + 1]), e.to)) continue;
-      if (!e.block || anyEntity(t, lay[j + 2], lay[j + 3], e.block, compactNode(t, lay[j + 1]))) return true;
+    const cols = t.ctx.cols;
+    for (let j = 0; j < t.idx.edgeCount; j++) {
+      const callee = edgeCallee(cols, t.idx, j);
+      if (!matchesTarget(nodeIdentityAt(t.ctx, t.idx, edgeCaller(cols, t.idx, j)), e.from) || !matchesTarget(nodeIdentityAt(t.ctx, t.idx, callee), e.to)) continue;
+      if (!e.block || anyEntity(t, edgeFirstCall(cols, t.idx, j), edgeCallCount(cols, t.idx, j), e.block, compactNode(t, callee))) return true;
     }
     return false;
   }

@@ -1,0 +1,48 @@
+/** Views by URL (hash routes), so a map, a filtered list or a trace can be shared on the same machine. */
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { view: 'map'; since: string }
+  | { view: 'traces'; since: string; filter: string }
+  | { view: 'trace'; id: string }
+  | { view: 'lab' };
+
+export const SINCE_CHOICES = ['5m', '15m', '1h', '6h', '1d'] as const;
+export const DEFAULT_SINCE = '15m';
+
+export function parseRoute(hash: string): Route {
+  const [path = '', q = ''] = hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(q);
+  const since = params.get('since') || DEFAULT_SINCE;
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'traces') return { view: 'traces', since, filter: params.get('filter') ?? '' };
+  if (parts[0] === 'trace' && parts[1]) return { view: 'trace', id: decodeURIComponent(parts[1]) };
+  if (parts[0] === 'lab') return { view: 'lab' };
+  return { view: 'map', since };
+}
+
+export function href(r: Route): string {
+  switch (r.view) {
+    case 'map':
+      return `#/map?since=${encodeURIComponent(r.since)}`;
+    case 'traces': {
+      const q = new URLSearchParams({ since: r.since });
+      if (r.filter) q.set('filter', r.filter);
+      return `#/traces?${q.toString()}`;
+    }
+    case 'trace':
+      return `#/trace/${encodeURIComponent(r.id)}`;
+    case 'lab':
+      return '#/lab';
+  }
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}

@@ -1,0 +1,91 @@
+/**
+ * The X-Ray store's SQLite tables and statements (layout and costs: SPEC.md, "Storage").
+ * - xray_docs: the durable documents, one append-only row per trace and call.
+ * - xray_index: one compact record per trace (index-codec.ts), replaced whenever the trace changes,
+ *   so reopening decodes records instead of parsing documents.
+ * - xray_nodes: the node identities records refer to by id.
+ * - xray_meta: the record format version; another version means the records are rebuilt from documents.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { INDEX_FORMAT } from './index-codec.js';
+import type { NodeIdentity } from './trace-index.js';
+
+export interface StoredNode {
+  id: number;
+  name: string;
+  type: string | null;
+  account: string | null;
+  inferred: number;
+}
+
+export class TraceTables {
+  readonly insertDocs: BetterSqlite3.Statement<[string, string]>;
+  readonly selectDocs: BetterSqlite3.Statement<[string]>;
+  readonly deleteDocs: BetterSqlite3.Statement<[string]>;
+  readonly upsertRecord: BetterSqlite3.Statement<[string, Buffer]>;
+  readonly deleteRecord: BetterSqlite3.Statement<[string]>;
+  private readonly insertNode: BetterSqlite3.Statement<[number, string, string | null, string | null, number]>;
+  /** True when the records are missing or of another format: the owner rebuilds them from the documents. */
+  readonly recordsStale: boolean;
+
+  constructor(private readonly db: BetterSqlite3.Database) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS xray_docs (trace_id TEXT NOT NULL, docs TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS xray_docs_trace ON xray_docs (trace_id);
+      CREATE TABLE IF NOT EXISTS xray_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+    migrateKeyedSegments(db);
+    const format = (db.prepare("SELECT value FROM xray_meta WHERE key = 'index_format'").get() as { value: string } | undefined)?.value;
+    this.recordsStale = format !== String(INDEX_FORMAT);
+    if (this.recordsStale) {
+      db.exec('DROP TABLE IF EXISTS xray_index; DROP TABLE IF EXISTS xray_nodes;');
+    }
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS xray_index (trace_id TEXT PRIMARY KEY, rec BLOB NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS xray_nodes (id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT, account TEXT, inferred INTEGER NOT NULL);`);
+    this.insertDocs = db.prepare('INSERT INTO xray_docs (trace_id, docs) VALUES (?, ?)');
+    this.selectDocs = db.prepare('SELECT docs FROM xray_docs WHERE trace_id = ? ORDER BY rowid');
+    this.deleteDocs = db.prepare('DELETE FROM xray_docs WHERE trace_id = ?');
+    this.upsertRecord = db.prepare('INSERT OR REPLACE INTO xray_index (trace_id, rec) VALUES (?, ?)');
+    this.deleteRecord = db.prepare('DELETE FROM xray_index WHERE trace_id = ?');
+    this.insertNode = db.prepare('INSERT INTO xray_nodes (id, name, type, account, inferred) VALUES (?, ?, ?, ?, ?)');
+  }
+
+  /** Records the format once every record has been (re)written in it. */
+  markRecordsCurrent(): void {
+    this.db.prepare("INSERT OR REPLACE INTO xray_meta (key, value) VALUES ('index_format', ?)").run(String(INDEX_FORMAT));
+  }
+
+  saveNodes(nodes: NodeIdentity[]): void {
+    for (const n of nodes) this.insertNode.run(n.id, n.name, n.type ?? null, n.accountId ?? null, n.inferred ? 1 : 0);
+    nodes.length = 0;
+  }
+
+  nodes(): StoredNode[] {
+    return this.db.prepare('SELECT id, name, type, account, inferred FROM xray_nodes ORDER BY id').all() as StoredNode[];
+  }
+
+  /** Every record, in trace-id order (which is nearly start order: ids begin with their epoch second). */
+  records(): IterableIterator<[traceId: string, rec: Buffer]> {
+    // Raw rows (arrays, not objects): one object fewer per trace on the reopen path.
+    return this.db.prepare('SELECT trace_id, rec FROM xray_index').raw(true).iterate() as IterableIterator<[string, Buffer]>;
+  }
+
+  /** Every stored document row, grouped by trace (for rebuilding records). */
+  docRows(): IterableIterator<{ trace_id: string; docs: string }> {
+    return this.db.prepare('SELECT trace_id, docs FROM xray_docs ORDER BY trace_id, rowid').iterate() as IterableIterator<{ trace_id: string; docs: string }>;
+  }
+
+  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+    return this.db.transaction(fn);
+  }
+}
+
+/** Data dirs written before documents were grouped per call kept one keyed row per document: move them over once. */
+function migrateKeyedSegments(db: BetterSqlite3.Database): void {
+  const old = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'xray_segments'").get();
+  if (!old) return;
+  db.transaction(() => {
+    db.exec(`INSERT INTO xray_docs (trace_id, docs) SELECT trace_id, doc FROM xray_segments ORDER BY trace_id;
+      DROP TABLE xray_segments; DROP TABLE IF EXISTS xray_traces;`);
+  })();
+}
