@@ -22,11 +22,15 @@ const SLOW = `exports.handler = async (event) => {
 // autocannon has no types; the test reads two fields of its result.
 const autocannon = createRequire(import.meta.url)('autocannon') as (o: { url: string; connections: number; duration: number }) => Promise<{ requests: { total: number } }>;
 
+/** Like SLOW, but its init phase takes 3 s: an environment booting for a request is certainly not ready when its client leaves. */
+const SLOW_INIT = `Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+${SLOW}`;
+
 let cloud: LocalCloud;
 let lambda: LambdaClient;
 
-async function deploy(name: string): Promise<string> {
-  await lambda.send(new CreateFunctionCommand({ FunctionName: name, Role: await createRole(cloud.endpoint, `role-${name}`), Runtime: 'nodejs22.x', Handler: 'index.handler', Code: { ZipFile: await handlerZip(SLOW) } }));
+async function deploy(name: string, source = SLOW): Promise<string> {
+  await lambda.send(new CreateFunctionCommand({ FunctionName: name, Role: await createRole(cloud.endpoint, `role-${name}`), Runtime: 'nodejs22.x', Handler: 'index.handler', Timeout: 10, Code: { ZipFile: await handlerZip(source) } }));
   const { apiId } = await createLabApi(apiClient(cloud.endpoint), { fn: name });
   await lambda.send(new AddPermissionCommand({
     FunctionName: name, StatementId: 'apigateway-invoke', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
@@ -65,25 +69,20 @@ async function ranLines(name: string): Promise<{ message: string; at: number }[]
 
 describe('abandoned requests', () => {
   it('runs none of 50 slow requests whose clients hung up before they started', async () => {
-    const apiId = await deploy('abandoned');
+    const apiId = await deploy('abandoned', SLOW_INIT);
 
-    // 20 ms: nearly every one is still waiting for its environment to boot (a Node process takes longer).
-    const leftAt = await Promise.all(Array.from({ length: 50 }, (_, i) => abandon(invokePath(apiId, `/users/gone${i}`), 20)));
-    // Whatever boots were under way finish; a request after them proves the function works.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Each environment takes 3 s to initialise, so every one of these is still waiting for its
+    // environment when its client leaves after 200 ms.
+    await Promise.all(Array.from({ length: 50 }, (_, i) => abandon(invokePath(apiId, `/users/gone${i}`), 200)));
+    // The boots under way finish and their environments go idle; a request after them proves the function works.
+    await new Promise((r) => setTimeout(r, 4000));
     const after = await httpCall(cloud.port, 'GET', invokePath(apiId, '/users/after'));
 
     expect(after.status).toBe(200);
     const lines = await ranLines('abandoned');
-    const gone = lines.flatMap((l) => {
-      const m = /ran \/users\/gone(\d+)/.exec(l.message);
-      return m ? [{ i: Number(m[1]), at: l.at }] : [];
-    });
-    // A loaded machine may start one before its client's timer fires; none may start after the client left.
-    expect(gone.filter((g) => g.at > leftAt[g.i]!)).toEqual([]);
-    expect(gone.length).toBeLessThan(10);
+    expect(lines.filter((l) => l.message.includes('ran /users/gone')).map((l) => l.message)).toEqual([]);
     expect(lines.filter((l) => l.message.includes('ran /users/after'))).toHaveLength(1);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('burst recovery', () => {
@@ -92,9 +91,14 @@ describe('burst recovery', () => {
 
     const burst = await autocannon({ url: `${cloud.endpoint}${invokePath(apiId, '/users/burst')}`, connections: 1000, duration: 3 });
     // Invocations that had started still run to their end (500 ms here), holding their environments,
-    // as on AWS; a stalled stack (the bug: up to a minute) would still be stalled a second later.
-    await new Promise((r) => setTimeout(r, 1000));
-    const next = await httpCall(cloud.port, 'GET', invokePath(apiId, '/users/next'));
+    // as on AWS, so a request in that moment may be throttled. The stack must be answering normally
+    // within seconds (the bug: it answered nothing for up to a minute); the benchmark times it.
+    const ended = Date.now();
+    let next = await httpCall(cloud.port, 'GET', invokePath(apiId, '/users/next'));
+    while (next.status !== 200 && Date.now() - ended < 5000) {
+      await new Promise((r) => setTimeout(r, 250));
+      next = await httpCall(cloud.port, 'GET', invokePath(apiId, '/users/next'));
+    }
 
     expect(burst.requests.total).toBeGreaterThan(0);
     expect(next.status).toBe(200);

@@ -63,7 +63,8 @@ describe('LambdaEngine process lifecycle', () => {
   });
 
   it('runs what fits the concurrency limit at once and throttles the rest without queueing them', async () => {
-    h = harness({ concurrencyLimit: 4 });
+    // Four boots at once, so no environment comes free for another invocation before all four run.
+    h = harness({ concurrencyLimit: 4, initConcurrency: 4 });
     const spec = fn({ 'index.js': 'exports.handler = async (e) => { await new Promise((r) => setTimeout(r, 50)); return { i: e.i, pid: process.pid }; };' });
 
     const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => h.engine.invoke(spec, { payload: payload({ i }) })));
