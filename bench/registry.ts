@@ -12,5 +12,6 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'xray-million': async () => (await import('./xray-million.js')).xrayMillion,
   'lab-e2e': async () => (await import('./lab-e2e.js')).labE2e,
   otlp: async () => (await import('./otlp.js')).otlpBench,
+  otel: async () => (await import('./otel.js')).otelBench,
   console: async () => (await import('./console.js')).consoleBench,
 };

@@ -97,7 +97,7 @@ export const requestPath: Benchmark = {
     log('starting the local stack and the baseline');
     // Twice the 32 connections of the targets, so the request path is measured, not the account limit
     // (default 20, which 32 connections on a slow machine reach: those would be throttled, by design).
-    const stack = await startLabStack({ XRAY_LAB_LAMBDA_CONCURRENCY: '64' });
+    const stack = await startLabStack({ env: { XRAY_LAB_LAMBDA_CONCURRENCY: '64' } });
     const baseline = await startChildServer(join(REPO_ROOT, 'bench', 'fixtures', 'baseline-server.mjs'), {}, [bundle]);
     const stackUrl = `${stack.baseUrl}/users/user123`;
     const baseUrl = `${baseline.url}/users/user123`;

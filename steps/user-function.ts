@@ -11,7 +11,7 @@ import { LabError, UserError } from '../src/lab/errors.js';
 import { ATTACHED_POLICY_TYPE, deleteRolePermission, ensureExecutionRole, INLINE_POLICY_TYPE, ROLE_TYPE } from '../src/lab/execution-role.js';
 import { FUNCTION_NAME, ROLE_NAME, RUN_TAG_KEY, TABLE_NAME } from '../src/lab/guide.js';
 import { WHY_LEAST_PRIVILEGE } from '../src/lab/iam-policy.js';
-import { buildHandlerZip, PackagingError, type HandlerZip } from '../src/lab/packaging.js';
+import { buildHandlerZip, DEFAULT_INSTRUMENTATION, type Instrumentation, INSTRUMENTATIONS, PackagingError, type HandlerZip } from '../src/lab/packaging.js';
 import { isIamPropagationError, retryWithBackoff } from '../src/lab/retry.js';
 import type { ResourceRecord } from '../src/lab/state-types.js';
 import { tagsOrNothing, unrecordedResourceError } from '../src/lab/unrecorded.js';
@@ -79,9 +79,21 @@ function whileIamPropagates<T>(ctx: LabContext, call: () => Promise<T>): Promise
   });
 }
 
-async function packageCode(ctx: LabContext): Promise<HandlerZip> {
+/** The flag wins; without it a re-run keeps what the state file records, so it never switches silently. */
+export function chosenInstrumentation(ctx: Pick<LabContext, 'config' | 'state'>): Instrumentation {
+  if (ctx.config.instrumentation) return ctx.config.instrumentation;
+  const recorded = ctx.state.find(FUNCTION_STEP_ID, FUNCTION_TYPE, FUNCTION_NAME)?.extra?.instrumentation;
+  return INSTRUMENTATIONS.find((i) => i === recorded) ?? DEFAULT_INSTRUMENTATION;
+}
+
+export const INSTRUMENTATION_LABEL: Record<Instrumentation, string> = {
+  'xray-sdk': 'the X-Ray SDK (aws-xray-sdk-core)',
+  otel: 'OpenTelemetry (the OTel JS SDK with X-Ray ids and propagator, exported like ADOT)',
+};
+
+async function packageCode(ctx: LabContext, instrumentation: Instrumentation): Promise<HandlerZip> {
   try {
-    return await buildHandlerZip({ ...(ctx.config.runtime !== undefined ? { runtime: ctx.config.runtime } : {}), nowMs: ctx.clock.now() });
+    return await buildHandlerZip({ instrumentation, ...(ctx.config.runtime !== undefined ? { runtime: ctx.config.runtime } : {}), nowMs: ctx.clock.now() });
   } catch (e) {
     if (e instanceof PackagingError && e.userError) throw new UserError(e.message);
     throw e;
@@ -129,7 +141,8 @@ async function reconcile(ctx: LabContext, fn: FunctionConfiguration, code: Handl
 }
 
 async function run(ctx: LabContext): Promise<StepOutcome> {
-  const code = await packageCode(ctx);
+  const instrumentation = chosenInstrumentation(ctx);
+  const code = await packageCode(ctx, instrumentation);
   const recordedFn = ctx.state.find(FUNCTION_STEP_ID, FUNCTION_TYPE, FUNCTION_NAME);
   const existingFn = await getFunction(ctx);
   if (existingFn && !recordedFn) {
@@ -156,12 +169,14 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
     id: FUNCTION_NAME,
     name: FUNCTION_NAME,
     // The function runs as the role, and must be gone before its log group (it would write to it again).
-    extra: { dependsOn: [resourceKey({ type: ROLE_TYPE, id: ROLE_NAME }), logGroupKey] },
+    extra: { dependsOn: [resourceKey({ type: ROLE_TYPE, id: ROLE_NAME }), logGroupKey], instrumentation },
   };
   let changed: string[] = [];
   if (existingFn) {
     ctx.io.info(`Using function ${FUNCTION_NAME}, created by xray-lab on ${recordedFn!.createdAt}.`);
     changed = await reconcile(ctx, existingFn, code, role.roleArn);
+    // The record says which instrumentation runs now (status shows it; a re-run without the flag keeps it).
+    if (recordedFn!.extra?.instrumentation !== instrumentation) await ctx.state.record({ ...recordedFn!, extra: { ...recordedFn!.extra, instrumentation } });
   } else {
     await ctx.state.record(newRecord(ctx, { ...fnBase, status: 'creating' }));
     const task = ctx.io.task(`Creating function ${FUNCTION_NAME} (${code.runtime}, X-Ray tracing Active)`);
@@ -170,7 +185,8 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
         new CreateFunctionCommand({
           ...desiredConfig(code, role.roleArn, desiredEnvironment(ctx)),
           Code: { ZipFile: code.zip },
-          Description: 'xray-lab: returns a user profile from UserProfiles, traced with the X-Ray SDK',
+          // Neutral: switching the instrumentation later re-deploys the code, not the description.
+          Description: 'xray-lab: returns a user profile from UserProfiles, traced into X-Ray (`xray-lab status` says with what)',
           Tags: { [RUN_TAG_KEY]: ctx.runId },
         }),
         { abortSignal: ctx.signal },
@@ -191,7 +207,10 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
     ctx.config.labPolicies
       ? `--lab-policies: the role has the guide's managed policies. ${WHY_LEAST_PRIVILEGE}`
       : `Least privilege: instead of the guide's three managed policies (one of them AmazonDynamoDBFullAccess), the role allows only trace writes, the function's own logs and dynamodb:GetItem on ${tableArn}. Use --lab-policies to follow the guide instead.`,
-    `The guide deploys python3.9, which Lambda deprecated on 2025-12-15 (no more security patches); this function is the same service in TypeScript on ${code.runtime}, traced with aws-xray-sdk-core (in maintenance mode since 2026-02-25; AWS recommends OpenTelemetry for new code).`,
+    `The guide deploys python3.9, which Lambda deprecated on 2025-12-15 (no more security patches); this function is the same service in TypeScript on ${code.runtime}, traced with ${INSTRUMENTATION_LABEL[instrumentation]}.`,
+    instrumentation === 'otel'
+      ? 'OpenTelemetry spans leave as OTLP over UDP to the X-Ray daemon Lambda runs beside the function (as the ADOT layer does): no extra permission, no collector, and no account-wide setting (Transaction Search is only needed for the OTLP endpoint https://xray.<region>.amazonaws.com/v1/traces).'
+      : 'aws-xray-sdk-core is in maintenance mode since 2026-02-25 (security fixes only); AWS recommends OpenTelemetry for new code: --instrumentation otel deploys the same service traced with it.',
   );
   return {
     summary: `Function ${FUNCTION_NAME} (${fn.Runtime}, tracing ${fn.TracingConfig?.Mode}) is ${existingFn ? 'already there' : 'created'} and Active, running as role ${ROLE_NAME}.`,
@@ -199,6 +218,7 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
       functionName: FUNCTION_NAME,
       functionArn: fn.FunctionArn,
       runtime: fn.Runtime,
+      instrumentation,
       tracing: fn.TracingConfig?.Mode,
       environment: fn.Environment?.Variables ?? {},
       timeout: fn.Timeout,

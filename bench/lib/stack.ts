@@ -151,13 +151,16 @@ export interface LabStack {
   baseUrl: string;
 }
 
-/** Local cloud process + the whole request path, with tracing on. `env` reaches `local start` (e.g. XRAY_LAB_LAMBDA_CONCURRENCY). */
-export async function startLabStack(env: NodeJS.ProcessEnv = {}): Promise<LabStack> {
-  const cloud = await startCloudProcess(undefined, env);
+/**
+ * Local cloud process + the whole request path, with tracing on; `zip` replaces the default (X-Ray SDK)
+ * handler; `env` reaches `local start` (e.g. XRAY_LAB_LAMBDA_CONCURRENCY).
+ */
+export async function startLabStack(opts: { zip?: Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<LabStack> {
+  const cloud = await startCloudProcess(undefined, opts.env ?? {});
   try {
     const roleArn = await createRole(cloud.endpoint);
     await createTableWithUsers(cloud.endpoint);
-    const functionArn = await createFunction(cloud.endpoint, roleArn);
+    const functionArn = await createFunction(cloud.endpoint, roleArn, opts.zip ? { zip: opts.zip } : {});
     const baseUrl = await createApi(cloud.endpoint, functionArn, true);
     return { cloud, functionArn, baseUrl };
   } catch (e) {

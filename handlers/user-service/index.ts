@@ -5,18 +5,11 @@
  * so everything we record lives on a `user_processing` subsegment, and the DynamoDB call runs inside it so
  * the SDK's `DynamoDB` subsegment nests under `user_processing`. Stands alone: it is bundled and shipped.
  */
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import AWSXRay from 'aws-xray-sdk-core';
-import { toUserProfile } from './item.js';
-import {
-  DEFAULT_TABLE_NAME,
-  jsonResponse,
-  requestInfo,
-  simulatedWorkMs,
-  userIdFromPath,
-  type UserServiceEvent,
-} from './request.js';
+import { failureResponse, lookUpUser, type TraceRecorder } from './lookup.js';
+import type { UserServiceEvent } from './request.js';
 
 type Subsegment = AWSXRay.Subsegment;
 
@@ -28,27 +21,12 @@ AWSXRay.setContextMissingStrategy('LOG_ERROR');
 // which is how the function reaches the local cloud.
 const dynamodb = AWSXRay.captureAWSv3Client(new DynamoDBClient({}));
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function lookUpUser(event: UserServiceEvent, sub: Subsegment | undefined): Promise<APIGatewayProxyResult> {
-  sub?.addAnnotation('service', 'user-service');
-  sub?.addAnnotation('operation', event.httpMethod || 'unknown');
-  sub?.addMetadata('request_info', requestInfo(event));
-
-  // No work configured means no timer: even a 0 ms setTimeout costs a millisecond and a wake-up.
-  const workMs = simulatedWorkMs(process.env.SIMULATED_WORK_MS);
-  if (workMs > 0) await sleep(workMs);
-
-  const result = await dynamodb.send(
-    new GetItemCommand({
-      TableName: process.env.TABLE_NAME || DEFAULT_TABLE_NAME,
-      Key: { userId: { S: userIdFromPath(event.path) } },
-    }),
-  );
-  sub?.addAnnotation('user_found', result.Item !== undefined);
-  return result.Item
-    ? jsonResponse(200, toUserProfile(result.Item))
-    : jsonResponse(404, { error: 'User not found' });
+function recorderOf(sub: Subsegment | undefined): TraceRecorder | undefined {
+  if (!sub) return undefined;
+  return {
+    annotate: (key, value) => sub.addAnnotation(key, value),
+    requestInfo: (info) => sub.addMetadata('request_info', info),
+  };
 }
 
 export const handler = async (event: UserServiceEvent | null | undefined): Promise<APIGatewayProxyResult> => {
@@ -57,7 +35,7 @@ export const handler = async (event: UserServiceEvent | null | undefined): Promi
     // Without a trace context the SDK hands us no subsegment; the business logic runs all the same.
     return await AWSXRay.captureAsyncFunc('user_processing', async (sub?: Subsegment) => {
       try {
-        const response = await lookUpUser(request, sub);
+        const response = await lookUpUser(dynamodb, request, recorderOf(sub));
         sub?.close();
         return response;
       } catch (err) {
@@ -69,8 +47,7 @@ export const handler = async (event: UserServiceEvent | null | undefined): Promi
       }
     });
   } catch (err) {
-    // The cause is on the subsegment; the log line lets a learner find it in CloudWatch Logs too.
-    console.error('user-service failed:', err instanceof Error ? err.message : err);
-    return jsonResponse(500, { error: 'Internal server error' });
+    // The cause is on the subsegment.
+    return failureResponse(err);
   }
 };

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
 import { blockedRuntimeMessage, isBlocked } from '../local/lambda/runtime-lifecycle.js';
+import { INSTRUMENTATIONS, type Instrumentation } from './packaging/bundle.js';
 import { NODE_RUNTIMES } from './packaging/runtimes.js';
 import { defaultStateDir } from './state.js';
 import type { Target } from './state-types.js';
@@ -27,6 +28,8 @@ export interface CommonFlags {
   runtime?: string;
   /** Step 3: the handler's simulated work in ms (the function's SIMULATED_WORK_MS; default: the handler's 100). */
   simulatedWorkMs?: string;
+  /** Step 3: how user-service is traced, `xray-sdk` (default) or `otel`. */
+  instrumentation?: string;
 }
 
 export interface LabConfig {
@@ -47,6 +50,8 @@ export interface LabConfig {
   runtime?: string;
   /** `--simulated-work-ms` for step 3; omitted = the handler's default (100 ms, as in the lab). */
   simulatedWorkMs?: number;
+  /** `--instrumentation` for step 3; omitted = what the state file records, else xray-sdk. */
+  instrumentation?: Instrumentation;
   /** Local cloud settings (used by the local target and `local` commands). */
   local: LocalCloudConfig;
 }
@@ -143,6 +148,9 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
   if (flags.simulatedWorkMs !== undefined && !(/^\d+$/.test(flags.simulatedWorkMs) && Number(flags.simulatedWorkMs) <= 10_000)) {
     throw new UserError(`--simulated-work-ms must be a whole number of milliseconds from 0 to 10000, got "${flags.simulatedWorkMs}".`);
   }
+  if (flags.instrumentation !== undefined && !(INSTRUMENTATIONS as readonly string[]).includes(flags.instrumentation)) {
+    throw new UserError(`--instrumentation "${flags.instrumentation}" is not one the lab offers; choose ${INSTRUMENTATIONS.join(' or ')}.`);
+  }
   const local = resolveLocalConfig(env);
   const endpoint = flags.endpointUrl ?? (target === 'local' ? `http://${local.host}:${local.port}` : undefined);
   return {
@@ -158,6 +166,7 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
     ...(flags.labPolicies ? { labPolicies: true } : {}),
     ...(flags.runtime !== undefined ? { runtime: flags.runtime } : {}),
     ...(flags.simulatedWorkMs !== undefined ? { simulatedWorkMs: Number(flags.simulatedWorkMs) } : {}),
+    ...(flags.instrumentation !== undefined ? { instrumentation: flags.instrumentation as Instrumentation } : {}),
     local,
   };
 }

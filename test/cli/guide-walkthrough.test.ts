@@ -5,7 +5,8 @@
  * the guide showed is run with the real AWS CLI v2 against the same local cloud, one bash per step:
  * "Check it yourself" right after the step, steps 5 and 6's "Do it yourself" on the live lab, and steps
  * 1–4's "Do it yourself" after the teardown, where they must rebuild the lab.
- * XRAY_LAB_GUIDE_LOAD_SECONDS=1 keeps step 5's load short.
+ * At step 3 the learner picks OpenTelemetry when asked how to trace user-service; the quiz then has its
+ * questions on it. XRAY_LAB_GUIDE_LOAD_SECONDS=1 keeps step 5's load short.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -114,6 +115,10 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     expect(three).toMatch(/annotations\s+land\s+on\s+user_processing/);
     expect(three).toMatch(/maintenance\s+mode\s+since\s+2026-02-25/);
     expect(three).toMatch(/⚠ It attaches AmazonDynamoDBFullAccess/);
+    // The OpenTelemetry lesson: spans and segments, aws.xray.annotations, propagators and ids.
+    expect(three).toMatch(/aws\.xray\.annotations/);
+    expect(three).toMatch(/X-Amzn-Trace-Id/);
+    expect(three).toMatch(/traceparent/);
     const step3 = commandsOf(shownCommands(three), 3, 'Do it yourself').join('\n');
     expect(step3).toContain('--tracing-config Mode=Active');
     expect(step3).toContain(`fileb://${join(sb.stateDir, 'guide', 'user-service.zip')}`);
@@ -122,9 +127,16 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     expect(step3).toMatch(/--cli-binary-format raw-in-base64-out/);
 
     await term.keys('Enter'); // Run step 3
+    // Then the guide asks how to trace the function, recommending OpenTelemetry and saying why.
+    const asked = await term.waitFor(/^\? How should user-service be traced\?/m);
+    expect(asked).toMatch(/maintenance\s+mode\s+since\s+2026-02-25/);
+    expect(asked).toMatch(/OpenTelemetry \(recommended\)/);
+    await term.keys('Down', 'Enter'); // OpenTelemetry
     const four = await term.waitFor(prompt(4));
     expect(four).toMatch(new RegExp(`GetFunction: ${FN_ARN} is Active \\(nodejs\\d+\\.x, tracing Active\\)`));
     expect(four).toMatch(/Invoke user123: status 200, John Doe/);
+    expect(four).toMatch(/user-service is traced with OpenTelemetry/);
+    expect(four).toMatch(/OTLP over UDP to the X-Ray daemon/);
     expect(await functionState()).toBe('Active Active');
     checks.push(runSection(four, 3, 'Check it yourself', [new RegExp(`${FN_ARN}\\s+nodejs\\d+\\.x\\s+Active\\s+Active`), /dynamodb:GetItem/, /John Doe/]));
 
@@ -137,6 +149,7 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     term = undefined;
 
     expect(Object.keys((await state()).steps)).toEqual(['sampling-rules', 'user-table', 'user-function']);
+    expect((await state()).resources.find((r) => r.type === 'lambda:Function')).toMatchObject({ extra: { instrumentation: 'otel' } });
     await Promise.all(checks);
   });
 
@@ -190,15 +203,15 @@ describe.skipIf(!awsCliV2)('xray-lab guide in a real terminal, local target', { 
     expect(commandsOf(shownCommands(quiz), 6, 'See it in the browser')).toEqual(['xray-lab console']);
     expect(quiz).toMatch(/Recap(.|\n)*✔ Step 4: REST API(.|\n)*✔ Step 6: Analyse traces/);
 
-    // Answers: right, wrong, right, right, right.
-    const answers = [['Down', 'Enter'], ['Enter'], ['Enter'], ['Down', 'Down', 'Down', 'Enter'], ['Enter']];
+    // Answers: right, wrong, right, right, right; then the OpenTelemetry questions, all right.
+    const answers = [['Down', 'Enter'], ['Enter'], ['Enter'], ['Down', 'Down', 'Down', 'Enter'], ['Enter'], ['Down', 'Enter'], ['Down', 'Down', 'Enter'], ['Down', 'Enter']];
     for (const [i, keys] of answers.entries()) {
       await term.waitFor(new RegExp(`^\\? ${i + 1}\\. `, 'm'));
       await term.keys(...keys);
     }
-    const scored = await term.waitFor(/Score: \d of 5/);
+    const scored = await term.waitFor(/Score: \d of 8/);
     expect(scored).toMatch(/✘ Not quite: the answer is "About 2\.8: the first 2, then 10% of the other 8"/);
-    expect(scored).toMatch(/Score: 4 of 5/);
+    expect(scored).toMatch(/Score: 7 of 8/);
 
     await Promise.all(checks); // before the teardown removes what they look at
     const n = (await state()).resources.length;

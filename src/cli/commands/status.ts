@@ -46,6 +46,8 @@ export async function statusCommand(flags: CommonFlags): Promise<void> {
   }));
   // Step 4 records where its stage answers; the newest API record wins.
   const invokeUrl = [...(doc?.resources ?? [])].reverse().map((r) => r.extra?.invokeUrl).find((u): u is string => typeof u === 'string');
+  // Step 3 records how the function is traced (xray-sdk or otel).
+  const instrumentation = doc?.resources.find((r) => r.type === 'lambda:Function')?.extra?.instrumentation;
   const data = {
     target: config.target,
     region: config.region,
@@ -54,11 +56,13 @@ export async function statusCommand(flags: CommonFlags): Promise<void> {
     stateFile: file ?? null,
     stepsDone: Object.keys(doc?.steps ?? {}),
     ...(invokeUrl ? { invokeUrl } : {}),
+    ...(typeof instrumentation === 'string' ? { instrumentation } : {}),
     resources,
   };
   const lines = [
     `Target ${config.target}, region ${config.region}, account ${accountId ?? 'unknown (local cloud not running)'}`,
     ...(invokeUrl ? [`Invoke URL: ${invokeUrl}  (e.g. ${invokeUrl}/users/user123)`] : []),
+    ...(typeof instrumentation === 'string' ? [`Function user-service is traced with ${instrumentation === 'otel' ? 'OpenTelemetry (otel)' : 'the X-Ray SDK (xray-sdk)'}`] : []),
     resources.length === 0 ? 'No resources recorded.' : `${resources.length} recorded resources:`,
     ...resources.map((r) => `  [${r.step}] ${r.type} ${r.arn ?? r.id}  created ${r.createdAt}${r.status === 'creating' ? ' (create may not have completed)' : ''}`),
   ];

@@ -108,6 +108,12 @@ async function walkStep(ctx: LabContext, ui: GuideUI, steps: readonly LabStep[],
       paragraphs(ui, [`Skipped step ${step.number}; it stays undone and the guide offers it again next time.`]);
       return 'skipped';
     }
+    // A choice the flags left open (step 3: the instrumentation) is asked once the learner has read the
+    // lesson and chosen to run; the files the shown commands read are then rewritten to match it.
+    if (lesson?.choose) {
+      await lesson.choose(ctx);
+      if (lesson.prepare) await lesson.prepare(ctx);
+    }
     const [run] = await runSteps(ctx, steps, [step]);
     showOutcome(ui, run.outcome);
     if (lesson) {

@@ -21,6 +21,8 @@ export interface StepLesson {
   details: string[];
   /** Where the claims of `teaches` and `details` about AWS or the SDKs can be checked; shown with the details. */
   sources: SourcedClaim[];
+  /** Asks what the step should do when flags left it open (step 3: which instrumentation), before anything is shown. */
+  choose?(ctx: LabContext): Promise<void>;
   /** Writes what the shown commands read (e.g. the function's zip), before they are shown. */
   prepare?(ctx: LabContext): Promise<void>;
   /** AWS CLI commands doing what the step does. Shown before it runs, so they refer to names, not to ids that do not exist yet. */

@@ -83,6 +83,46 @@ export const QUIZ: readonly QuizQuestion[] = [
     explanation: 'service("name") matches every node with exactly that name; a function shows as two nodes (AWS::Lambda and AWS::Lambda::Function). Use id(name: …, type: …) to pick one.',
     source: SOURCES.filters,
   },
+  {
+    id: 'otel-annotations',
+    question: 'The function is traced with OpenTelemetry. How do the span attributes service, operation and user_found become X-Ray annotations you can filter on?',
+    choices: [
+      { value: 'all', name: 'Every span attribute is an annotation' },
+      { value: 'listed', name: 'They are named in the span attribute aws.xray.annotations; the other attributes become metadata' },
+      { value: 'prefix', name: 'Their names must start with annotation.' },
+      { value: 'never', name: 'They cannot: OpenTelemetry has no annotations' },
+    ],
+    answer: 'listed',
+    explanation: 'X-Ray indexes only the attributes a span lists in aws.xray.annotations; the rest are kept as metadata and cannot be searched, as with the X-Ray SDK.',
+    source: SOURCES.sdkMigration,
+  },
+  {
+    id: 'otel-ids',
+    question: 'Why does the OpenTelemetry handler use the X-Ray id generator and the X-Ray Lambda propagator?',
+    choices: [
+      { value: 'speed', name: 'They are faster than the defaults' },
+      { value: 'required', name: 'OpenTelemetry cannot run in Lambda without them' },
+      { value: 'join', name: 'To join the trace Lambda started (from _X_AMZN_TRACE_ID) and to make trace ids whose first 8 hex digits are the epoch seconds, as X-Ray needs' },
+      { value: 'w3c', name: 'To turn X-Amzn-Trace-Id into W3C traceparent for X-Ray' },
+    ],
+    answer: 'join',
+    explanation:
+      "OTel's defaults are W3C traceparent and fully random ids; the X-Ray propagator reads the X-Amzn-Trace-Id context Lambda's Active tracing hands the function, and the X-Ray id generator puts the start time first.",
+    source: SOURCES.otelNodeMigration,
+  },
+  {
+    id: 'transaction-search',
+    question: 'What does turning on Transaction Search change?',
+    choices: [
+      { value: 'function', name: 'Only the traces of one Lambda function' },
+      { value: 'account', name: 'The whole account: spans sent through X-Ray go to CloudWatch Logs at CloudWatch prices, with 1 % indexed as trace summaries for free' },
+      { value: 'free', name: 'Nothing billable: it is a console view' },
+      { value: 'sdk', name: 'It is needed for the X-Ray SDK to work' },
+    ],
+    answer: 'account',
+    explanation: 'Transaction Search is configured for the entire account and switches span ingestion to CloudWatch Logs pricing; X-Ray\'s OTLP endpoint (/v1/traces) needs it.',
+    source: SOURCES.transactionSearch,
+  },
 ];
 
 export interface QuizResult {

@@ -14,7 +14,10 @@ const PYTHON_SDK = 'https://github.com/aws/aws-xray-sdk-python/blob/master/aws_x
 export const SOURCES = {
   // X-Ray developer guide
   sdkDaemonTimeline: `${XRAY_GUIDE}/xray-sdk-daemon-timeline.html`,
+  /** "Understanding OpenTelemetry concepts for migration": spans/segments, attributes/annotations, propagation. */
   sdkMigration: `${XRAY_GUIDE}/xray-sdk-migration.html`,
+  /** Migrating a Node.js app, Lambda included, from the X-Ray SDK to OpenTelemetry. */
+  otelNodeMigration: `${XRAY_GUIDE}/migrate-xray-to-opentelemetry-nodejs.html`,
   concepts: `${XRAY_GUIDE}/xray-concepts.html`,
   daemon: `${XRAY_GUIDE}/xray-daemon.html`,
   filters: `${XRAY_GUIDE}/xray-console-filters.html`,
@@ -53,6 +56,13 @@ export const SOURCES = {
   lambdaXray: 'https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html',
   iamLeastPrivilege: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html',
   dynamoDbOnDemandPricing: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+  lambdaNodeTracing: 'https://docs.aws.amazon.com/lambda/latest/dg/nodejs-tracing.html',
+  // OpenTelemetry on AWS
+  /** Account-wide; spans then go to CloudWatch Logs (aws/spans) at CloudWatch prices, 1 % indexed free. */
+  transactionSearch: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Enable-TransactionSearch.html',
+  cloudWatchPricing: 'https://aws.amazon.com/cloudwatch/pricing/',
+  /** ADOT JS's OTLP-over-UDP exporter to the X-Ray daemon address (the T1S/T1U datagrams). */
+  adotUdpExporter: 'https://github.com/aws-observability/aws-otel-js-instrumentation/blob/main/aws-distro-opentelemetry-node-autoinstrumentation/src/otlp-udp-exporter.ts',
 } as const;
 
 export type SourceUrl = (typeof SOURCES)[keyof typeof SOURCES];

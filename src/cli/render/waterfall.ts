@@ -38,8 +38,10 @@ function statusText(s: Span, st: Status): string {
   return st === 'ok' ? 'OK' : st;
 }
 
+/** The instrumentation that recorded a subsegment is shown, so traces of the X-Ray SDK and OpenTelemetry compare side by side. */
 function originText(s: Span): string {
-  const parts = [s.origin, s.inferred ? 'inferred' : ''].filter(Boolean);
+  const by = s.recordedBy === 'OpenTelemetry' || s.recordedBy === 'X-Ray SDK' ? `via ${s.recordedBy}` : '';
+  const parts = [s.origin, s.inferred ? 'inferred' : '', by].filter(Boolean);
   return parts.length ? ` ${parts.join(', ')}` : '';
 }
 

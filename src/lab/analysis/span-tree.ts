@@ -42,6 +42,8 @@ export interface Span {
   /** A `cause` given as a bare exception id (refers to an exception recorded elsewhere). */
   causeRef?: string;
   parentId?: string;
+  /** What recorded it: 'OpenTelemetry', 'X-Ray SDK', 'Lambda' or the AWS service's origin (see recordedBy); for a segment, only when it names its SDK. */
+  recordedBy?: string;
   /** The segment this span belongs to (itself for segments). */
   segment: Span | null;
   children: Span[];
@@ -86,7 +88,29 @@ function parseCause(v: unknown): { exceptions: SpanException[]; causeRef?: strin
   };
 }
 
-function makeSpan(doc: Doc, kind: SpanKind, segment: Span | null): Span {
+/**
+ * Which instrumentation produced a subsegment. A span translated from OpenTelemetry carries
+ * `aws.xray.sdk` (from the resource's telemetry.sdk.*, e.g. "opentelemetry for nodejs"), as does a
+ * document from an X-Ray SDK that names itself. In Lambda the X-Ray SDK's segment is the facade, so its
+ * subsegments name no SDK; Lambda's own (Initialization, Invocation, Overhead) carry the function ARN,
+ * and a service that records its own segment (API Gateway) records its subsegments too.
+ */
+function recordedBy(aws: Doc | undefined, parent: Span | undefined, segment: Span | null): string {
+  const sdk = str(obj(aws?.xray)?.sdk);
+  if (sdk) return /opentelemetry/i.test(sdk) ? 'OpenTelemetry' : 'X-Ray SDK';
+  if (str(aws?.function_arn)) return 'Lambda';
+  if (parent?.recordedBy && parent.recordedBy !== 'Lambda') return parent.recordedBy;
+  const origin = segment?.origin ?? '';
+  if (origin.startsWith('AWS::') && origin !== 'AWS::Lambda::Function' && !segment?.recordedBy) return origin;
+  return segment?.recordedBy ?? 'X-Ray SDK';
+}
+
+function sdkOf(aws: Doc | undefined): { recordedBy?: string } {
+  const sdk = str(obj(aws?.xray)?.sdk);
+  return sdk ? { recordedBy: /opentelemetry/i.test(sdk) ? 'OpenTelemetry' : 'X-Ray SDK' } : {};
+}
+
+function makeSpan(doc: Doc, kind: SpanKind, segment: Span | null, parent?: Span): Span {
   const start = num(doc.start_time) ?? 0;
   const endRaw = num(doc.end_time);
   const http = obj(doc.http);
@@ -115,6 +139,7 @@ function makeSpan(doc: Doc, kind: SpanKind, segment: Span | null): Span {
     annotations: parseAnnotations(doc.annotations),
     ...parseCause(doc.cause),
     parentId: str(doc.parent_id),
+    ...(kind === 'subsegment' ? { recordedBy: recordedBy(aws, parent, segment) } : sdkOf(aws)),
     segment,
     children: [],
   };
@@ -127,7 +152,7 @@ function addSubsegments(parent: Span, docs: unknown, segment: Span, byId: Map<st
   for (const d of docs) {
     const doc = obj(d);
     if (!doc) continue;
-    const sub = makeSpan(doc, 'subsegment', segment);
+    const sub = makeSpan(doc, 'subsegment', segment, parent.kind === 'subsegment' ? parent : undefined);
     sub.parentId = parent.id;
     parent.children.push(sub);
     if (sub.id) byId.set(sub.id, sub);

@@ -10,14 +10,25 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { PackagingError } from './errors.js';
 
-const HANDLER_SUBDIR = join('handlers', 'user-service');
 const ENTRY_FILE = 'index.ts';
+
+/** How `user-service` is traced: the X-Ray SDK (the guide's path) or OpenTelemetry (AWS's recommendation). */
+export type Instrumentation = 'xray-sdk' | 'otel';
+export const INSTRUMENTATIONS: readonly Instrumentation[] = ['xray-sdk', 'otel'];
+export const DEFAULT_INSTRUMENTATION: Instrumentation = 'xray-sdk';
+/** The OTel handler imports the business code of the X-Ray one, so both folders feed its bundle. */
+const HANDLER_SUBDIRS: Record<Instrumentation, string> = {
+  'xray-sdk': join('handlers', 'user-service'),
+  otel: join('handlers', 'user-service-otel'),
+};
+const SHARED_SUBDIR = 'user-service';
 
 /**
  * The package root is the nearest ancestor holding `handlers/user-service/index.ts`; walking up works the
  * same from `src/lab/packaging/` (tsx, vitest) and `dist/src/lab/packaging/` (compiled, or installed).
  */
-export function defaultHandlerDir(from: string = dirname(fileURLToPath(import.meta.url))): string {
+export function defaultHandlerDir(from: string = dirname(fileURLToPath(import.meta.url)), instrumentation: Instrumentation = DEFAULT_INSTRUMENTATION): string {
+  const HANDLER_SUBDIR = HANDLER_SUBDIRS[instrumentation];
   for (let dir = from; ; dir = dirname(dir)) {
     const candidate = join(dir, HANDLER_SUBDIR);
     if (existsSync(join(candidate, ENTRY_FILE))) return candidate;
@@ -26,18 +37,26 @@ export function defaultHandlerDir(from: string = dirname(fileURLToPath(import.me
   throw new PackagingError('HandlerNotFound', `Cannot find ${join(HANDLER_SUBDIR, ENTRY_FILE)} above ${from}.`, false);
 }
 
-/** Hash of every file under the handler directory (names and bytes, in a stable order) plus the target. */
+/**
+ * Hash of every file under the handler directory (names and bytes, in a stable order) plus the target,
+ * and of the sibling `user-service` folder whose business code the OTel handler imports.
+ */
 export async function handlerSourceHash(handlerDir: string, target: string): Promise<string> {
   const hash = createHash('sha256').update(`target=${target}\0`);
-  const walk = async (dir: string): Promise<void> => {
+  const shared = join(dirname(handlerDir), SHARED_SUBDIR);
+  const walk = async (dir: string, root = handlerDir): Promise<void> => {
     const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile()) hash.update(`${relative(handlerDir, path)}\0`).update(await readFile(path)).update('\0');
+      if (entry.isDirectory()) await walk(path, root);
+      else if (entry.isFile()) hash.update(`${relative(root, path)}\0`).update(await readFile(path)).update('\0');
     }
   };
   await walk(handlerDir);
+  if (shared !== handlerDir && existsSync(join(shared, ENTRY_FILE))) {
+    hash.update('shared\0');
+    await walk(shared, shared);
+  }
   return hash.digest('hex');
 }
 
@@ -48,8 +67,9 @@ export async function bundleHandler(handlerDir: string, target: string): Promise
   }
   const result = await build({
     entryPoints: [entry],
-    // Paths esbuild records are relative to this, so the output does not depend on where the repo lives.
-    absWorkingDir: dirname(entry),
+    // Paths esbuild records are relative to this (the handlers folder, which the OTel handler's shared
+    // imports stay inside), so the output does not depend on where the repo lives.
+    absWorkingDir: dirname(dirname(entry)),
     bundle: true,
     platform: 'node',
     format: 'cjs',

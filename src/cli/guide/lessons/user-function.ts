@@ -6,11 +6,12 @@ import { LabError } from '../../../lab/errors.js';
 import { FUNCTION_NAME, ROLE_NAME, SAMPLE_ITEM, TABLE_NAME } from '../../../lab/guide.js';
 import { INLINE_POLICY_NAME, LAB_MANAGED_POLICIES, leastPrivilegePolicy, trustPolicyJson } from '../../../lab/iam-policy.js';
 import { buildHandlerZip, resolveRuntime } from '../../../lab/packaging.js';
-import { FUNCTION_STEP_ID, FUNCTION_TYPE } from '../../../../steps/user-function.js';
 import { TABLE_STEP_ID } from '../../../../steps/user-table.js';
 import type { AwsCommand, GuideCommand } from '../commands.js';
 import type { StepLesson } from '../lesson.js';
 import { SOURCES } from '../sources.js';
+import { chooseInstrumentation, instrumentationSummary, OTEL_DETAILS, OTEL_SOURCES, OTEL_TEACHES } from './opentelemetry.js';
+import { chosenInstrumentation, FUNCTION_STEP_ID, FUNCTION_TYPE } from '../../../../steps/user-function.js';
 
 /** The API Gateway proxy event the function reads: only the method and the path matter to it. */
 export const INVOKE_PAYLOAD = JSON.stringify({ httpMethod: 'GET', path: `/users/${SAMPLE_ITEM.userId}` });
@@ -81,7 +82,7 @@ function commands(ctx: LabContext): GuideCommand[] {
 }
 
 async function prepare(ctx: LabContext): Promise<void> {
-  const code = await buildHandlerZip({ ...(ctx.config.runtime !== undefined ? { runtime: ctx.config.runtime } : {}), nowMs: ctx.clock.now() });
+  const code = await buildHandlerZip({ instrumentation: chosenInstrumentation(ctx), ...(ctx.config.runtime !== undefined ? { runtime: ctx.config.runtime } : {}), nowMs: ctx.clock.now() });
   await mkdir(join(ctx.config.stateDir, 'guide'), { recursive: true });
   await writeFile(zipPath(ctx), code.zip);
 }
@@ -104,6 +105,7 @@ async function verify(ctx: LabContext): Promise<string[]> {
   return [
     `GetFunction: ${fn.FunctionArn} is Active (${fn.Runtime}, tracing ${fn.TracingConfig.Mode})`,
     `Invoke ${SAMPLE_ITEM.userId}: status ${answer.statusCode}, ${SAMPLE_ITEM.name} read from ${TABLE_NAME}`,
+    instrumentationSummary(ctx),
   ];
 }
 
@@ -113,15 +115,19 @@ export const userFunctionLesson: StepLesson = {
     "Inside Lambda the X-Ray SDK holds only a facade segment: a stand-in carrying the trace id and parent id Lambda hands over, that is never sent and cannot be changed (the Python SDK raises FacadeSegmentMutationException). So annotate subsegments. Python's xray_recorder.put_annotation writes to the innermost open subsegment, and to the facade only when none is open: the guide's handler calls it after begin_subsegment('user_processing'), so its annotations land on user_processing, just as this handler's do.",
     'Annotations (string, number or boolean) are indexed, so a filter expression can find them (annotation.user_found = false); metadata holds any JSON, is kept with the trace, and cannot be searched.',
     'The SDK does not send anything over HTTP itself: it writes each finished subsegment as a UDP datagram to the X-Ray daemon, which Lambda runs next to your function and which batches them into PutTraceSegments calls. That is why the role needs permission to write traces.',
-    'The X-Ray SDKs and daemon have been in maintenance mode since 2026-02-25: security fixes only, no new features. AWS recommends OpenTelemetry (the AWS Distro for OpenTelemetry, ADOT) for new instrumentation; this lab keeps the X-Ray SDK because the guide teaches it, and the X-Ray service itself is unchanged.',
+    'The X-Ray SDKs and daemon have been in maintenance mode since 2026-02-25: security fixes only, no new features. AWS recommends OpenTelemetry (the AWS Distro for OpenTelemetry, ADOT) for new instrumentation; this lab deploys the X-Ray SDK by default because the guide teaches it, and the same service traced with OpenTelemetry when you choose it (--instrumentation otel). The X-Ray service itself is unchanged.',
+    ...OTEL_TEACHES,
   ],
-  takeaway: 'Lambda records the function segments; your code adds subsegments, with annotations (indexed, filterable) and metadata (not indexed), sent via the daemon.',
+  takeaway:
+    'Lambda records the function segments; your code adds subsegments (X-Ray SDK) or spans (OpenTelemetry, what AWS recommends), with annotations (indexed, filterable) and metadata (not indexed), sent via the daemon: the same trace either way.',
   details: [
     `The role is what the function runs as. Only the Lambda service may assume it (the trust policy); what it may do comes from the inline policy ${INLINE_POLICY_NAME}: write trace segments, write its own log group, and dynamodb:GetItem on ${TABLE_NAME}, nothing else.`,
     'A role is not usable by Lambda the instant IAM returns it: create-function can fail for a few seconds with "The role defined for the function cannot be assumed by Lambda". Wait a moment and run it again; xray-lab retries it for you with backoff.',
     'A new function is Pending while Lambda prepares it. `aws lambda wait function-active-v2` polls until it is Active; invoking or wiring API Gateway before that fails.',
-    'The handler opens a subsegment user_processing, annotates it with service, operation and user_found, attaches the request as metadata, and reads the item through a DynamoDB client wrapped by captureAWSv3Client. A request for an unknown user answers 404.',
+    'The handler opens a subsegment user_processing, annotates it with service, operation and user_found, attaches the request as metadata, and reads the item through a DynamoDB client wrapped by captureAWSv3Client. A request for an unknown user answers 404. The OpenTelemetry handler runs the same code inside a span user_processing and traces the DynamoDB call with instrumentation-aws-sdk.',
+    ...OTEL_DETAILS,
   ],
+  choose: chooseInstrumentation,
   prepare,
   commands,
   sources: [
@@ -133,6 +139,7 @@ export const userFunctionLesson: StepLesson = {
     { about: 'Annotations are indexed, metadata is not', url: SOURCES.concepts },
     { about: 'The daemon receives segments over UDP and sends them to the X-Ray API', url: SOURCES.daemon },
     { about: 'captureAWSv3Client and the AWS SDK v3', url: SOURCES.nodeSdkAwsClients },
+    ...OTEL_SOURCES,
   ],
   corrections: [
     {
