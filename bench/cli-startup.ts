@@ -4,7 +4,7 @@
  */
 import type { Benchmark, BenchBody } from './lib/result.js';
 import { target } from './lib/result.js';
-import { ensureBuilt } from './lib/build.js';
+import { ensureBuilt } from '../test/support/build.js';
 import { cliSandbox, findAwsCliV2, timedRun, type Timed } from './lib/proc.js';
 import { ratio, round, summarize } from './lib/stats.js';
 

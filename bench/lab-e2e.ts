@@ -5,7 +5,7 @@
  */
 import type { Benchmark, BenchBody, Cell } from './lib/result.js';
 import { target } from './lib/result.js';
-import { ensureBuilt } from './lib/build.js';
+import { ensureBuilt } from '../test/support/build.js';
 import { cliSandbox, type Timed } from './lib/proc.js';
 import { median, round } from './lib/stats.js';
 

@@ -7,6 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCHMARKS } from './registry.js';
 import { machineFacts, RESULTS_DIR, writeResult, type BenchResult } from './lib/result.js';
+
+export type { BenchResult } from './lib/result.js';
 import { renderText, resultMarkdown, targetsTable } from './lib/table.js';
 
 export async function runBenchmark(name: string, smoke: boolean, log: (l: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<BenchResult> {

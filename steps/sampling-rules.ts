@@ -1,6 +1,6 @@
 /**
  * Step 1: sampling rules. The guide feeds an SDK local-rules document to create-sampling-rule, which
- * cannot work (reference §2.4). We convert each local rule into an API rule, add one rule that
+ * cannot work: the API takes one SamplingRule per call, with PascalCase fields (https://docs.aws.amazon.com/xray/latest/api/API_CreateSamplingRule.html). We convert each local rule into an API rule, add one rule that
  * matches the lab's traffic where it is actually sampled (the API Gateway stage), and leave the
  * account's Default rule alone.
  */
@@ -17,12 +17,14 @@ import {
   type ApiSamplingRule,
   type LocalSamplingDocument,
 } from '../src/lab/sampling-doc.js';
-import { wildcardMatch } from '../src/lab/wildcard.js';
-import type { ResourceRecord } from '../src/lab/state-types.js';
+import { wildcardMatch } from '../src/shared/xray-sampling.js';
+import { RESOURCE_TYPES } from '../src/lab/resource-types.js';
+import { deleteResource } from '../src/lab/delete.js';
+import { listSamplingRules } from '../src/lab/sampling-rules-list.js';
 import { tagsOrNothing, unrecordedResourceError } from '../src/lab/unrecorded.js';
 
 export const SAMPLING_STEP_ID = 'sampling-rules';
-const RULE_TYPE = 'xray:SamplingRule';
+const RULE_TYPE = RESOURCE_TYPES.samplingRule;
 
 /** The guide's intent (2 requests/s, then half of the rest) applied where the lab's requests enter. */
 export function stageRule(priority: number): ApiSamplingRule {
@@ -69,17 +71,10 @@ async function loadDocument(file: string | undefined): Promise<{ doc: LocalSampl
 }
 
 async function existingRules(ctx: LabContext): Promise<Map<string, SamplingRule>> {
-  const { GetSamplingRulesCommand } = await import('@aws-sdk/client-xray');
-  const xray = await ctx.clients.xray();
   const found = new Map<string, SamplingRule>();
-  let NextToken: string | undefined;
-  do {
-    const page = await xray.send(new GetSamplingRulesCommand({ NextToken }), { abortSignal: ctx.signal });
-    for (const rec of page.SamplingRuleRecords ?? []) {
-      if (rec.SamplingRule?.RuleName) found.set(rec.SamplingRule.RuleName, rec.SamplingRule);
-    }
-    NextToken = page.NextToken;
-  } while (NextToken);
+  for (const rec of await listSamplingRules(await ctx.clients.xray(), ctx.signal)) {
+    if (rec.SamplingRule?.RuleName) found.set(rec.SamplingRule.RuleName, rec.SamplingRule);
+  }
   return found;
 }
 
@@ -151,14 +146,6 @@ function explain(fromDoc: ApiSamplingRule[], doc: LocalSamplingDocument, region:
   return notes;
 }
 
-async function teardown(ctx: LabContext, resource: ResourceRecord): Promise<void | 'already-gone'> {
-  // Check first: DeleteSamplingRule's error for a missing rule is not a well-defined "not found" code.
-  const existing = await existingRules(ctx);
-  if (!existing.has(resource.id)) return 'already-gone';
-  const { DeleteSamplingRuleCommand } = await import('@aws-sdk/client-xray');
-  const xray = await ctx.clients.xray();
-  await xray.send(new DeleteSamplingRuleCommand({ RuleName: resource.id }), { abortSignal: ctx.signal });
-}
 
 export const samplingRulesStep: LabStep = {
   id: SAMPLING_STEP_ID,
@@ -166,5 +153,5 @@ export const samplingRulesStep: LabStep = {
   title: 'Sampling rules',
   requires: [],
   run,
-  teardown,
+  teardown: deleteResource,
 };

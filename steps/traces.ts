@@ -2,7 +2,7 @@
  * Step 6: the lab guide's trace queries (recent summaries, one full trace, `error = true`,
  * `service("user-service")`) plus the service graph, each shown with the AWS CLI command that does
  * the same with real values. The guide's `--time-range-type TimeRangeByStartTime` is not a valid
- * value; `TraceId` is what it means (reference §5). Creates nothing, so it has no teardown.
+ * value; `TraceId` is what it means (https://docs.aws.amazon.com/xray/latest/api/API_GetTraceSummaries.html). Creates nothing, so it has no teardown.
  */
 import type { Trace, TraceSummary } from '@aws-sdk/client-xray';
 import { API_STEP_ID } from './user-api.js';

@@ -8,19 +8,17 @@ import type { APIGatewayClient, RestApi } from '@aws-sdk/client-api-gateway';
 import { newRecord, type LabContext } from '../src/lab/context.js';
 import { API_NAME, RUN_TAG_KEY } from '../src/lab/guide.js';
 import type { ResourceRecord } from '../src/lab/state-types.js';
+import { RESOURCE_TYPES } from '../src/lab/resource-types.js';
 
-export const API_INTENT_TYPE = 'apigateway:RestApiIntent';
+export const API_INTENT_TYPE = RESOURCE_TYPES.restApiIntent;
 
 /** APIs named user-api that carry the given run's tag. */
 export async function taggedApis(ctx: LabContext, client: APIGatewayClient, runId: string): Promise<RestApi[]> {
-  const { GetRestApisCommand } = await import('@aws-sdk/client-api-gateway');
+  const { paginateGetRestApis } = await import('@aws-sdk/client-api-gateway');
   const found: RestApi[] = [];
-  let position: string | undefined;
-  do {
-    const page = await client.send(new GetRestApisCommand({ position, limit: 500 }), { abortSignal: ctx.signal });
+  for await (const page of paginateGetRestApis({ client, pageSize: 500 }, {}, { abortSignal: ctx.signal })) {
     found.push(...(page.items ?? []).filter((a) => a.name === API_NAME && a.tags?.[RUN_TAG_KEY] === runId));
-    position = page.position;
-  } while (position);
+  }
   return found;
 }
 
@@ -57,9 +55,9 @@ export async function deleteIntent(
   ctx: LabContext,
   client: APIGatewayClient,
   intent: ResourceRecord,
-  deleteApi: (id: string) => Promise<void>,
-): Promise<void | 'already-gone'> {
+  deleteApi: (id: string) => Promise<unknown>,
+): Promise<'deleted' | 'already-gone'> {
   const apis = await taggedApis(ctx, client, intent.runId);
   for (const api of apis) await deleteApi(api.id!);
-  return apis.length === 0 ? 'already-gone' : undefined;
+  return apis.length === 0 ? 'already-gone' : 'deleted';
 }

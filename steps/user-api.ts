@@ -5,18 +5,19 @@
  * instead of the guide's "any method, any path". Re-running completes and adopts the recorded API.
  */
 import type { APIGatewayClient, Resource, RestApi } from '@aws-sdk/client-api-gateway';
-import { isNotFound } from '../src/lab/aws-errors.js';
+import { orUndefinedIfNotFound } from '../src/lab/aws-errors.js';
 import { newRecord, type LabContext, type LabStep, type StepOutcome } from '../src/lab/context.js';
 import { LabError } from '../src/lab/errors.js';
 import { API_NAME, FUNCTION_NAME, RUN_TAG_KEY, STAGE_NAME } from '../src/lab/guide.js';
-import { singleAttempt, withThrottleRetry } from '../src/lab/retry.js';
 import type { ResourceRecord } from '../src/lab/state-types.js';
 import { FUNCTION_STEP_ID, FUNCTION_TYPE } from './user-function.js';
-import { ensureInvokePermission, PERMISSION_TYPE, removeInvokePermission } from '../src/lab/invoke-permission.js';
+import { ensureInvokePermission, PERMISSION_TYPE } from '../src/lab/invoke-permission.js';
+import { deleteResource, type DeleteOutcome } from '../src/lab/delete.js';
 import { API_INTENT_TYPE, deleteIntent, findIntent, recordIntent, settleIntent } from './user-api-intent.js';
+import { RESOURCE_TYPES } from '../src/lab/resource-types.js';
 
 export const API_STEP_ID = 'user-api';
-export const API_TYPE = 'apigateway:RestApi';
+export const API_TYPE = RESOURCE_TYPES.restApi;
 
 /** Where a browser or curl reaches the stage: AWS's execute-api host, or the local cloud's path form. */
 export function invokeUrl(ctx: Pick<LabContext, 'target' | 'region' | 'config'>, apiId: string): string {
@@ -26,12 +27,7 @@ export function invokeUrl(ctx: Pick<LabContext, 'target' | 'region' | 'config'>,
 
 async function getApi(ctx: LabContext, client: APIGatewayClient, id: string): Promise<RestApi | undefined> {
   const { GetRestApiCommand } = await import('@aws-sdk/client-api-gateway');
-  try {
-    return await client.send(new GetRestApiCommand({ restApiId: id }), { abortSignal: ctx.signal });
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  return orUndefinedIfNotFound(client.send(new GetRestApiCommand({ restApiId: id }), { abortSignal: ctx.signal }));
 }
 
 async function functionArnOf(ctx: LabContext): Promise<string> {
@@ -91,14 +87,11 @@ async function ensureApi(ctx: LabContext, client: APIGatewayClient): Promise<{ a
 }
 
 async function listResources(ctx: LabContext, client: APIGatewayClient, apiId: string): Promise<Resource[]> {
-  const { GetResourcesCommand } = await import('@aws-sdk/client-api-gateway');
+  const { paginateGetResources } = await import('@aws-sdk/client-api-gateway');
   const all: Resource[] = [];
-  let position: string | undefined;
-  do {
-    const page = await client.send(new GetResourcesCommand({ restApiId: apiId, position, limit: 500, embed: ['methods'] }), { abortSignal: ctx.signal });
+  for await (const page of paginateGetResources({ client, pageSize: 500 }, { restApiId: apiId, embed: ['methods'] }, { abortSignal: ctx.signal })) {
     all.push(...(page.items ?? []));
-    position = page.position;
-  } while (position);
+  }
   return all;
 }
 
@@ -183,25 +176,13 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
   };
 }
 
-async function deleteApi(ctx: LabContext, id: string): Promise<void> {
-  const { DeleteRestApiCommand } = await import('@aws-sdk/client-api-gateway');
-  const client = await ctx.clients.apiGateway();
-  try {
-    await withThrottleRetry(() => client.send(singleAttempt(new DeleteRestApiCommand({ restApiId: id })), { abortSignal: ctx.signal }), {
-      clock: ctx.clock,
-      signal: ctx.signal,
-      onWait: (delay) =>
-        ctx.io.info(`API Gateway allows one DeleteRestApi per 30 s per account and asked xray-lab to slow down; waiting ${Math.round(delay / 100) / 10} s before deleting ${id} again.`),
-    });
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
-}
 
-async function teardown(ctx: LabContext, r: ResourceRecord): Promise<void | 'already-gone'> {
-  if (r.type === API_TYPE) return deleteApi(ctx, r.id);
-  if (r.type === API_INTENT_TYPE) return deleteIntent(ctx, await ctx.clients.apiGateway(), r, (id) => deleteApi(ctx, id));
-  if (r.type === PERMISSION_TYPE) return removeInvokePermission(ctx, r);
+/** The API and its invoke permission: the shared deleters. An intent: every API its run tagged. */
+async function teardown(ctx: LabContext, r: ResourceRecord): Promise<DeleteOutcome> {
+  if (r.type === API_INTENT_TYPE) {
+    return deleteIntent(ctx, await ctx.clients.apiGateway(), r, (id) => deleteResource(ctx, { type: API_TYPE, id }));
+  }
+  if (r.type === API_TYPE || r.type === PERMISSION_TYPE) return deleteResource(ctx, r);
   throw new LabError(`Step 4 does not know how to delete ${r.type} ${r.id}.`);
 }
 

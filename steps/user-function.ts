@@ -1,26 +1,28 @@
 /**
  * Step 3: the execution role and the traced `user-service` function. The guide attaches broad managed
  * policies and runs python3.9; xray-lab defaults to a least-privilege inline policy and a current Node
- * runtime, retries CreateFunction while IAM propagates the new role (reference §7.2, §10 item 8) and waits
+ * runtime, retries CreateFunction while IAM propagates the new role (until IAM has propagated it, CreateFunction answers "The role defined for the function cannot be assumed by Lambda") and waits
  * until the function is Active.
  */
 import type { FunctionConfiguration, Runtime } from '@aws-sdk/client-lambda';
-import { isNotFound } from '../src/lab/aws-errors.js';
+import { orUndefinedIfNotFound } from '../src/lab/aws-errors.js';
 import { newRecord, type LabContext, type LabStep, type StepOutcome } from '../src/lab/context.js';
 import { LabError, UserError } from '../src/lab/errors.js';
-import { ATTACHED_POLICY_TYPE, deleteRolePermission, ensureExecutionRole, INLINE_POLICY_TYPE, ROLE_TYPE } from '../src/lab/execution-role.js';
+import { ensureExecutionRole, ROLE_TYPE } from '../src/lab/execution-role.js';
 import { FUNCTION_NAME, ROLE_NAME, RUN_TAG_KEY, TABLE_NAME } from '../src/lab/guide.js';
 import { WHY_LEAST_PRIVILEGE } from '../src/lab/iam-policy.js';
 import { buildHandlerZip, DEFAULT_INSTRUMENTATION, type Instrumentation, INSTRUMENTATIONS, PackagingError, type HandlerZip } from '../src/lab/packaging.js';
 import { isIamPropagationError, retryWithBackoff } from '../src/lab/retry.js';
-import type { ResourceRecord } from '../src/lab/state-types.js';
+import { deleteBefore } from '../src/lab/teardown-plan.js';
 import { tagsOrNothing, unrecordedResourceError } from '../src/lab/unrecorded.js';
-import { resourceKey } from '../src/lab/teardown-plan.js';
 import { TABLE_STEP_ID } from './user-table.js';
+import { RESOURCE_TYPES } from '../src/lab/resource-types.js';
+import { every, pollUntil } from '../src/lab/poll-until.js';
+import { deleteResource } from '../src/lab/delete.js';
 
 export const FUNCTION_STEP_ID = 'user-function';
-export const FUNCTION_TYPE = 'lambda:Function';
-export const LOG_GROUP_TYPE = 'logs:LogGroup';
+export const FUNCTION_TYPE = RESOURCE_TYPES.function;
+export const LOG_GROUP_TYPE = RESOURCE_TYPES.logGroup;
 export const LOG_GROUP_NAME = `/aws/lambda/${FUNCTION_NAME}`;
 const TIMEOUT_SECONDS = 30;
 const POLL_MS = 1_000;
@@ -28,35 +30,32 @@ const READY_DEADLINE_MS = 5 * 60_000;
 
 async function getFunction(ctx: LabContext): Promise<FunctionConfiguration | undefined> {
   const { GetFunctionCommand } = await import('@aws-sdk/client-lambda');
-  try {
-    return (await (await ctx.clients.lambda()).send(new GetFunctionCommand({ FunctionName: FUNCTION_NAME }), { abortSignal: ctx.signal })).Configuration;
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  const lambda = await ctx.clients.lambda();
+  return (await orUndefinedIfNotFound(lambda.send(new GetFunctionCommand({ FunctionName: FUNCTION_NAME }), { abortSignal: ctx.signal })))?.Configuration;
 }
 
 /** Polls until the function is Active and not mid-update (what the function-active-v2 and function-updated waiters check). */
 async function waitReady(ctx: LabContext): Promise<FunctionConfiguration> {
-  const deadline = ctx.clock.now() + READY_DEADLINE_MS;
   const task = ctx.io.task(`Waiting for function ${FUNCTION_NAME} to become Active`);
-  for (;;) {
-    const fn = await getFunction(ctx);
-    if (fn?.State === 'Failed' || fn?.LastUpdateStatus === 'Failed') {
-      task.fail();
-      throw new LabError(`Function ${FUNCTION_NAME} failed to become ready: ${fn.StateReason ?? fn.LastUpdateStatusReason ?? 'no reason given'}.`);
-    }
-    if (fn?.State === 'Active' && fn.LastUpdateStatus !== 'InProgress') {
-      task.succeed(`Function ${FUNCTION_NAME} is Active`);
-      return fn;
-    }
-    if (ctx.clock.now() >= deadline) {
-      task.fail();
-      throw new LabError(`Function ${FUNCTION_NAME} did not become Active within ${READY_DEADLINE_MS / 60_000} minutes (state ${fn?.State ?? 'missing'}).`);
-    }
-    task.update(`Waiting for function ${FUNCTION_NAME} (${fn?.State ?? 'not visible yet'})`);
-    await ctx.clock.sleep(POLL_MS, ctx.signal);
+  const failed = (fn: FunctionConfiguration | undefined) => fn?.State === 'Failed' || fn?.LastUpdateStatus === 'Failed';
+  const { value: fn, done } = await pollUntil(() => getFunction(ctx), {
+    clock: ctx.clock,
+    signal: ctx.signal,
+    why: `Lambda prepares function ${FUNCTION_NAME} asynchronously`,
+    until: (f) => failed(f) || (f?.State === 'Active' && f.LastUpdateStatus !== 'InProgress'),
+    nextDelayMs: every(POLL_MS, ctx.clock.now() + READY_DEADLINE_MS, ctx.clock),
+    onWait: ({ value: f }) => task.update(`Waiting for function ${FUNCTION_NAME} (${f?.State ?? 'not visible yet'})`),
+  });
+  if (fn && failed(fn)) {
+    task.fail();
+    throw new LabError(`Function ${FUNCTION_NAME} failed to become ready: ${fn.StateReason ?? fn.LastUpdateStatusReason ?? 'no reason given'}.`);
   }
+  if (done && fn) {
+    task.succeed(`Function ${FUNCTION_NAME} is Active`);
+    return fn;
+  }
+  task.fail();
+  throw new LabError(`Function ${FUNCTION_NAME} did not become Active within ${READY_DEADLINE_MS / 60_000} minutes (state ${fn?.State ?? 'missing'}).`);
 }
 
 /** Retries the two IAM-propagation refusals with backoff, saying once why it waits. */
@@ -151,7 +150,7 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
     const tags = await tagsOrNothing(async () => (await lambda.send(new ListTagsCommand({ Resource: existingFn.FunctionArn }), { abortSignal: ctx.signal })).Tags);
     throw unrecordedResourceError(ctx, `A Lambda function named ${FUNCTION_NAME}`, tags, 'Delete it or use another account or region, then run this step again.');
   }
-  const tableArn = ctx.state.find(TABLE_STEP_ID, 'dynamodb:Table', TABLE_NAME)?.arn ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${TABLE_NAME}`;
+  const tableArn = ctx.state.find(TABLE_STEP_ID, RESOURCE_TYPES.table, TABLE_NAME)?.arn ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${TABLE_NAME}`;
   const role = await ensureExecutionRole(ctx, {
     step: FUNCTION_STEP_ID,
     roleName: ROLE_NAME,
@@ -162,14 +161,13 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
 
   const lambda = await ctx.clients.lambda();
   const { CreateFunctionCommand } = await import('@aws-sdk/client-lambda');
-  const logGroupKey = resourceKey({ type: LOG_GROUP_TYPE, id: LOG_GROUP_NAME });
   const fnBase = {
     step: FUNCTION_STEP_ID,
     type: FUNCTION_TYPE,
     id: FUNCTION_NAME,
     name: FUNCTION_NAME,
     // The function runs as the role, and must be gone before its log group (it would write to it again).
-    extra: { dependsOn: [resourceKey({ type: ROLE_TYPE, id: ROLE_NAME }), logGroupKey], instrumentation },
+    extra: { ...deleteBefore({ type: ROLE_TYPE, id: ROLE_NAME }, { type: LOG_GROUP_TYPE, id: LOG_GROUP_NAME }), instrumentation },
   };
   let changed: string[] = [];
   if (existingFn) {
@@ -232,22 +230,6 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
   };
 }
 
-async function teardown(ctx: LabContext, r: ResourceRecord): Promise<void> {
-  if (r.type === ROLE_TYPE || r.type === INLINE_POLICY_TYPE || r.type === ATTACHED_POLICY_TYPE) return deleteRolePermission(ctx, r);
-  try {
-    if (r.type === FUNCTION_TYPE) {
-      const { DeleteFunctionCommand } = await import('@aws-sdk/client-lambda');
-      await (await ctx.clients.lambda()).send(new DeleteFunctionCommand({ FunctionName: r.id }), { abortSignal: ctx.signal });
-    } else if (r.type === LOG_GROUP_TYPE) {
-      const { DeleteLogGroupCommand } = await import('@aws-sdk/client-cloudwatch-logs');
-      await (await ctx.clients.logs()).send(new DeleteLogGroupCommand({ logGroupName: r.id }), { abortSignal: ctx.signal });
-    } else {
-      throw new LabError(`Step 3 does not know how to delete ${r.type} ${r.id}.`);
-    }
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
-}
 
 export const userFunctionStep: LabStep = {
   id: FUNCTION_STEP_ID,
@@ -255,5 +237,6 @@ export const userFunctionStep: LabStep = {
   title: 'IAM role and traced Lambda function',
   requires: [TABLE_STEP_ID],
   run,
-  teardown,
+  // Role, policies, function and log group: the shared deleters, which report already-gone like every type.
+  teardown: deleteResource,
 };

@@ -4,44 +4,41 @@
  */
 import type { TableDescription } from '@aws-sdk/client-dynamodb';
 import { LabError } from '../src/lab/errors.js';
-import { isNotFound } from '../src/lab/aws-errors.js';
+import { orUndefinedIfNotFound } from '../src/lab/aws-errors.js';
 import { newRecord, type LabContext, type LabStep, type StepOutcome } from '../src/lab/context.js';
 import { RUN_TAG_KEY, SAMPLE_ITEM, TABLE_NAME } from '../src/lab/guide.js';
-import type { ResourceRecord } from '../src/lab/state-types.js';
+import { RESOURCE_TYPES } from '../src/lab/resource-types.js';
+import { every, pollUntil } from '../src/lab/poll-until.js';
+import { deleteResource } from '../src/lab/delete.js';
 import { tagsOrNothing, unrecordedResourceError } from '../src/lab/unrecorded.js';
 
 export const TABLE_STEP_ID = 'user-table';
-const TABLE_TYPE = 'dynamodb:Table';
+const TABLE_TYPE = RESOURCE_TYPES.table;
 const POLL_MS = 2_000;
 const ACTIVE_DEADLINE_MS = 5 * 60_000;
 
 async function describe(ctx: LabContext, name: string): Promise<TableDescription | undefined> {
   const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
   const ddb = await ctx.clients.dynamodb();
-  try {
-    return (await ddb.send(new DescribeTableCommand({ TableName: name }), { abortSignal: ctx.signal })).Table;
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  return (await orUndefinedIfNotFound(ddb.send(new DescribeTableCommand({ TableName: name }), { abortSignal: ctx.signal })))?.Table;
 }
 
 async function waitActive(ctx: LabContext, name: string): Promise<TableDescription> {
-  const deadline = ctx.clock.now() + ACTIVE_DEADLINE_MS;
   const task = ctx.io.task(`Waiting for table ${name} to become ACTIVE`);
-  for (;;) {
-    const t = await describe(ctx, name);
-    if (t?.TableStatus === 'ACTIVE') {
-      task.succeed(`Table ${name} is ACTIVE`);
-      return t;
-    }
-    if (ctx.clock.now() >= deadline) {
-      task.fail();
-      throw new LabError(`Table ${name} did not become ACTIVE within ${ACTIVE_DEADLINE_MS / 60_000} minutes (status ${t?.TableStatus ?? 'missing'}).`);
-    }
-    task.update(`Waiting for table ${name} (${t?.TableStatus ?? 'not visible yet'})`);
-    await ctx.clock.sleep(POLL_MS, ctx.signal);
+  const out = await pollUntil(() => describe(ctx, name), {
+    clock: ctx.clock,
+    signal: ctx.signal,
+    why: `DynamoDB creates table ${name} asynchronously`,
+    until: (t) => t?.TableStatus === 'ACTIVE',
+    nextDelayMs: every(POLL_MS, ctx.clock.now() + ACTIVE_DEADLINE_MS, ctx.clock),
+    onWait: ({ value: t }) => task.update(`Waiting for table ${name} (${t?.TableStatus ?? 'not visible yet'})`),
+  });
+  if (out.done && out.value) {
+    task.succeed(`Table ${name} is ACTIVE`);
+    return out.value;
   }
+  task.fail();
+  throw new LabError(`Table ${name} did not become ACTIVE within ${ACTIVE_DEADLINE_MS / 60_000} minutes (status ${out.value?.TableStatus ?? 'missing'}).`);
 }
 
 async function run(ctx: LabContext): Promise<StepOutcome> {
@@ -98,16 +95,6 @@ async function run(ctx: LabContext): Promise<StepOutcome> {
   };
 }
 
-async function teardown(ctx: LabContext, resource: ResourceRecord): Promise<void | 'already-gone'> {
-  const { DeleteTableCommand } = await import('@aws-sdk/client-dynamodb');
-  const ddb = await ctx.clients.dynamodb();
-  try {
-    await ddb.send(new DeleteTableCommand({ TableName: resource.id }), { abortSignal: ctx.signal });
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    return 'already-gone';
-  }
-}
 
 export const userTableStep: LabStep = {
   id: TABLE_STEP_ID,
@@ -115,5 +102,5 @@ export const userTableStep: LabStep = {
   title: 'DynamoDB table and sample data',
   requires: [],
   run,
-  teardown,
+  teardown: deleteResource,
 };

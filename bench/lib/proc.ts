@@ -1,5 +1,7 @@
 /** Child processes for benchmarks: timed runs, the built CLI in a sandbox, the AWS CLI v2. */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+// The spawn-and-collect helper is shared with the tests (one home for child processes).
+import { runChild } from '../../test/support/child.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,24 +17,9 @@ export interface Timed {
 }
 
 /** Wall time from spawn to exit, measured by the parent (what a user waits for). */
-export function timedRun(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, ms: performance.now() - t0, stdout, stderr });
-    });
-  });
+export async function timedRun(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Timed> {
+  const { code, ms, stdout, stderr } = await runChild(cmd, args, { env, cwd: REPO_ROOT, timeoutMs });
+  return { code, ms, stdout, stderr };
 }
 
 export interface CliSandbox {

@@ -12,7 +12,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
 import { FUNCTION_NAME, ROLE_NAME, SAMPLE_ITEM, STAGE_NAME, TABLE_NAME } from '../../src/lab/guide.js';
-import { ensureBuilt } from './build.js';
+import { ensureBuilt } from '../../test/support/build.js';
 import { cliSandbox, type CliSandbox } from './proc.js';
 
 export const REGION = 'us-east-1';

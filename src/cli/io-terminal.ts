@@ -1,10 +1,11 @@
 /**
- * The interactive terminal IO: colours (unless NO_COLOR), a spinner while a task runs, and real
+ * The interactive terminal IO: colours (decided by terminal.ts), a spinner while a task runs, and real
  * questions when stdin is a terminal. The only module that imports chalk, ora and @inquirer/prompts.
  */
 import { Chalk } from 'chalk';
 import ora from 'ora';
 import { confirm as askConfirm, select as askSelect } from '@inquirer/prompts';
+import { colorLevel, isLiveTerminal } from './terminal.js';
 import { answerWithoutTty, NonInteractiveIO, type ConfirmQuestion, type IO, type SelectQuestion, type Sink, type Task } from '../lab/io.js';
 
 export interface TerminalOptions {
@@ -62,11 +63,10 @@ export class TerminalIO implements IO {
 
 /** Terminal IO on a TTY, plain non-interactive IO otherwise (pipes, CI). */
 export function createIO(json: boolean, env: NodeJS.ProcessEnv = process.env): IO {
-  const tty = Boolean(process.stderr.isTTY) && !env.CI;
-  if (!tty) return new NonInteractiveIO(processSink, json);
+  if (!isLiveTerminal(process.stderr, env)) return new NonInteractiveIO(processSink, json);
   return new TerminalIO(processSink, {
     json,
     interactive: Boolean(process.stdin.isTTY),
-    color: !('NO_COLOR' in env) || env.NO_COLOR === '',
+    color: colorLevel(process.stderr, env) > 0,
   });
 }

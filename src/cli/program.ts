@@ -94,7 +94,7 @@ export function buildProgram(): Command {
     );
 
   withCommonOptions(program.command('logs').description("the function's CloudWatch log events, with each invocation's trace id"))
-    .option('--since <time>', 'how far back: 10m, 2h, 1d or an ISO time (default 10m)')
+    .option('--since <time>', 'how far back: 10m, 1.5h, 1d or an ISO time (default 10m)')
     .option('--follow', 'keep printing new events until Ctrl-C')
     .option('--function <name>', 'another function than user-service')
     .action((flags: import('./commands/logs.js').LogsFlags) =>

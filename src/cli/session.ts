@@ -33,6 +33,7 @@ export function clientsFor(config: LabConfig, endpoint: string | undefined): Cli
     ...(config.target === 'local' ? { credentials: LOCAL_CREDENTIALS } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(config.profile ? { profile: config.profile } : {}),
+    ...(config.crashPoint ? { crashPoint: config.crashPoint } : {}),
   });
 }
 

@@ -11,7 +11,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { XRayClient } from '@aws-sdk/client-xray';
-import { attachCrashPoint } from './crash-point.js';
+import { attachCrashPoint, type CrashPoint } from './crash-point.js';
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -26,6 +26,8 @@ export interface ClientSettings {
   endpoint?: string;
   profile?: string;
   maxAttempts?: number;
+  /** Crash-injection tests only (XRAY_LAB_CRASH_AT): where to kill the process. */
+  crashPoint?: CrashPoint;
 }
 
 /** Fixed, obviously fake credentials for the local cloud, so the user's real keys never go there. */
@@ -63,7 +65,7 @@ export function createClients(s: ClientSettings): Clients {
   function lazy<T extends Destroyable>(key: string, make: () => Promise<T>): () => Promise<T> {
     return () => {
       // The crash-point middleware exists only when XRAY_LAB_CRASH_AT is set (crash-injection tests).
-      if (!built.has(key)) built.set(key, make().then((c) => (attachCrashPoint(c as unknown as Parameters<typeof attachCrashPoint>[0]), c)));
+      if (!built.has(key)) built.set(key, make().then((c) => (attachCrashPoint(c as unknown as Parameters<typeof attachCrashPoint>[0], s.crashPoint), c)));
       return built.get(key) as Promise<T>;
     };
   }

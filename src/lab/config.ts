@@ -1,6 +1,7 @@
 /**
  * Resolves the options every lab command shares (flags, then environment, then the AWS config file,
  * then defaults) into one plain object. No SDK imports: resolving config must stay cheap.
+ * The XRAY_LAB_* variables are read by config-env.ts, called from here only.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -9,7 +10,9 @@ import { UserError } from './errors.js';
 import { blockedRuntimeMessage, isBlocked } from '../local/lambda/runtime-lifecycle.js';
 import { INSTRUMENTATIONS, type Instrumentation } from './packaging/bundle.js';
 import { NODE_RUNTIMES } from './packaging/runtimes.js';
-import { defaultStateDir } from './state.js';
+import { crashPointFromEnv, defaultDataDir, defaultStateDir, guideLoadSecondsFromEnv, lambdaLimitsFromEnv, localFaultsFromEnv, localPortsFromEnv, maxRetryWaitFromEnv } from './config-env.js';
+import type { CrashPoint } from './crash-point.js';
+import type { LocalFaults } from '../local/env.js';
 import type { Target } from './state-types.js';
 
 export interface CommonFlags {
@@ -54,6 +57,12 @@ export interface LabConfig {
   instrumentation?: Instrumentation;
   /** Local cloud settings (used by the local target and `local` commands). */
   local: LocalCloudConfig;
+  /** XRAY_LAB_MAX_RETRY_WAIT_MS: the longest single wait of the retry helpers (tests shorten AWS's 30 s). */
+  maxRetryWaitMs?: number;
+  /** XRAY_LAB_CRASH_AT: where the crash-injection tests kill the process. */
+  crashPoint?: CrashPoint;
+  /** XRAY_LAB_GUIDE_LOAD_SECONDS: the guide's step-5 load length. */
+  guideLoadSeconds?: number;
 }
 
 export interface LocalCloudConfig {
@@ -64,6 +73,10 @@ export interface LocalCloudConfig {
   otlpPort: number | false;
   dataDir: string;
   host: string;
+  /** XRAY_LAB_LOCAL_FAULTS: AWS behaviours the local cloud simulates (tests and teaching). */
+  faults: LocalFaults;
+  /** XRAY_LAB_LAMBDA_CONCURRENCY / XRAY_LAB_LAMBDA_IDLE_SECONDS: the local Lambda's limits (unset = defaults). */
+  lambda: { concurrencyLimit?: number; idleTimeoutMs?: number };
 }
 
 export const DEFAULT_OTLP_PORT = 4318;
@@ -72,12 +85,6 @@ export const DEFAULT_LOCAL_PORT = 4566;
 export const DEFAULT_DAEMON_PORT = 2000;
 export const DEFAULT_REGION = 'us-east-1';
 
-export function defaultDataDir(env: NodeJS.ProcessEnv): string {
-  if (env.XRAY_LAB_DATA_DIR) return env.XRAY_LAB_DATA_DIR;
-  const base = env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local', 'share');
-  return join(base, 'xray-lab', 'local');
-}
-
 export function parsePort(value: string, source: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new UserError(`${source} must be a port number from 0 to 65535, got "${value}".`);
@@ -85,9 +92,10 @@ export function parsePort(value: string, source: string): number {
 }
 
 export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemonPort?: string, otlpPort?: string): LocalCloudConfig {
-  const p = port ?? env.XRAY_LAB_LOCAL_PORT;
-  const d = daemonPort ?? env.XRAY_LAB_DAEMON_PORT;
-  const o = otlpPort ?? env.XRAY_LAB_OTLP_PORT;
+  const fromEnv = localPortsFromEnv(env);
+  const p = port ?? fromEnv.port;
+  const d = daemonPort ?? fromEnv.daemonPort;
+  const o = otlpPort ?? fromEnv.otlpPort;
   const httpPort = p === undefined ? DEFAULT_LOCAL_PORT : parsePort(p, port !== undefined ? '--port' : 'XRAY_LAB_LOCAL_PORT');
   return {
     port: httpPort,
@@ -96,6 +104,8 @@ export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemon
     otlpPort: o === undefined ? (httpPort === 0 ? 0 : DEFAULT_OTLP_PORT) : o.trim().toLowerCase() === 'off' ? false : parsePort(o, otlpPort !== undefined ? '--otlp-port' : 'XRAY_LAB_OTLP_PORT'),
     dataDir: defaultDataDir(env),
     host: '127.0.0.1',
+    faults: localFaultsFromEnv(env),
+    lambda: lambdaLimitsFromEnv(env),
   };
 }
 
@@ -168,5 +178,12 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
     ...(flags.simulatedWorkMs !== undefined ? { simulatedWorkMs: Number(flags.simulatedWorkMs) } : {}),
     ...(flags.instrumentation !== undefined ? { instrumentation: flags.instrumentation as Instrumentation } : {}),
     local,
+    ...optional('maxRetryWaitMs', maxRetryWaitFromEnv(env)),
+    ...optional('crashPoint', crashPointFromEnv(env)),
+    ...optional('guideLoadSeconds', guideLoadSecondsFromEnv(env)),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

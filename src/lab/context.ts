@@ -59,8 +59,11 @@ export interface LabStep {
   /** Only queries (step 6): creates nothing, so `setup`, which builds the lab's resources, skips it. */
   readOnly?: boolean;
   run(ctx: LabContext): Promise<StepOutcome>;
-  /** Deletes one resource this step recorded; "not found" must count as deleted (say so by returning 'already-gone'). */
-  teardown?(ctx: LabContext, resource: ResourceRecord): Promise<void | 'already-gone'>;
+  /**
+   * Deletes one resource this step recorded; "not found" counts as deleted and returns 'already-gone'.
+   * For every type src/lab/delete.ts knows, this is its deleteResource: one deleter per type.
+   */
+  teardown?(ctx: LabContext, resource: ResourceRecord): Promise<'deleted' | 'already-gone'>;
 }
 
 export function newRunId(now: number, random: () => number = Math.random): string {

@@ -5,7 +5,7 @@
  *   before: nothing of the call has been sent;
  *   mid:    the service answered (it did the work) but the response was not read yet;
  *   after:  the response was parsed, but the step never saw it.
- * Unset (always, outside tests) it adds nothing to the clients.
+ * Unset (always, outside tests) it adds nothing to the clients. config-env.ts reads the variable.
  */
 export interface CrashPoint {
   step: string;
@@ -38,8 +38,7 @@ export function enterStep(stepId: string | undefined): void {
 }
 
 /** Called by the runner after a step's run() returned, before recording it as done. */
-export async function stepFinished(stepId: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const point = parseCrashPoint(env[CRASH_ENV]);
+export async function stepFinished(stepId: string, point: CrashPoint | undefined): Promise<void> {
   if (point?.when === 'done' && point.step === stepId) await crash();
 }
 
@@ -50,8 +49,7 @@ interface MiddlewareStackLike {
 type Next = (args: unknown) => Promise<unknown>;
 
 /** Adds the crash middleware to an SDK v3 client when the switch is set. */
-export function attachCrashPoint(client: { middlewareStack: MiddlewareStackLike }, env: NodeJS.ProcessEnv = process.env): void {
-  const point = parseCrashPoint(env[CRASH_ENV]);
+export function attachCrashPoint(client: { middlewareStack: MiddlewareStackLike }, point: CrashPoint | undefined): void {
   if (!point || point.when === 'done') return;
   const CALL = Symbol.for('xray-lab.crash.call');
   client.middlewareStack.add(

@@ -4,17 +4,19 @@
  * least-privilege inline policy and the guide's managed policies as asked.
  */
 import type { Role } from '@aws-sdk/client-iam';
-import { isNotFound } from './aws-errors.js';
+import { orUndefinedIfNotFound } from './aws-errors.js';
 import { newRecord, type LabContext } from './context.js';
 import { RUN_TAG_KEY } from './guide.js';
 import { INLINE_POLICY_NAME, LAB_MANAGED_POLICIES, leastPrivilegePolicy, trustPolicyJson, type PolicyDocument } from './iam-policy.js';
 import type { ResourceRecord } from './state-types.js';
-import { resourceKey } from './teardown-plan.js';
+import { deleteBefore } from './teardown-plan.js';
+import { RESOURCE_TYPES, type ResourceType } from './resource-types.js';
+import { deleteResource } from './delete.js';
 import { unrecordedResourceError } from './unrecorded.js';
 
-export const ROLE_TYPE = 'iam:Role';
-export const INLINE_POLICY_TYPE = 'iam:RolePolicy';
-export const ATTACHED_POLICY_TYPE = 'iam:AttachedRolePolicy';
+export const ROLE_TYPE = RESOURCE_TYPES.role;
+export const INLINE_POLICY_TYPE = RESOURCE_TYPES.rolePolicy;
+export const ATTACHED_POLICY_TYPE = RESOURCE_TYPES.attachedRolePolicy;
 
 export interface RoleRequest {
   step: string;
@@ -34,12 +36,8 @@ export interface RoleResult {
 
 async function getRole(ctx: LabContext, name: string): Promise<Role | undefined> {
   const { GetRoleCommand } = await import('@aws-sdk/client-iam');
-  try {
-    return (await (await ctx.clients.iam()).send(new GetRoleCommand({ RoleName: name }), { abortSignal: ctx.signal })).Role;
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  const iam = await ctx.clients.iam();
+  return (await orUndefinedIfNotFound(iam.send(new GetRoleCommand({ RoleName: name }), { abortSignal: ctx.signal })))?.Role;
 }
 
 export async function ensureExecutionRole(ctx: LabContext, req: RoleRequest): Promise<RoleResult> {
@@ -73,9 +71,8 @@ export async function ensureExecutionRole(ctx: LabContext, req: RoleRequest): Pr
     await ctx.state.record(newRecord(ctx, { ...roleBase, arn: roleArn }));
     task.succeed(`Created IAM role ${req.roleName} (only the Lambda service may assume it)`);
   }
-  const roleKey = resourceKey({ type: ROLE_TYPE, id: req.roleName });
-  const policyRecord = (type: string, id: string, extra: Record<string, unknown>): ResourceRecord =>
-    newRecord(ctx, { step: req.step, type, id, name: id, extra: { roleName: req.roleName, dependsOn: [roleKey], ...extra } });
+  const policyRecord = (type: ResourceType, id: string, extra: Record<string, unknown>): ResourceRecord =>
+    newRecord(ctx, { step: req.step, type, id, name: id, extra: { roleName: req.roleName, ...deleteBefore({ type: ROLE_TYPE, id: req.roleName }), ...extra } });
 
   if (req.labPolicies) {
     for (const arn of LAB_MANAGED_POLICIES) {
@@ -107,23 +104,10 @@ export async function ensureExecutionRole(ctx: LabContext, req: RoleRequest): Pr
 }
 
 /** Drops the permissions of the other mode that an earlier run recorded. */
-async function removeRecorded(ctx: LabContext, step: string, type: string): Promise<void> {
+async function removeRecorded(ctx: LabContext, step: string, type: ResourceType): Promise<void> {
   for (const r of ctx.state.resources().filter((x) => x.step === step && x.type === type)) {
-    await deleteRolePermission(ctx, r);
+    await deleteResource(ctx, r);
     await ctx.state.remove(r);
   }
 }
 
-/** Teardown of one role, inline policy or attachment; anything already gone counts as deleted. */
-export async function deleteRolePermission(ctx: LabContext, r: ResourceRecord): Promise<void> {
-  const iam = await ctx.clients.iam();
-  const { DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand } = await import('@aws-sdk/client-iam');
-  const roleName = typeof r.extra?.roleName === 'string' ? r.extra.roleName : r.id;
-  try {
-    if (r.type === ROLE_TYPE) await iam.send(new DeleteRoleCommand({ RoleName: r.id }), { abortSignal: ctx.signal });
-    else if (r.type === INLINE_POLICY_TYPE) await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: r.id }), { abortSignal: ctx.signal });
-    else if (r.type === ATTACHED_POLICY_TYPE) await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: r.id }), { abortSignal: ctx.signal });
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
-}

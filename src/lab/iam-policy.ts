@@ -1,6 +1,6 @@
 /**
  * The execution role's documents. The guide attaches three managed policies, one of them
- * AmazonDynamoDBFullAccess (every table, every action, reference §7.6 and §10 item 4); by default
+ * AmazonDynamoDBFullAccess (`dynamodb:*` on every table: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonDynamoDBFullAccess.html); by default
  * xray-lab writes one inline policy with exactly what `user-service` does instead.
  */
 

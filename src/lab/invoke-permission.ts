@@ -3,11 +3,11 @@
  * fixed, so a re-run finds it: kept when it already grants exactly this source ARN, replaced otherwise
  * (e.g. after the API was recreated and has a new id).
  */
-import { isNotFound } from './aws-errors.js';
+import { orUndefinedIfNotFound } from './aws-errors.js';
 import { newRecord, type LabContext } from './context.js';
-import type { ResourceRecord } from './state-types.js';
+import { RESOURCE_TYPES } from './resource-types.js';
 
-export const PERMISSION_TYPE = 'lambda:Permission';
+export const PERMISSION_TYPE = RESOURCE_TYPES.permission;
 export const STATEMENT_ID = 'xray-lab-apigateway-invoke';
 
 interface PolicyStatement {
@@ -17,17 +17,13 @@ interface PolicyStatement {
 
 async function currentSourceArn(ctx: LabContext, functionName: string): Promise<string | undefined | null> {
   const { GetPolicyCommand } = await import('@aws-sdk/client-lambda');
-  try {
-    const out = await (await ctx.clients.lambda()).send(new GetPolicyCommand({ FunctionName: functionName }), { abortSignal: ctx.signal });
-    const doc = JSON.parse(out.Policy ?? '{}') as { Statement?: PolicyStatement[] };
-    const st = (doc.Statement ?? []).find((s) => s.Sid === STATEMENT_ID);
-    // null: the statement exists but grants some other source.
-    return st ? (st.Condition?.ArnLike?.['AWS:SourceArn'] ?? null) : undefined;
-  } catch (e) {
-    // A function without any resource policy answers ResourceNotFoundException.
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  // A function without any resource policy answers ResourceNotFoundException.
+  const out = await orUndefinedIfNotFound((await ctx.clients.lambda()).send(new GetPolicyCommand({ FunctionName: functionName }), { abortSignal: ctx.signal }));
+  if (!out) return undefined;
+  const doc = JSON.parse(out.Policy ?? '{}') as { Statement?: PolicyStatement[] };
+  const st = (doc.Statement ?? []).find((s) => s.Sid === STATEMENT_ID);
+  // null: the statement exists but grants some other source.
+  return st ? (st.Condition?.ArnLike?.['AWS:SourceArn'] ?? null) : undefined;
 }
 
 export async function ensureInvokePermission(ctx: LabContext, p: { step: string; functionName: string; sourceArn: string }): Promise<void> {
@@ -57,14 +53,3 @@ export async function ensureInvokePermission(ctx: LabContext, p: { step: string;
   }
 }
 
-export async function removeInvokePermission(ctx: LabContext, r: ResourceRecord): Promise<void> {
-  const { RemovePermissionCommand } = await import('@aws-sdk/client-lambda');
-  const functionName = typeof r.extra?.functionName === 'string' ? r.extra.functionName : r.id.split('/')[0]!;
-  const statementId = typeof r.extra?.statementId === 'string' ? r.extra.statementId : STATEMENT_ID;
-  try {
-    await (await ctx.clients.lambda()).send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: statementId }), { abortSignal: ctx.signal });
-  } catch (e) {
-    // The function (and with it its policy) may already be gone.
-    if (!isNotFound(e)) throw e;
-  }
-}

@@ -6,6 +6,7 @@
 import type { Clock } from './context.js';
 import { errorCode } from './aws-errors.js';
 import { isAwsSdkError, LabError } from './errors.js';
+import { backoff, pollUntil, settle } from './poll-until.js';
 
 export interface BackoffOptions {
   clock: Clock;
@@ -25,29 +26,25 @@ export interface BackoffOptions {
 
 /** Runs fn until it succeeds, retrying only `retryable` failures with capped exponential backoff. */
 export async function retryWithBackoff<T>(fn: () => Promise<T>, o: BackoffOptions): Promise<T> {
-  const initial = o.initialDelayMs ?? 1_000;
-  const max = o.maxDelayMs ?? 8_000;
-  const budget = o.budgetMs ?? 90_000;
-  let waited = 0;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!o.retryable(e) || o.signal?.aborted) throw e;
-      if (waited >= budget) throw new LabError(o.giveUpMessage(waited, e), { cause: e });
-      const delay = Math.min(initial * 2 ** (attempt - 1), max, budget - waited);
-      o.onWait?.(attempt, delay, e);
-      await o.clock.sleep(delay, o.signal);
-      waited += delay;
-    }
-  }
+  const schedule = backoff({ firstMs: o.initialDelayMs ?? 1_000, maxMs: o.maxDelayMs ?? 8_000, budgetMs: o.budgetMs ?? 90_000 });
+  const out = await pollUntil(() => settle(fn), {
+    clock: o.clock,
+    ...(o.signal ? { signal: o.signal } : {}),
+    why: 'a retryable failure',
+    until: (r) => r.ok || !o.retryable(r.error) || o.signal?.aborted === true,
+    nextDelayMs: (attempt, waited) => schedule(attempt, waited),
+    onWait: ({ attempt, delayMs, value }) => o.onWait?.(attempt, delayMs, (value as { error: unknown }).error),
+  });
+  if (out.value.ok) return out.value.value;
+  if (!out.done) throw new LabError(o.giveUpMessage(out.waitedMs, out.value.error), { cause: out.value.error });
+  throw out.value.error;
 }
 
 const IAM_PROPAGATION = [/cannot be assumed by Lambda/i, /does not have permissions to call PutTraceSegments/i];
 
 /**
  * The two CreateFunction refusals that mean "IAM has not caught up with the new role or its policy yet"
- * (reference §7.2): worth retrying for a while. Every other InvalidParameterValueException is a real error.
+ * (Lambda's CreateFunction answers them until IAM has propagated the role: https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html): worth retrying for a while. Every other InvalidParameterValueException is a real error.
  */
 export function isIamPropagationError(e: unknown): boolean {
   if (errorCode(e) !== 'InvalidParameterValueException') return false;
@@ -78,16 +75,6 @@ export function retryAfterMs(e: unknown, now: number): number | undefined {
 }
 
 /**
- * `XRAY_LAB_MAX_RETRY_WAIT_MS` caps any single wait of these helpers. A test and teaching knob: the local
- * cloud's throttle fault answers `Retry-After: 30` like AWS, and a test should not sit through 30 s.
- */
-export function maxWaitFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const raw = env.XRAY_LAB_MAX_RETRY_WAIT_MS;
-  if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
-  return Number(raw);
-}
-
-/**
  * Marks an SDK command to be sent exactly once: the SDK's own retries would wait on throttling silently
  * (and only about 5 s), where the lab wants to honour AWS's full Retry-After and say that it is waiting.
  * Overriding the named retry middleware on the command's own stack is the SDK's supported way to replace it.
@@ -109,7 +96,7 @@ export interface ThrottleRetryOptions {
   /** Give up after this long in total (default 3 minutes: DeleteRestApi needs up to ~1). */
   deadlineMs?: number;
   firstDelayMs?: number;
-  /** Upper bound of one wait (default 30 s; XRAY_LAB_MAX_RETRY_WAIT_MS lowers it, see maxWaitFromEnv). */
+  /** Upper bound of one wait (default 30 s; callers pass LabConfig.maxRetryWaitMs, from XRAY_LAB_MAX_RETRY_WAIT_MS). */
   maxDelayMs?: number;
   /** What else is worth waiting out (default: throttling only), e.g. a resource still being changed. */
   retryable?(e: unknown): boolean;
@@ -123,18 +110,21 @@ export interface ThrottleRetryOptions {
  */
 export async function withThrottleRetry<T>(fn: () => Promise<T>, o: ThrottleRetryOptions): Promise<T> {
   const deadline = o.clock.now() + (o.deadlineMs ?? 180_000);
-  const cap = Math.min(o.maxDelayMs ?? 30_000, maxWaitFromEnv() ?? Number.POSITIVE_INFINITY);
-  let delay = o.firstDelayMs ?? 1_000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if ((!isThrottled(e) && !o.retryable?.(e)) || o.signal?.aborted) throw e;
-      const wait = Math.min(Math.max(retryAfterMs(e, o.clock.now()) ?? 0, delay), cap);
-      if (o.clock.now() + wait > deadline) throw e;
-      o.onWait?.(wait, attempt, e);
-      await o.clock.sleep(wait, o.signal);
-      delay = Math.min(delay * 2, cap);
-    }
-  }
+  const cap = o.maxDelayMs ?? 30_000;
+  const first = o.firstDelayMs ?? 1_000;
+  const out = await pollUntil(() => settle(fn), {
+    clock: o.clock,
+    ...(o.signal ? { signal: o.signal } : {}),
+    why: 'the service asked to slow down',
+    until: (r) => r.ok || (!isThrottled(r.error) && !o.retryable?.(r.error)) || o.signal?.aborted === true,
+    nextDelayMs: (attempt, _waited, r) => {
+      // As long as the service asked (Retry-After), at least the back-off, never past the cap or the deadline.
+      const backoffMs = Math.min(first * 2 ** (attempt - 1), cap);
+      const wait = Math.min(Math.max(retryAfterMs((r as { error: unknown }).error, o.clock.now()) ?? 0, backoffMs), cap);
+      return o.clock.now() + wait > deadline ? undefined : wait;
+    },
+    onWait: ({ delayMs, attempt, value }) => o.onWait?.(delayMs, attempt, (value as { error: unknown }).error),
+  });
+  if (out.value.ok) return out.value.value;
+  throw out.value.error;
 }

@@ -38,7 +38,7 @@ export async function runSteps(ctx: LabContext, steps: readonly LabStep[], selec
     enterStep(step.id);
     const outcome = await step.run(ctx);
     enterStep(undefined);
-    await stepFinished(step.id);
+    await stepFinished(step.id, ctx.config.crashPoint);
     await ctx.state.markStepDone(step.id, ctx.runId);
     runs.push({ step: step.id, number: step.number, title: step.title, outcome });
   }

@@ -1,6 +1,6 @@
 /**
  * Turns an X-Ray SDK "local sampling rules" document (version 1 or 2) into API SamplingRules.
- * The two formats differ (reference §2.3–2.4): one API call creates one rule, `fixed_target` (per
+ * The two formats differ (https://docs.aws.amazon.com/xray/latest/devguide/xray-sdk-nodejs-configuration.html vs https://docs.aws.amazon.com/xray/latest/api/API_SamplingRule.html): one API call creates one rule, `fixed_target` (per
  * instance) becomes `ReservoirSize` (fleet-wide), array position becomes `Priority`, and the
  * document's `default` maps to the account's Default rule, which we never change.
  * Validation is strict and names the offending field, so nothing is created from a bad document.

@@ -1,4 +1,6 @@
 /** The state file's shape: what xray-lab created, per target + account + region. No credentials, ever. */
+import type { ResourceType } from './resource-types.js';
+
 export type Target = 'local' | 'aws';
 
 export const STATE_SCHEMA_VERSION = 1;
@@ -6,8 +8,7 @@ export const STATE_SCHEMA_VERSION = 1;
 export interface ResourceRecord {
   /** Id of the step that created it (the key teardown groups by). */
   step: string;
-  /** e.g. `xray:SamplingRule`, `dynamodb:Table`. */
-  type: string;
+  type: ResourceType;
   id: string;
   arn?: string;
   name?: string;

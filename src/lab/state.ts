@@ -4,7 +4,6 @@
  * returns, so teardown never needs to guess.
  */
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LabError, UserError } from './errors.js';
 import { acquireLock, isProcessAlive, type Lock } from './lock.js';
@@ -14,12 +13,6 @@ import {
   type StateDocument,
   type Target,
 } from './state-types.js';
-
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.XRAY_LAB_STATE_DIR) return env.XRAY_LAB_STATE_DIR;
-  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
-  return join(base, 'xray-lab');
-}
 
 export function stateFileName(target: Target, accountId: string, region: string): string {
   return `${target}-${accountId}-${region}.json`;

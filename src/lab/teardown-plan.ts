@@ -3,14 +3,23 @@
  * ordering rules are unit-testable without any service.
  *
  * Order: later steps first (step order from steps/index.ts), within a step newest first, and a
- * resource is never deleted before the resources that declare they depend on it
- * (`extra.dependsOn: ["<type>/<id>", …]`, e.g. an IAM role the Lambda function runs as).
+ * resource is never deleted before the resources that declare they depend on it (deleteBefore, e.g. a
+ * Lambda function before the IAM role it runs as).
  */
 import { LabError } from './errors.js';
+import type { ResourceRef } from './resource-types.js';
 import type { ResourceRecord } from './state-types.js';
 
-export function resourceKey(r: Pick<ResourceRecord, 'type' | 'id'>): string {
+export function resourceKey(r: ResourceRef): string {
   return `${r.type}/${r.id}`;
+}
+
+/**
+ * A record's delete order, typed: the record goes before each of `refs`. Spread into the record's
+ * `extra`; the state file keeps the `"<type>/<id>"` strings it always had, so older state files still plan.
+ */
+export function deleteBefore(...refs: ResourceRef[]): { dependsOn: string[] } {
+  return { dependsOn: refs.map(resourceKey) };
 }
 
 export function dependsOn(r: ResourceRecord): string[] {

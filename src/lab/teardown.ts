@@ -4,15 +4,13 @@
  * record no step knows is deleted by type when xray-lab knows the type; a deleted Lambda function
  * takes its log group (created by Lambda, never recorded) with it.
  */
-import { deleteLabResource, canDelete, deleteLogGroup, type DeleteOutcome } from './discover/delete.js';
+import { canDelete, deleteResource, type DeleteOutcome } from './delete.js';
 import { manualCommands } from './discover/manual.js';
-import { RESOURCE_TYPES } from './discover/types.js';
-import { errorCode } from './aws-errors.js';
+import { RESOURCE_TYPES } from './resource-types.js';
 import { LabError, describeError } from './errors.js';
 import type { LabContext, LabStep } from './context.js';
 import { planTeardown, resourceKey, dependsOn } from './teardown-plan.js';
 import type { ResourceRecord } from './state-types.js';
-import { withThrottleRetry } from './retry.js';
 
 export interface TeardownReport {
   deleted: ResourceRecord[];
@@ -25,23 +23,14 @@ export interface TeardownReport {
   companions: { type: string; id: string; outcome: DeleteOutcome | 'failed'; error?: string; manual?: string[] }[];
 }
 
-const BUSY = new Set(['ResourceConflictException', 'ResourceInUseException', 'ConflictException']);
-
 function isFunction(r: ResourceRecord): boolean {
   return r.type === RESOURCE_TYPES.function || /^lambda:function$/i.test(r.type);
 }
 
+/** The step's teardown (which calls the shared deleter, retrying busy answers), else the shared deleter. */
 async function deleteOne(ctx: LabContext, step: LabStep | undefined, r: ResourceRecord): Promise<DeleteOutcome> {
-  if (step?.teardown) {
-    const out = await withThrottleRetry(() => step.teardown!(ctx, r), {
-      clock: ctx.clock,
-      signal: ctx.signal,
-      retryable: (e) => BUSY.has(errorCode(e) ?? ''),
-      onWait: (ms, _n, e) => ctx.io.info(`${r.type} ${r.name ?? r.id}: ${errorCode(e) ?? 'busy'}, retrying in ${Math.round(ms / 1000)} s.`),
-    });
-    return out === 'already-gone' ? 'already-gone' : 'deleted';
-  }
-  if (canDelete(r.type)) return deleteLabResource(ctx, r.type, r.id);
+  if (step?.teardown) return step.teardown(ctx, r);
+  if (canDelete(r.type)) return deleteResource(ctx, r);
   throw new LabError(`no step "${r.step}" knows how to delete ${r.type}`);
 }
 
@@ -82,7 +71,7 @@ async function deleteCompanionLogGroup(ctx: LabContext, functionName: string, re
   // A step that records the log group deletes it itself (later in the plan).
   if (ctx.state.resources().some((x) => x.type === RESOURCE_TYPES.logGroup && x.id === id)) return;
   try {
-    const outcome = await deleteLogGroup(ctx, id);
+    const outcome = await deleteResource(ctx, { type: RESOURCE_TYPES.logGroup, id });
     report.companions.push({ type: RESOURCE_TYPES.logGroup, id, outcome });
   } catch (e) {
     if (ctx.signal.aborted) throw e;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { BENCHMARKS } from '../../bench/registry.js';
 import { runBenchmark } from '../../bench/run.js';
-import type { BenchResult } from '../../bench/lib/result.js';
+import type { BenchResult } from '../../bench/run.js';
 
 function expectWellFormed(r: BenchResult, name: string): void {
   expect(r.name).toBe(name);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import type { LocalCloud } from '../../src/local/server.js';
-import { REPO_ROOT, makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { REPO_ROOT, makeSandbox, type Sandbox } from '../support/cli.js';
 import { startChildApp, type ChildApp } from '../support/child-app.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
 

@@ -10,8 +10,8 @@ import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
-import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../helpers/moto.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
+import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../support/moto.js';
 
 const available = motoAvailable();
 if (!available) console.log('skipping the aws-target OpenTelemetry tests: python3 cannot import moto');

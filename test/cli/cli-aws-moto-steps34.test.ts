@@ -9,8 +9,8 @@ import { GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/clie
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
-import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../helpers/moto.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
+import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../support/moto.js';
 
 const available = motoAvailable();
 if (!available) console.log('skipping the aws-target steps 3–4 tests: python3 cannot import moto');

@@ -9,8 +9,8 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSamplingRulesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
-import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../helpers/moto.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
+import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../support/moto.js';
 
 const available = motoAvailable();
 if (!available) console.log('skipping the aws-target CLI tests: python3 cannot import moto');

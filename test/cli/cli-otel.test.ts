@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 
 describe('xray-lab with --instrumentation otel on the local target', () => {
   let sb: Sandbox;

@@ -3,14 +3,14 @@ import { UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient, RemovePermissionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 import { apiClient } from '../local/apigateway-helpers.js';
-import { clientConfig, TEST_CREDENTIALS } from '../support/local-cloud.js';
-import { startLabStack, type LabStack } from './load-fixture.js';
+import { clientConfig, TEST_CREDENTIALS, TEST_CREDENTIALS_ENV } from '../support/local-cloud.js';
+import { startLabStack, type LabStack } from '../support/lab-stack.js';
 
 let stack: LabStack;
 let box: Sandbox;
-const AWS_ENV = { AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
+const AWS_ENV = TEST_CREDENTIALS_ENV;
 type Report = { ok: boolean; checks: { id: string; status: string; detail: string; hint?: string }[] };
 const byId = (r: Report) => Object.fromEntries(r.checks.map((c) => [c.id, c]));
 

@@ -6,7 +6,7 @@
 import { GetSamplingRulesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../src/local/server.js';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
 import { shownCommands, Terminal } from './guide-terminal.js';
 

@@ -1,6 +1,6 @@
 /** The guide without a terminal: it must never wait on a question nobody can answer. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 
 describe('xray-lab guide without a terminal', () => {
   let sb: Sandbox;

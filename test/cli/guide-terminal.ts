@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CLI_COMMAND, REPO_ROOT } from '../helpers/cli.js';
+import { CLI_COMMAND, REPO_ROOT } from '../support/cli.js';
 import { awsCliV2 } from '../support/awscli.js';
 
 const exec = promisify(execFile);

@@ -14,7 +14,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSamplingRulesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 import { awsCliV2 } from '../support/awscli.js';
 import { clientConfig } from '../support/local-cloud.js';
 import { commandsOf, runBlock, shownCommands, Terminal, type ShownCommand } from './guide-terminal.js';

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox, CLI_COMMAND } from '../helpers/cli.js';
-import { MOTO_CREDENTIALS } from '../helpers/moto.js';
+import { makeSandbox, type Sandbox, CLI_COMMAND } from '../support/cli.js';
+import { MOTO_CREDENTIALS } from '../support/moto.js';
 
 describe('Ctrl-C', () => {
   let sb: Sandbox;

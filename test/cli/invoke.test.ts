@@ -1,22 +1,9 @@
 /** `xray-lab invoke` against the real lab handler on an in-process local cloud. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
-import { startLabStack, type LabStack } from './load-fixture.js';
-
-let stack: LabStack;
-let box: Sandbox;
-
-beforeAll(async () => {
-  stack = await startLabStack();
-  box = await makeSandbox();
-}, 60_000);
-afterAll(async () => {
-  await stack?.close();
-  await box?.dispose();
-});
+import { describe, expect } from 'vitest';
+import { labStackTest as it } from '../support/fixtures.js';
 
 describe('invoke', () => {
-  it('invokes user-service with the guide\'s event and shows the response, log tail and request id', async () => {
+  it('invokes user-service with the guide\'s event and shows the response, log tail and request id', async ({ stack, box }) => {
     const r = await box.run(['invoke', '--endpoint-url', stack.cloud.endpoint, '--json']);
 
     expect(r.code).toBe(0);
@@ -26,9 +13,9 @@ describe('invoke', () => {
     expect(JSON.parse(out.payload.body)).toMatchObject({ userId: 'user123', name: 'John Doe' });
     expect(out.logTail).toMatch(/START RequestId: .*\nEND RequestId: .*\nREPORT RequestId: /s);
     expect(out.requestId).toMatch(/^[0-9a-f-]{36}$/);
-  }, 30_000);
+  }, 90_000);
 
-  it('shows a 404 from the handler for an unknown user, in human form', async () => {
+  it('shows a 404 from the handler for an unknown user, in human form', async ({ stack, box }) => {
     const r = await box.run(['invoke', '--endpoint-url', stack.cloud.endpoint, '--user', 'nonexistent']);
 
     expect(r.code).toBe(0);
@@ -38,7 +25,7 @@ describe('invoke', () => {
     expect(r.stdout).toMatch(/--- log tail ---\nSTART RequestId:/);
   }, 30_000);
 
-  it('names the missing function with exit 2', async () => {
+  it('names the missing function with exit 2', async ({ stack, box }) => {
     const r = await box.run(['invoke', '--endpoint-url', stack.cloud.endpoint, '--function', 'nope']);
 
     expect(r.code).toBe(2);

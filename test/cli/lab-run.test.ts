@@ -4,7 +4,7 @@
  * Lambda's plumbing, and the report must say what cold starts and throttles the run really had.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 
 interface Report {
   entries: { name: string; nodeType: string; meanSelfMs: number }[];

@@ -9,10 +9,12 @@ import { systemClock, type LabContext } from '../../src/lab/context.js';
 import { RecordingIO } from '../../src/lab/io.js';
 import { runSteps } from '../../src/lab/runner.js';
 import { StateStore } from '../../src/lab/state.js';
+import { parseInvokeUrl } from '../../src/lab/load/invoke-url.js';
+import { RESOURCE_TYPES } from '../../src/lab/resource-types.js';
 import { API_STEP_ID } from '../../steps/user-api.js';
 import { loadStep } from '../../steps/load.js';
 import { TEST_CREDENTIALS } from '../support/local-cloud.js';
-import { startLabStack, type LabStack } from './load-fixture.js';
+import { startLabStack, type LabStack } from '../support/lab-stack.js';
 
 let stack: LabStack;
 let dir: string;
@@ -28,11 +30,13 @@ afterAll(async () => {
 
 async function context(io: RecordingIO, withApi: boolean): Promise<LabContext> {
   const state = await StateStore.open({ dir, target: 'local', accountId: stack.cloud.env.accountId, region: 'us-east-1', command: 'test' });
-  await state.remove({ step: API_STEP_ID, type: 'apigateway:Stage', id: 'prod' });
+  // What step 4 writes: the REST API's record, carrying the stage's invoke URL.
+  const apiId = parseInvokeUrl(stack.url)!.apiId;
+  await state.remove({ step: API_STEP_ID, type: RESOURCE_TYPES.restApi, id: apiId });
   if (withApi) {
     await state.markStepDone(API_STEP_ID, 'test-run');
     await state.record({
-      step: API_STEP_ID, type: 'apigateway:Stage', id: 'prod', region: 'us-east-1', createdAt: new Date().toISOString(), runId: 'r', status: 'created',
+      step: API_STEP_ID, type: RESOURCE_TYPES.restApi, id: apiId, name: 'user-api', region: 'us-east-1', createdAt: new Date().toISOString(), runId: 'r', status: 'created',
       extra: { invokeUrl: stack.url },
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLocalFaults } from '../../src/cli/local/manager.js';
+import { localFaultsFromEnv as parseLocalFaults } from '../../src/lab/config-env.js';
 import { UserError } from '../../src/lab/errors.js';
 
 describe('XRAY_LAB_LOCAL_FAULTS', () => {

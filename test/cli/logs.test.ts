@@ -3,9 +3,9 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invocationsOf } from '../../src/cli/commands/logs.js';
-import { makeSandbox, REPO_ROOT, type Sandbox, CLI_COMMAND } from '../helpers/cli.js';
+import { makeSandbox, REPO_ROOT, type Sandbox, CLI_COMMAND } from '../support/cli.js';
 import { clientConfig } from '../support/local-cloud.js';
-import { startLabStack, type LabStack } from './load-fixture.js';
+import { startLabStack, type LabStack } from '../support/lab-stack.js';
 
 let stack: LabStack;
 let box: Sandbox;

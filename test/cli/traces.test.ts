@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 import { withLocalCloud } from '../support/local-cloud.js';
 import type { LocalCloud } from '../../src/local/server.js';
 import { LAB_MIX, normalise, putLabTraces } from '../unit/traces/lab-traces.js';

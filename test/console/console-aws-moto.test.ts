@@ -6,8 +6,8 @@
 import { PutTraceSegmentsCommand, XRayClient } from '@aws-sdk/client-xray';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
-import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../helpers/moto.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
+import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../support/moto.js';
 import { chromiumAvailable, launchChromium, startConsoleCli, waitForExpression, type ConsoleProcess } from './support.js';
 
 const available = motoAvailable() && chromiumAvailable();

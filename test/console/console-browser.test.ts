@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { BatchGetTracesCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, REPO_ROOT, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, REPO_ROOT, type Sandbox } from '../support/cli.js';
 import { TEST_CREDENTIALS } from '../support/local-cloud.js';
 import { artifact, chromiumAvailable, launchChromium, startConsoleCli, waitForExpression, type ConsoleProcess } from './support.js';
 

@@ -1,6 +1,6 @@
 /** `xray-lab console`'s flags as a user types them: a bad --port is one sentence and exit 2, before anything starts. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 
 describe('xray-lab console flags', () => {
   let sb: Sandbox;

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM, launchChromium as launch } from '../../bench/lib/browser.js';
-import { CLI_COMMAND, REPO_ROOT } from '../helpers/cli.js';
+import { CLI_COMMAND, REPO_ROOT } from '../support/cli.js';
 
 export { waitForExpression } from '../../bench/lib/browser.js';
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'console');

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_COMMAND, makeSandbox, REPO_ROOT, type Sandbox } from '../helpers/cli.js';
+import { CLI_COMMAND, makeSandbox, REPO_ROOT, type Sandbox } from '../support/cli.js';
 import { inventory, sandboxEndpoint } from './support.js';
 
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;

@@ -5,7 +5,7 @@
  * again straight after the kill instead, so what the killed run made must be adopted, not duplicated.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 import { inventory, sandboxEndpoint } from './support.js';
 
 /** What one complete setup of steps 1-4 leaves in the local cloud. */

@@ -9,7 +9,7 @@ import { runSteps } from '../../src/lab/runner.js';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
 import { runDiscoverTeardown } from '../../src/cli/commands/teardown-discover.js';
 import { steps } from '../../steps/index.js';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 import { inventory, labContext, sandboxEndpoint } from './support.js';
 
 const LOOKALIKE = {

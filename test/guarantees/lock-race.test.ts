@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { REPO_ROOT } from '../support/cli.js';
 
 const RUNS = 12;
 const LOCK_MODULE = pathToFileURL(join(REPO_ROOT, 'dist', 'src', 'lab', 'lock.js')).href;

@@ -5,7 +5,7 @@ import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../src/lab/clients.js';
 import { startLocalCloud } from '../../src/local/server.js';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 import { createRole, zipWithRawName } from '../local/lambda-fixtures.js';
 import { tempDir } from '../support/local-cloud.js';
 import { allText } from './support.js';

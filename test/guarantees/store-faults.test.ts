@@ -10,7 +10,7 @@ import { CreateRoleCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../src/lab/clients.js';
 import { startLocalCloud } from '../../src/local/server.js';
-import { makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
 import { tempDir } from '../support/local-cloud.js';
 
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });

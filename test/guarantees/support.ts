@@ -13,7 +13,7 @@ import { resolveConfig } from '../../src/lab/config.js';
 import { systemClock, type LabContext } from '../../src/lab/context.js';
 import { RecordingIO } from '../../src/lab/io.js';
 import { StateStore } from '../../src/lab/state.js';
-import type { Sandbox } from '../helpers/cli.js';
+import type { Sandbox } from '../support/cli.js';
 
 /** Every resource of every kind the lab makes, as `kind name` strings, sorted. Duplicated names stay duplicated. */
 export async function inventory(endpoint: string): Promise<string[]> {

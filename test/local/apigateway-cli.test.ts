@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
 import { ACCOUNT, InProcessLambda, REGION, invokePath, lambdaUri } from './apigateway-helpers.js';
+import { TEST_CREDENTIALS_ENV } from '../support/local-cloud.js';
 
 const AWS = '/usr/bin/aws';
 /** Each CLI run costs about a second of Python start-up; the lab sequence is ten of them. */
@@ -23,7 +24,7 @@ const lambda = new InProcessLambda({ 'user-service': () => ({ statusCode: 200, b
 function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp',
-    AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: REGION, AWS_PAGER: '',
+    ...TEST_CREDENTIALS_ENV, AWS_DEFAULT_REGION: REGION, AWS_PAGER: '',
     AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
   };
   return new Promise((resolve) => {

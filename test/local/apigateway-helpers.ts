@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { request } from 'node:http';
 import type { InvokeResult, LambdaInvoker } from '../../src/local/apigateway/index.js';
+import { TEST_CREDENTIALS } from '../support/local-cloud.js';
 
 export const ACCOUNT = '000000000000';
 export const REGION = 'us-east-1';
@@ -39,7 +40,7 @@ export class InProcessLambda implements LambdaInvoker {
 }
 
 export function apiClient(endpoint: string, maxAttempts = 3): APIGatewayClient {
-  return new APIGatewayClient({ endpoint, region: REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts });
+  return new APIGatewayClient({ endpoint, region: REGION, credentials: TEST_CREDENTIALS, maxAttempts });
 }
 
 /** The lab's step 4 through the SDK: GET /users/{userId} → AWS_PROXY → user-service, deployed to prod. */

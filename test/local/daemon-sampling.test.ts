@@ -5,7 +5,7 @@ import {
   CreateSamplingRuleCommand, GetSamplingStatisticSummariesCommand, GetTraceSummariesCommand, XRayClient, type SamplingStatisticSummary,
 } from '@aws-sdk/client-xray';
 import type { LocalCloud } from '../../src/local/server.js';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { REPO_ROOT } from '../support/cli.js';
 import { startChildApp } from '../support/child-app.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
 

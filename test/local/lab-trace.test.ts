@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient, type Segment } from '@aws-sdk/client-xray';
-import { flatten, missingParts } from '../../bench/lib/trace-completeness.js';
+import { flatten, missingParts } from '../support/lab-trace-shape.js';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
 import type { LocalCloud } from '../../src/local/server.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
 import { createRole, handlerZip } from './lambda-fixtures.js';
+import { TEST_CREDENTIALS_ENV } from '../support/local-cloud.js';
 
 const run = promisify(execFile);
 const AWS = '/usr/bin/aws';
@@ -27,7 +28,7 @@ describe.skipIf(!hasCliV2)('AWS CLI v2 against the local Lambda and Logs', () =>
   let dir: string;
   let roleArn: string;
   const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1',
+    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), ...TEST_CREDENTIALS_ENV, AWS_DEFAULT_REGION: 'us-east-1',
     AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_PAGER: '',
   };
   const aws = async (...args: string[]) => {

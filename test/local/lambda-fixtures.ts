@@ -1,8 +1,9 @@
 /** Shared arrangements of the Lambda tests: tiny handler zips, hostile zips, an assumable role. */
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { createDeterministicZip } from '../../src/lab/packaging/zip.js';
+import { TEST_CREDENTIALS } from '../support/local-cloud.js';
 
-export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+export const credentials = TEST_CREDENTIALS;
 
 export const TRUST = JSON.stringify({
   Version: '2012-10-17',

@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
+import { TEST_CREDENTIALS } from '../support/local-cloud.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 let cloud: LocalCloud;
@@ -14,7 +15,7 @@ const clock = { t: T0, now() { return this.t; } };
 beforeEach(async () => {
   clock.t = T0;
   cloud = await startLocalCloud({ port: 0, clock });
-  logs = new CloudWatchLogsClient({ endpoint: cloud.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  logs = new CloudWatchLogsClient({ endpoint: cloud.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS });
 });
 afterEach(async () => {
   logs.destroy();

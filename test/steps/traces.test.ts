@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
 import { LOCAL_CREDENTIALS } from '../../src/lab/clients.js';
@@ -11,6 +10,7 @@ import { steps } from '../../steps/index.js';
 import { tracesStep } from '../../steps/traces.js';
 import { API_STEP_ID } from '../../steps/user-api.js';
 import { awsCliV2 } from '../support/awscli.js';
+import { runChild } from '../support/child.js';
 import { LAB_MIX, putLabTraces } from '../unit/traces/lab-traces.js';
 import { openLabFixture, type LabFixture } from '../support/lab-context.js';
 
@@ -34,24 +34,16 @@ interface Query {
 
 /** Runs a printed command through the real AWS CLI v2 and a real shell, so its quoting is tested too. */
 function shell(command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command.replace(/^aws /, `${awsCliV2} `)], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_PAGER: '',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runChild('/bin/sh', ['-c', command.replace(/^aws /, `${awsCliV2} `)], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_PAGER: '',
+    },
   });
 }
 

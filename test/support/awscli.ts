@@ -2,8 +2,10 @@
  * Test support: the real AWS CLI v2 (Debian's awscli at /usr/bin/aws). An `aws` earlier on PATH may be
  * the Python CLI v1, so the binary is checked for `aws-cli/2`. No shared config files, dummy credentials.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { runChild } from './child.js';
 import { existsSync } from 'node:fs';
+import { TEST_CREDENTIALS_ENV } from './local-cloud.js';
 
 const CANDIDATES = ['/usr/bin/aws', '/usr/local/bin/aws'];
 
@@ -26,34 +28,23 @@ export interface AwsResult {
 }
 
 /**
- * Runs the CLI asynchronously: a synchronous spawn would block the event loop of the test process,
- * which also hosts the in-process local cloud the CLI is talking to.
+ * Runs the CLI asynchronously (runChild): a synchronous spawn would block the event loop of the test
+ * process, which also hosts the in-process local cloud the CLI is talking to.
  */
-export function aws(endpoint: string, args: string[], opts: { cwd?: string; region?: string; env?: Record<string, string> } = {}): Promise<AwsResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(awsCliV2!, [...args, '--endpoint-url', endpoint], {
-      cwd: opts.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
+export async function aws(endpoint: string, args: string[], opts: { cwd?: string; region?: string; env?: Record<string, string> } = {}): Promise<AwsResult> {
+  const { code, stdout, stderr } = await runChild(awsCliV2!, [...args, '--endpoint-url', endpoint], {
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
-        AWS_ACCESS_KEY_ID: 'AKIAXRAYLABTEST00001',
-        AWS_SECRET_ACCESS_KEY: 'xray-lab-test-secret-do-not-leak',
+        ...TEST_CREDENTIALS_ENV,
         AWS_DEFAULT_REGION: opts.region ?? 'us-east-1',
         AWS_CONFIG_FILE: '/dev/null',
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
         AWS_PAGER: '',
         AWS_EC2_METADATA_DISABLED: 'true',
         ...opts.env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ status: code ?? -1, stdout, stderr, json: <T>() => JSON.parse(stdout) as T }),
-    );
+    },
   });
+  return { status: code ?? -1, stdout, stderr, json: <T>() => JSON.parse(stdout) as T };
 }

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../src/local/server.js';
 
+/**
+ * The one source of test credentials for the local cloud (it accepts any signed request). The secret is
+ * recognisable so a leak check can search output for it.
+ */
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIAXRAYLABTEST00001', secretAccessKey: 'xray-lab-test-secret-do-not-leak' };
+
+/** The same credentials as environment variables, for child processes (the AWS CLI, xray-lab, handlers). */
+export const TEST_CREDENTIALS_ENV = { AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
 
 export function clientConfig(cloud: { endpoint: string }, region = 'us-east-1') {
   return { endpoint: cloud.endpoint, region, credentials: TEST_CREDENTIALS, maxAttempts: 1 };

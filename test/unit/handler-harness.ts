@@ -3,7 +3,7 @@
  * for the X-Ray daemon, and a child-process runner (the X-Ray SDK keeps global state per process and
  * switches to Lambda mode at import time, so each traced scenario gets its own process).
  */
-import { spawn } from 'node:child_process';
+import { runChild } from '../support/child.js';
 import dgram from 'node:dgram';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -136,16 +136,9 @@ export interface ChildResult {
   stderr: string;
 }
 
-export function runNode(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+export async function runNode(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<ChildResult> {
+  const { code, stdout, stderr } = await runChild(process.execPath, args, options);
+  return { code, stdout, stderr };
 }
 
 /** The handler's JSON result is the child's last stdout line; everything else it logs goes to stderr. */

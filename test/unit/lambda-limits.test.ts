@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLambdaLimits } from '../../src/cli/local/manager.js';
+import { lambdaLimitsFromEnv as parseLambdaLimits } from '../../src/lab/config-env.js';
 
 describe('local Lambda limits from the environment', () => {
   it('reads the concurrency limit and idle seconds, and leaves the defaults alone when unset', () => {

@@ -1,6 +1,6 @@
 /** `guide` (and bare `xray-lab` in a terminal): the interactive walkthrough of the lab. */
 import { Chalk } from 'chalk';
-import type { CommonFlags } from '../../lab/config.js';
+import { resolveConfig, type CommonFlags } from '../../lab/config.js';
 import { UserError } from '../../lab/errors.js';
 import { steps as labSteps } from '../../../steps/index.js';
 import { LOAD_STEP_ID, loadStepFor } from '../../../steps/load.js';
@@ -9,28 +9,19 @@ import { runGuide } from '../guide/flow.js';
 import { lessons } from '../guide/lessons/index.js';
 import type { GuideUI } from '../guide/screen.js';
 import { openSession } from '../session.js';
+import { canAsk, colorLevel } from '../terminal.js';
 
-/** Questions need a keyboard and a screen; CI sets CI even inside a pseudo-terminal. */
-export function canAsk(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY && process.stderr.isTTY) && !env.CI;
-}
-
-/**
- * XRAY_LAB_GUIDE_LOAD_SECONDS shortens step 5's load (default 20 s) for the walkthrough, so a
- * scripted run (the guide's own tests) stays quick; the lab's other commands ignore it.
- */
-export function guideSteps(env: NodeJS.ProcessEnv = process.env): readonly LabStep[] {
-  const raw = env.XRAY_LAB_GUIDE_LOAD_SECONDS;
-  if (raw === undefined || raw === '') return labSteps;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new UserError(`XRAY_LAB_GUIDE_LOAD_SECONDS must be a number of seconds, not ${JSON.stringify(raw)}`);
+/** The lab's steps, step 5's load shortened when the config says so (XRAY_LAB_GUIDE_LOAD_SECONDS). */
+export function guideSteps(loadSeconds: number | undefined): readonly LabStep[] {
+  if (loadSeconds === undefined) return labSteps;
+  const seconds = loadSeconds;
   return labSteps.map((s) => (s.id === LOAD_STEP_ID ? loadStepFor(Math.round(seconds * 1000)) : s));
 }
 
 export async function guideCommand(flags: CommonFlags): Promise<void> {
   // Decide before starting anything, so a pipe never waits on a question nobody can answer.
   if (flags.json) throw new UserError('guide has no JSON output', 'Use `xray-lab setup --json` for a machine-readable run.');
-  const steps = guideSteps();
+  const steps = guideSteps(resolveConfig(flags).guideLoadSeconds);
   const interactive = canAsk();
   if (!interactive && !flags.yes) {
     throw new UserError(
@@ -40,10 +31,9 @@ export async function guideCommand(flags: CommonFlags): Promise<void> {
   }
   const session = await openSession(flags, 'guide');
   try {
-    const color = interactive && (!('NO_COLOR' in process.env) || process.env.NO_COLOR === '');
     const ui: GuideUI = {
       print: (t) => void process.stdout.write(t),
-      style: new Chalk({ level: color ? 1 : 0 }),
+      style: new Chalk({ level: interactive ? colorLevel(process.stdout) : 0 }),
       width: process.stdout.columns || 100,
       interactive,
     };

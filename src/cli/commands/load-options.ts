@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import type { CommonFlags } from '../../lab/config.js';
+import { durationMs } from '../../lab/duration.js';
 import { UserError } from '../../lab/errors.js';
 import { DEFAULT_USERS, type LoadMode } from '../../lab/load/types.js';
 
@@ -25,16 +26,13 @@ export const DEFAULT_DURATION_S = 60;
 export const AWS_MAX_RATE = 5;
 export const AWS_MAX_REQUESTS = 2_000;
 
-const UNIT_SECONDS = { ms: 0.001, s: 1, m: 60, h: 3600 } as const;
-
-/** Seconds: `90`, `90s`, `1.5m`, `500ms`, `1h`. */
+/** Seconds: `90`, `90s`, `1.5m`, `500ms`, `1h` (the grammar of src/lab/duration.ts; a bare number is seconds). */
 export function parseDurationSeconds(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new InvalidArgumentError('give a duration above 0 like 60, 30s, 2m or 500ms.');
-  const unit = (m[2] ?? 's') as keyof typeof UNIT_SECONDS;
-  const n = Number(m[1]) * UNIT_SECONDS[unit];
-  if (!(n > 0)) throw new InvalidArgumentError('the duration must be above 0.');
-  return n;
+  const ms = durationMs(value, { bareUnit: 's' });
+  if (ms === undefined) {
+    throw new InvalidArgumentError(durationMs(value, { bareUnit: 's', allowZero: true }) === 0 ? 'the duration must be above 0.' : 'give a duration above 0 like 60, 30s, 2m or 500ms.');
+  }
+  return ms / 1000;
 }
 
 export function parsePositiveNumber(value: string): number {

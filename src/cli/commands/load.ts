@@ -15,6 +15,7 @@ import { LAB_WARMUP_PATHS, type LoadSnapshot } from '../../lab/load/types.js';
 import { readStateFile, stateFileName } from '../../lab/state.js';
 import { commandSignal } from '../exit.js';
 import { createIO } from '../io-terminal.js';
+import { colorLevel, isLiveTerminal } from '../terminal.js';
 import { renderProgressBar, renderProgressLine } from '../render/progress.js';
 import { accountOf, clientsFor, localEndpoint } from '../session.js';
 import { checkAwsLimits, planFromFlags, plannedRequests, type LoadFlags, type LoadPlan } from './load-options.js';
@@ -36,9 +37,9 @@ async function recordedInvokeUrl(config: LabConfig, clients: Clients, signal: Ab
 
 /** A bar redrawn in place on a terminal; otherwise a plain line every few seconds (CI logs). */
 async function progressPrinter(json: boolean): Promise<((s: LoadSnapshot) => void) & { end(): void }> {
-  const tty = Boolean(process.stderr.isTTY) && !process.env.CI && !json;
+  const tty = isLiveTerminal(process.stderr) && !json;
   const { Chalk } = await import('chalk');
-  const chalk = new Chalk({ level: !('NO_COLOR' in process.env) || process.env.NO_COLOR === '' ? 1 : 0 });
+  const chalk = new Chalk({ level: colorLevel(process.stderr) });
   let lastLine = -Infinity;
   let drawn = false;
   const print = (s: LoadSnapshot): void => {

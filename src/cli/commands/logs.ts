@@ -46,20 +46,17 @@ function line(e: FilteredLogEvent): string {
 }
 
 async function fetchEvents(s: ReadOnlySession, group: string, startTime: number, seen: Set<string>): Promise<FilteredLogEvent[]> {
-  const { FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+  const { paginateFilterLogEvents } = await import('@aws-sdk/client-cloudwatch-logs');
   const logs = await s.clients.logs();
   const out: FilteredLogEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await logs.send(new FilterLogEventsCommand({ logGroupName: group, startTime, nextToken }), { abortSignal: s.signal });
+  for await (const page of paginateFilterLogEvents({ client: logs }, { logGroupName: group, startTime }, { abortSignal: s.signal })) {
     for (const e of page.events ?? []) {
       const id = e.eventId ?? `${e.logStreamName}/${e.timestamp}/${e.message}`;
       if (seen.has(id)) continue;
       seen.add(id);
       out.push(e);
     }
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   return out.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
 }
 

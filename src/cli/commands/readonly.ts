@@ -3,6 +3,7 @@
  * beside `load` or `setup`. The local cloud is started when it is not running (its data persists).
  */
 import type { CommonFlags } from '../../lab/config.js';
+import { durationMs } from '../../lab/duration.js';
 import { connect, type Connection } from '../session.js';
 
 export type ReadOnlySession = Connection;
@@ -16,10 +17,10 @@ export async function withClients<T>(flags: CommonFlags, body: (s: ReadOnlySessi
   }
 }
 
-/** `10m`, `90s`, `2h`, `1d`, or an ISO-8601 time → epoch ms. */
+/** `10m`, `90s`, `1.5h`, `1d` (src/lab/duration.ts's grammar), or an ISO-8601 time → epoch ms. */
 export function parseSince(value: string, now: number): number {
-  const m = /^(\d+)(s|m|h|d)$/.exec(value.trim());
-  if (m) return now - Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  const span = durationMs(value);
+  if (span !== undefined) return now - span;
   const t = Date.parse(value);
   if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}/.test(value)) return NaN;
   return t;

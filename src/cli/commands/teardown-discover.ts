@@ -4,7 +4,7 @@
  * look-alike is touched only with --include-untagged and a yes for that very name at a terminal.
  */
 import type { LabContext } from '../../lab/context.js';
-import { deleteLabResource } from '../../lab/discover/delete.js';
+import { deleteResource } from '../../lab/delete.js';
 import { discoverLabResources } from '../../lab/discover/find.js';
 import { manualCommands } from '../../lab/discover/manual.js';
 import type { DiscoveredResource } from '../../lab/discover/types.js';
@@ -64,7 +64,7 @@ export async function runDiscoverTeardown(ctx: LabContext, includeUntagged: bool
     ctx.signal.throwIfAborted();
     const t = ctx.io.task(`Deleting ${r.type} ${r.name}`);
     try {
-      const outcome = await deleteLabResource(ctx, r.type, r.id);
+      const outcome = await deleteResource(ctx, r);
       (outcome === 'deleted' ? summary.deleted : summary.alreadyGone).push(brief(r));
       t.succeed(outcome === 'deleted' ? `Deleted ${r.type} ${r.name}` : `${r.type} ${r.name} was already gone`);
     } catch (e) {

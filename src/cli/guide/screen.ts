@@ -1,5 +1,6 @@
 /** The guide's text layout: wrapped paragraphs, headings, command blocks. Colours come from an injected chalk. */
 import type { ChalkInstance } from 'chalk';
+import wrapAnsi from 'wrap-ansi';
 import { visibleWidth } from '../render/text.js';
 import { renderCommand, type CommandTarget, type GuideCommand } from './commands.js';
 
@@ -13,18 +14,11 @@ export interface GuideUI {
   interactive: boolean;
 }
 
-/** Greedy word wrap; words longer than the line stay whole rather than being cut. */
+/** Greedy word wrap by terminal columns (wrap-ansi); words longer than the line stay whole rather than being cut. */
 export function wrap(text: string, width: number, indent = ''): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && indent.length + visibleWidth(line) + 1 + visibleWidth(word) > width) {
-      lines.push(indent + line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(indent + line);
-  return lines;
+  const words = text.split(/\s+/).filter(Boolean).join(' ');
+  if (!words) return [];
+  return wrapAnsi(words, Math.max(1, width - visibleWidth(indent)), { hard: false, trim: true }).split('\n').map((l) => indent + l);
 }
 
 export function paragraphs(ui: GuideUI, texts: readonly string[], indent = '  '): void {

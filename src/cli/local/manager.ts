@@ -9,7 +9,6 @@ import { LabError, UserError } from '../../lab/errors.js';
 import type { LocalCloudConfig } from '../../lab/config.js';
 import { isProcessAlive } from '../../lab/lock.js';
 import type { IO } from '../../lab/io.js';
-import type { LocalFaults } from '../../local/env.js';
 import { fetchHealth, logFilePath, probe, readPidFile, removePidFile, writePidFile, type LocalCloudInfo } from './pidfile.js';
 
 export const READY_DEADLINE_MS = 30_000;
@@ -68,60 +67,14 @@ export async function startBackground(cfg: LocalCloudConfig, io: IO): Promise<{ 
   throw new LabError(`The local cloud did not become ready within ${READY_DEADLINE_MS / 1000} s; see ${logFile}.${await logTail(logFile)}`);
 }
 
-/**
- * `XRAY_LAB_LOCAL_FAULTS` — a test and teaching aid: JSON fault switches for the local cloud, e.g.
- * `{"iamPropagationMs":4000,"apigatewayDeleteThrottles":1}` makes a new IAM role unusable by Lambda for
- * 4 s and throttles the next DeleteRestApi, the way AWS does. Read by `local start --foreground` (and so
- * by the background cloud, which inherits the environment).
- */
-export function parseLocalFaults(env: NodeJS.ProcessEnv): LocalFaults {
-  const raw = env.XRAY_LAB_LOCAL_FAULTS;
-  if (raw === undefined || raw.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    throw new UserError(`XRAY_LAB_LOCAL_FAULTS must be a JSON object, got ${JSON.stringify(raw)}.`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UserError('XRAY_LAB_LOCAL_FAULTS must be a JSON object.');
-  const known = ['iamPropagationMs', 'apigatewayDeleteThrottles'] as const;
-  const faults: LocalFaults = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (!(known as readonly string[]).includes(key)) throw new UserError(`XRAY_LAB_LOCAL_FAULTS: unknown fault "${key}"; known: ${known.join(', ')}.`);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new UserError(`XRAY_LAB_LOCAL_FAULTS: ${key} must be a whole number ≥ 0.`);
-    faults[key as (typeof known)[number]] = v;
-  }
-  return faults;
-}
-
-/**
- * The local Lambda's limits from the environment (read by `local start`, inherited by the background
- * cloud): `XRAY_LAB_LAMBDA_CONCURRENCY` — the account concurrency limit (default 20: ~65 MB per
- * environment fits a laptop, still 2.5× the lab's 8 load connections); `XRAY_LAB_LAMBDA_IDLE_SECONDS` —
- * how long an idle execution environment lives (default 300).
- */
-export function parseLambdaLimits(env: NodeJS.ProcessEnv): { concurrencyLimit?: number; idleTimeoutMs?: number } {
-  const whole = (name: string, min: number, max: number): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return undefined;
-    if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
-      throw new UserError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}.`);
-    }
-    return Number(raw);
-  };
-  const concurrencyLimit = whole('XRAY_LAB_LAMBDA_CONCURRENCY', 1, 1000);
-  const idleSeconds = whole('XRAY_LAB_LAMBDA_IDLE_SECONDS', 1, 3600);
-  return { ...(concurrencyLimit !== undefined && { concurrencyLimit }), ...(idleSeconds !== undefined && { idleTimeoutMs: idleSeconds * 1000 }) };
-}
-
 /** Runs the local cloud in this process until SIGINT/SIGTERM. */
 export async function runForeground(cfg: LocalCloudConfig, io: IO): Promise<void> {
   const live = await probe(cfg.dataDir);
   if (live.state === 'running' || live.state === 'unresponsive') {
     throw new UserError(`The local cloud for ${cfg.dataDir} is already running (pid ${live.info.pid}, ${live.info.endpoint}).`);
   }
-  const faults = parseLocalFaults(process.env);
-  const lambda = parseLambdaLimits(process.env);
+  const faults = cfg.faults;
+  const lambda = cfg.lambda;
   const { startLocalCloud, LocalCloudStartError } = await import('../../local/server.js');
   let cloud;
   try {

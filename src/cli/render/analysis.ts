@@ -1,6 +1,6 @@
 /** The bottleneck report as text: the headline answer first, then where the time goes, nodes, and failures. */
 import type { BottleneckReport, ProblemKind, TimeEntry } from '../../lab/analysis/bottleneck.js';
-import { colorStatus, formatMs, padEnd, padStart, truncate, type RenderOptions } from './text.js';
+import { colorStatus, formatMs, padEnd, padStart, truncate, visibleWidth, type RenderOptions } from './text.js';
 
 export interface AnalysisRenderOptions extends RenderOptions {
   /** Rows in the time breakdown (default 8). */
@@ -41,12 +41,12 @@ export function renderAnalysis(report: BottleneckReport, opts: AnalysisRenderOpt
     const cells = Math.round((Math.min(100, e.sharePct) / 100) * barW);
     const bar = (e === d ? chalk.red : chalk.cyan)('█'.repeat(cells)) + ' '.repeat(barW - cells);
     const head = `  ${padStart(`${e.sharePct.toFixed(1)}%`, 6)} ${bar} ${padStart(formatMs(e.meanSelfMs), 9)} avg  `;
-    lines.push(head + truncate(where(e), Math.max(10, width - head.length)));
+    lines.push(head + truncate(where(e), Math.max(10, width - visibleWidth(head))));
   }
   if (report.entries.length > top.length) lines.push(chalk.dim(`  … ${report.entries.length - top.length} more`));
 
   lines.push('', chalk.bold('Nodes'));
-  const nameW = Math.min(40, Math.max(4, ...report.nodes.map((n) => `${n.name} [${n.type}]`.length)));
+  const nameW = Math.min(40, Math.max(4, ...report.nodes.map((n) => visibleWidth(`${n.name} [${n.type}]`))));
   lines.push(chalk.dim(`  ${padEnd('node', nameW)}  ${padStart('count', 5)}  ${padStart('p50', 9)}  ${padStart('p90', 9)}  ${padStart('p99', 9)}  ${padStart('max', 9)}  4xx/5xx/429`));
   for (const n of report.nodes) {
     const status = n.faults ? 'fault' : n.throttles ? 'throttle' : n.errors ? 'error' : 'ok';

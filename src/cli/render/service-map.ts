@@ -6,7 +6,7 @@
  */
 import type { EdgeStatistics, Service } from '@aws-sdk/client-xray';
 import { isClientNode } from '../../lab/traces/graph-node.js';
-import { colorStatus, formatMs, truncate, type RenderOptions, type Status } from './text.js';
+import { colorStatus, formatMs, truncate, visibleWidth, type RenderOptions, type Status } from './text.js';
 
 interface Stats {
   total: number;
@@ -71,7 +71,7 @@ export function renderServiceMap(services: Service[], opts: RenderOptions): stri
     const h = health(stats(s.SummaryStatistics));
     const dot = h ? colorStatus(chalk, h, '●') : chalk.dim('○');
     const head = `${prefix}${connector}${dot} `;
-    const headW = [...`${prefix}${connector}`].length + 2;
+    const headW = visibleWidth(`${prefix}${connector}`) + 2;
     if (seen.has(s)) {
       lines.push(`${head}${label(s)} ${chalk.dim('(see above)')}`);
       return;
@@ -82,7 +82,7 @@ export function renderServiceMap(services: Service[], opts: RenderOptions): stri
     const plain = isClientNode(s) ? 'client' : (s.Name ?? '?');
     const name = h ? colorStatus(chalk, h, plain) : plain;
     lines.push(`${head}${chalk.bold(name)}${type}`);
-    if (st) lines.push(`${childPrefix}${' '.repeat(Math.max(0, headW - [...childPrefix].length))}${chalk.dim(truncate(statsText(st), Math.max(10, width - headW)))}`);
+    if (st) lines.push(`${childPrefix}${' '.repeat(Math.max(0, headW - visibleWidth(childPrefix)))}${chalk.dim(truncate(statsText(st), Math.max(10, width - headW)))}`);
 
     const edges = (s.Edges ?? []).filter((e) => byRef.has(e.ReferenceId));
     edges.forEach((e, i) => {

@@ -1,5 +1,7 @@
 /** Shared terminal text helpers: ANSI-aware width, padding, truncation, number formats, status colours. */
 import type { ChalkInstance } from 'chalk';
+import { stripVTControlCharacters } from 'node:util';
+import stringWidth from 'string-width';
 
 export interface RenderOptions {
   /** `new Chalk({ level })`; level 0 renders plain text (NO_COLOR / non-TTY is the caller's call). */
@@ -10,23 +12,33 @@ export interface RenderOptions {
 
 export type Status = 'ok' | 'error' | 'fault' | 'throttle' | 'pending';
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-
 export function stripAnsi(s: string): string {
-  return s.replace(ANSI, '');
+  return stripVTControlCharacters(s);
 }
 
-/** Columns used; counts code points (the glyphs used here are all single-width). */
+/**
+ * Terminal columns the text takes, ANSI codes ignored. string-width knows that CJK and most emoji take
+ * two columns and combining marks none: annotations and names are user data, so tables must not assume one.
+ */
 export function visibleWidth(s: string): number {
-  return [...stripAnsi(s)].length;
+  return stringWidth(s);
 }
 
-/** Cut plain text to `w` columns, marking the cut with an ellipsis. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Cut plain text to `w` columns, marking the cut with an ellipsis; never splits a character (or a wide one). */
 export function truncate(s: string, w: number): string {
   if (w <= 0) return '';
-  const cps = [...s];
-  return cps.length <= w ? s : cps.slice(0, w - 1).join('') + '…';
+  if (stringWidth(s) <= w) return s;
+  let out = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(s)) {
+    const cw = stringWidth(segment);
+    if (used + cw > w - 1) break;
+    out += segment;
+    used += cw;
+  }
+  return `${out}…`;
 }
 
 /** Pad (possibly coloured) text to `w` columns. */

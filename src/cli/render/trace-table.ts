@@ -3,7 +3,7 @@
  * first, then whole columns are dropped by priority, so a narrow terminal still gets whole trace ids.
  */
 import type { TraceSummary } from '@aws-sdk/client-xray';
-import { colorStatus, formatAnnotationValue, formatMs, padEnd, padStart, truncate, type RenderOptions, type Status } from './text.js';
+import { colorStatus, formatAnnotationValue, formatMs, padEnd, padStart, truncate, visibleWidth, type RenderOptions, type Status } from './text.js';
 
 export interface TraceTableOptions extends RenderOptions {
   /** IANA zone for the start column; default the process's local zone. */
@@ -83,13 +83,13 @@ export function renderTraceTable(summaries: TraceSummary[], opts: TraceTableOpti
     { header: 'START', cells: summaries.map((s) => formatStart(s.StartTime, days.size > 1, opts.timeZone)), min: 12, keep: 6 },
     { header: 'DURATION', cells: summaries.map((s) => (s.Duration === undefined ? '–' : formatMs(s.Duration * 1000))), min: 8, keep: 7, align: 'right' },
     { header: 'RESPONSE', cells: summaries.map((s) => (s.ResponseTime === undefined ? '–' : formatMs(s.ResponseTime * 1000))), min: 8, keep: 3, align: 'right' },
-    { header: 'HTTP', cells: httpCells, min: 16, keep: 8, shrink: (t, w, r) => truncate([...t].length <= w ? t : pathCells[r], w), color: (t, i) => colorStatus(chalk, statuses[i], t) },
+    { header: 'HTTP', cells: httpCells, min: 16, keep: 8, shrink: (t, w, r) => truncate(visibleWidth(t) <= w ? t : pathCells[r], w), color: (t, i) => colorStatus(chalk, statuses[i], t) },
     { header: 'FLAGS', cells: flagCells, min: 5, keep: 5, color: (t, i) => colorStatus(chalk, statuses[i], t) },
     { header: 'ANNOTATIONS', cells: summaries.map(annotationText), min: 12, keep: 1 },
   ];
 
-  const natural = columns.map((c) => Math.max(...[c.header, ...c.cells].map((t) => [...t].length)));
-  const pathOnly = Math.max(4, ...pathCells.map((t) => [...t].length));
+  const natural = columns.map((c) => Math.max(...[c.header, ...c.cells].map((t) => visibleWidth(t))));
+  const pathOnly = Math.max(4, ...pathCells.map((t) => visibleWidth(t)));
   let visible = columns.map((_, i) => i);
   let widths = fit(visible);
   while (!widths && visible.length > 1) {

@@ -4,7 +4,7 @@
  */
 import type { Trace } from '@aws-sdk/client-xray';
 import { buildSpanTree, spanStatus, walkSpans, type Span } from '../../lab/analysis/span-tree.js';
-import { colorStatus, formatAnnotationValue, formatMs, padEnd, padStart, truncate, type RenderOptions, type Status } from './text.js';
+import { colorStatus, formatAnnotationValue, formatMs, padEnd, padStart, truncate, visibleWidth, type RenderOptions, type Status } from './text.js';
 
 export interface WaterfallOptions extends RenderOptions {
   /** Show annotation lines under rows (default true). */
@@ -55,7 +55,7 @@ export function renderWaterfall(trace: Trace, opts: WaterfallOptions): string {
   walkSpans(tree.roots, (span, depth) => rows.push({ span, depth }));
   const totalMs = (tree.end - tree.start) * 1000;
   const width = Math.max(40, opts.width);
-  const naturalLabel = Math.max(...rows.map((r) => INDENT.length * r.depth + [...r.span.displayName].length + originText(r.span).length));
+  const naturalLabel = Math.max(...rows.map((r) => INDENT.length * r.depth + visibleWidth(r.span.displayName) + visibleWidth(originText(r.span))));
   const labelW = Math.min(naturalLabel, Math.max(16, Math.floor(width * 0.4)));
   const barW = Math.max(10, width - labelW - STATUS_W - TIMING_W - 3);
 
@@ -70,7 +70,7 @@ export function renderWaterfall(trace: Trace, opts: WaterfallOptions): string {
   for (const { span, depth } of rows) {
     const indent = INDENT.repeat(depth);
     const name = truncate(span.displayName, Math.max(1, labelW - indent.length));
-    const origin = truncate(originText(span), Math.max(0, labelW - indent.length - [...name].length));
+    const origin = truncate(originText(span), Math.max(0, labelW - indent.length - visibleWidth(name)));
     const label = padEnd(indent + (span.kind === 'segment' ? chalk.bold(name) : name) + chalk.dim(origin), labelW);
     const st = displayStatus(span);
     const [from, to] = barCells(span.start, span.end, tree.start, tree.end, barW);

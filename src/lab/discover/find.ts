@@ -4,10 +4,11 @@
  * IAM's ListRoleTags, IAM not being in the tagging API) and by the lab's well-known names.
  * Read-only: nothing here changes the account.
  */
-import { isNotFound } from '../aws-errors.js';
+import { isNotFound, orUndefinedIfNotFound } from '../aws-errors.js';
 import { API_NAME, FUNCTION_NAME, ROLE_NAME, RUN_TAG_KEY, TABLE_NAME } from '../guide.js';
 import type { ResourceRecord } from '../state-types.js';
 import { RESOURCE_TYPES as T, type DiscoverContext, type DiscoveredResource, type ResourceType } from './types.js';
+import { listSamplingRules } from '../sampling-rules-list.js';
 
 /** Every sampling rule xray-lab makes is named with this prefix (see sampling-doc.ts). */
 export const RULE_PREFIX = 'xray-lab-';
@@ -66,34 +67,27 @@ async function byTaggingApi(ctx: DiscoverContext, found: Found): Promise<void> {
 }
 
 async function samplingRules(ctx: DiscoverContext, found: Found): Promise<void> {
-  const { GetSamplingRulesCommand, ListTagsForResourceCommand } = await import('@aws-sdk/client-xray');
+  const { ListTagsForResourceCommand } = await import('@aws-sdk/client-xray');
   const xray = await ctx.clients.xray();
-  let NextToken: string | undefined;
-  do {
-    const page = await xray.send(new GetSamplingRulesCommand({ ...(NextToken ? { NextToken } : {}) }), { abortSignal: ctx.signal });
-    for (const rec of page.SamplingRuleRecords ?? []) {
-      const name = rec.SamplingRule?.RuleName;
-      const arn = rec.SamplingRule?.RuleARN;
-      if (!name || !arn || name === 'Default') continue;
-      const tags = fromList((await xray.send(new ListTagsForResourceCommand({ ResourceARN: arn }), { abortSignal: ctx.signal })).Tags);
-      if (tags[RUN_TAG_KEY] !== undefined || name.startsWith(RULE_PREFIX)) {
-        found.add({ type: T.samplingRule, id: name, name, arn, tags, foundBy: tags[RUN_TAG_KEY] !== undefined ? 'tag' : 'name' });
-      }
+  for (const rec of await listSamplingRules(xray, ctx.signal)) {
+    const name = rec.SamplingRule?.RuleName;
+    const arn = rec.SamplingRule?.RuleARN;
+    if (!name || !arn || name === 'Default') continue;
+    const tags = fromList((await xray.send(new ListTagsForResourceCommand({ ResourceARN: arn }), { abortSignal: ctx.signal })).Tags);
+    if (tags[RUN_TAG_KEY] !== undefined || name.startsWith(RULE_PREFIX)) {
+      found.add({ type: T.samplingRule, id: name, name, arn, tags, foundBy: tags[RUN_TAG_KEY] !== undefined ? 'tag' : 'name' });
     }
-    NextToken = page.NextToken;
-  } while (NextToken);
+  }
 }
 
 async function role(ctx: DiscoverContext, found: Found): Promise<void> {
   const { GetRoleCommand, ListRoleTagsCommand } = await import('@aws-sdk/client-iam');
   const iam = await ctx.clients.iam();
-  try {
-    const r = await iam.send(new GetRoleCommand({ RoleName: ROLE_NAME }), { abortSignal: ctx.signal });
-    const tags = fromList((await iam.send(new ListRoleTagsCommand({ RoleName: ROLE_NAME }), { abortSignal: ctx.signal })).Tags);
-    found.add({ type: T.role, id: ROLE_NAME, name: ROLE_NAME, ...(r.Role?.Arn ? { arn: r.Role.Arn } : {}), tags, foundBy: 'name' });
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
+  const r = await orUndefinedIfNotFound(iam.send(new GetRoleCommand({ RoleName: ROLE_NAME }), { abortSignal: ctx.signal }));
+  if (!r) return;
+  const tags = await orUndefinedIfNotFound(iam.send(new ListRoleTagsCommand({ RoleName: ROLE_NAME }), { abortSignal: ctx.signal }));
+  if (!tags) return;
+  found.add({ type: T.role, id: ROLE_NAME, name: ROLE_NAME, ...(r.Role?.Arn ? { arn: r.Role.Arn } : {}), tags: fromList(tags.Tags), foundBy: 'name' });
 }
 
 async function table(ctx: DiscoverContext, found: Found): Promise<void> {
@@ -112,21 +106,16 @@ async function table(ctx: DiscoverContext, found: Found): Promise<void> {
 async function lambdaFunction(ctx: DiscoverContext, found: Found): Promise<void> {
   const { GetFunctionCommand } = await import('@aws-sdk/client-lambda');
   const lambda = await ctx.clients.lambda();
-  try {
-    const f = await lambda.send(new GetFunctionCommand({ FunctionName: FUNCTION_NAME }), { abortSignal: ctx.signal });
-    const arn = f.Configuration?.FunctionArn;
-    found.add({ type: T.function, id: FUNCTION_NAME, name: FUNCTION_NAME, ...(arn ? { arn } : {}), tags: f.Tags ?? {}, foundBy: 'name' });
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
+  const f = await orUndefinedIfNotFound(lambda.send(new GetFunctionCommand({ FunctionName: FUNCTION_NAME }), { abortSignal: ctx.signal }));
+  if (!f) return;
+  const arn = f.Configuration?.FunctionArn;
+  found.add({ type: T.function, id: FUNCTION_NAME, name: FUNCTION_NAME, ...(arn ? { arn } : {}), tags: f.Tags ?? {}, foundBy: 'name' });
 }
 
 async function restApis(ctx: DiscoverContext, found: Found): Promise<void> {
-  const { GetRestApisCommand } = await import('@aws-sdk/client-api-gateway');
+  const { paginateGetRestApis } = await import('@aws-sdk/client-api-gateway');
   const apigw = await ctx.clients.apiGateway();
-  let position: string | undefined;
-  do {
-    const page = await apigw.send(new GetRestApisCommand({ limit: 500, ...(position ? { position } : {}) }), { abortSignal: ctx.signal });
+  for await (const page of paginateGetRestApis({ client: apigw, pageSize: 500 }, {}, { abortSignal: ctx.signal })) {
     for (const api of page.items ?? []) {
       if (!api.id) continue;
       const key = `${T.restApi}/${api.id}`;
@@ -135,8 +124,7 @@ async function restApis(ctx: DiscoverContext, found: Found): Promise<void> {
         found.add({ type: T.restApi, id: api.id, name: api.name ?? api.id, arn, tags: api.tags ?? {}, foundBy: 'name' });
       }
     }
-    position = page.position;
-  } while (position);
+  }
 }
 
 async function logGroup(ctx: DiscoverContext, found: Found): Promise<void> {

@@ -4,17 +4,10 @@ import type { Clock } from '../context.js';
 import type { IO } from '../io.js';
 import type { Target } from '../state-types.js';
 
-/** Resource types, named like the state file's records so both can be compared. */
-export const RESOURCE_TYPES = {
-  samplingRule: 'xray:SamplingRule',
-  table: 'dynamodb:Table',
-  role: 'iam:Role',
-  function: 'lambda:Function',
-  restApi: 'apigateway:RestApi',
-  logGroup: 'logs:LogGroup',
-} as const;
+import type { ResourceType } from '../resource-types.js';
 
-export type ResourceType = (typeof RESOURCE_TYPES)[keyof typeof RESOURCE_TYPES];
+// Discovery uses the state file's resource names, so both can be compared.
+export { RESOURCE_TYPES, type ResourceType } from '../resource-types.js';
 
 export interface DiscoveredResource {
   type: ResourceType;

@@ -9,6 +9,7 @@ import { API_NAME, FUNCTION_NAME, STAGE_NAME, TABLE_NAME } from '../guide.js';
 import { invokeUrlFromState, parseInvokeUrl, type StageAddress } from '../load/invoke-url.js';
 import type { StateDocument, Target } from '../state-types.js';
 import { check, isDenied, type Check } from './types.js';
+import { RESOURCE_TYPES } from '../resource-types.js';
 
 export interface LabCheckInput {
   clients: Clients;
@@ -22,7 +23,7 @@ const SETUP = 'Run `xray-lab setup`.';
 
 async function tableCheck(i: LabCheckInput): Promise<Check> {
   const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
-  const recorded = i.state?.resources.some((r) => r.type === 'dynamodb:Table');
+  const recorded = i.state?.resources.some((r) => r.type === RESOURCE_TYPES.table);
   try {
     const t = await (await i.clients.dynamodb()).send(new DescribeTableCommand({ TableName: TABLE_NAME }), { abortSignal: i.signal });
     return check('table', `Table ${TABLE_NAME}`, 'ok', `${t.Table?.TableStatus ?? 'exists'}${recorded ? '' : ' (not created by xray-lab)'}`);

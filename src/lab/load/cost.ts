@@ -1,5 +1,5 @@
 /**
- * Rough AWS bill for a lab run at US East list prices (the lab guide's figures; reference §9 for X-Ray;
+ * Rough AWS bill for a lab run at US East list prices (the lab guide's figures; X-Ray's from https://aws.amazon.com/xray/pricing/;
  * DynamoDB on-demand after the November 2024 price cut, https://aws.amazon.com/dynamodb/pricing/on-demand/).
  * Only X-Ray's perpetual free tier is applied: other free tiers depend on the account's age and plan.
  */

@@ -10,6 +10,7 @@ import { parseInvokeUrl } from './invoke-url.js';
 import { runLoad } from './run-load.js';
 import { predictSampled, STAGE_SERVICE_TYPE, type SampledPrediction } from './stage-rule.js';
 import { LAB_WARMUP_PATHS, type LoadMode, type LoadReport, type LoadSnapshot } from './types.js';
+import { listSamplingRules } from '../sampling-rules-list.js';
 
 export interface StageInfo {
   apiId?: string;
@@ -71,16 +72,8 @@ async function describeStage(clients: Clients | undefined, url: string, signal: 
 }
 
 export async function fetchSamplingRules(clients: Clients, signal: AbortSignal): Promise<SamplingRule[]> {
-  const { GetSamplingRulesCommand } = await import('@aws-sdk/client-xray');
-  const xray = await clients.xray();
-  const rules: SamplingRule[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await xray.send(new GetSamplingRulesCommand({ NextToken }), { abortSignal: signal });
-    for (const r of page.SamplingRuleRecords ?? []) if (r.SamplingRule) rules.push(r.SamplingRule);
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return rules;
+  const records = await listSamplingRules(await clients.xray(), signal);
+  return records.flatMap((r) => (r.SamplingRule ? [r.SamplingRule] : []));
 }
 
 /** What is known before the run: the stage and the rules (the count itself needs the run's real rate). */

@@ -1,6 +1,6 @@
 /**
  * How many of a run's requests the sampling rule should trace: per wall-clock second the first
- * `reservoir` requests are traced, each further one with probability `fixedRate` (reference §2.5).
+ * `reservoir` requests are traced, each further one with probability `fixedRate` (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-sampling.html).
  * The reservoir part is fixed; the rate part is binomial, which gives the ± bound.
  */
 

@@ -1,10 +1,9 @@
 /**
  * Which sampling rule API Gateway applies to the load's requests, and how many of them it should trace.
- * Matching follows the X-Ray engine (reference §2.5, §2.7): Priority then RuleName, Default last,
- * `*`/`?` wildcards case-insensitively, an attribute the request does not carry counts as a match.
+ * Matching is X-Ray's own, from src/shared/xray-sampling.ts: the same module the local stage decides with.
  */
 import type { SamplingRule } from '@aws-sdk/client-xray';
-import { wildcardMatch } from '../wildcard.js';
+import { matchingRule as matchingRuleOf } from '../../shared/xray-sampling.js';
 import { expectedSampled } from './sampling-estimate.js';
 
 export interface StageSamplingRequest {
@@ -22,34 +21,10 @@ export interface StageSamplingRequest {
 
 export const STAGE_SERVICE_TYPE = 'AWS::ApiGateway::Stage';
 
-/** Used when the account's rules do not include Default (X-Ray always has one). */
-const BUILT_IN_DEFAULT: SamplingRule = {
-  RuleName: 'Default', ResourceARN: '*', Priority: 10000, FixedRate: 0.05, ReservoirSize: 1,
-  ServiceName: '*', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1, Attributes: {},
-};
-
-function matches(pattern: string | undefined, value: string | undefined): boolean {
-  return pattern === undefined || value === undefined || wildcardMatch(pattern, value);
-}
-
-function ruleMatches(r: SamplingRule, q: StageSamplingRequest): boolean {
-  const fields: [string | undefined, string | undefined][] = [
-    [r.ServiceName, q.serviceName], [r.ServiceType, q.serviceType ?? STAGE_SERVICE_TYPE], [r.Host, q.host],
-    [r.HTTPMethod, q.httpMethod], [r.URLPath, q.urlPath], [r.ResourceARN, q.resourceArn],
-  ];
-  if (!fields.every(([p, v]) => matches(p, v))) return false;
-  const headers = Object.fromEntries(Object.entries(q.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  return Object.entries(r.Attributes ?? {}).every(([k, p]) => wildcardMatch(p, headers[k.toLowerCase()] ?? ''));
-}
-
-export function orderRules(rules: readonly SamplingRule[]): SamplingRule[] {
-  const rest = rules.filter((r) => r.RuleName !== 'Default');
-  rest.sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0) || ((a.RuleName ?? '') < (b.RuleName ?? '') ? -1 : (a.RuleName ?? '') > (b.RuleName ?? '') ? 1 : 0));
-  return [...rest, rules.find((r) => r.RuleName === 'Default') ?? BUILT_IN_DEFAULT];
-}
-
+/** The stage's request as X-Ray's matcher sees it; headers are matched against a rule's Attributes. */
 export function matchingRule(rules: readonly SamplingRule[], q: StageSamplingRequest): SamplingRule {
-  return orderRules(rules).find((r) => ruleMatches(r, q)) ?? BUILT_IN_DEFAULT;
+  const { headers, serviceType, ...rest } = q;
+  return matchingRuleOf(rules, { ...rest, serviceType: serviceType ?? STAGE_SERVICE_TYPE, attributes: headers ?? {} });
 }
 
 export interface SampledPrediction {

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../context.js';
 import type { IO, Task } from '../io.js';
+import { backoff, pollUntil } from '../poll-until.js';
 
 export interface PollEnv {
   clock: Clock;
@@ -35,32 +36,27 @@ export function defaultWaitMs(target: 'local' | 'aws'): number {
 }
 
 export async function pollWithBackoff<T>(env: PollEnv, fetch: () => Promise<T>, opts: PollOptions<T>): Promise<PollResult<T>> {
-  const startedAt = env.clock.now();
-  let delay = opts.firstDelayMs ?? Math.min(1_000, Math.max(100, Math.floor(opts.budgetMs / 20)));
-  const maxDelay = opts.maxDelayMs ?? Math.max(delay, Math.min(8_000, Math.floor(opts.budgetMs / 4)));
+  const firstMs = opts.firstDelayMs ?? Math.min(1_000, Math.max(100, Math.floor(opts.budgetMs / 20)));
+  const maxMs = opts.maxDelayMs ?? Math.max(firstMs, Math.min(8_000, Math.floor(opts.budgetMs / 4)));
+  const schedule = backoff({ firstMs, maxMs, budgetMs: opts.budgetMs });
   let task: Task | undefined;
-  let attempts = 0;
-  for (;;) {
-    env.signal.throwIfAborted();
-    const value = await fetch();
-    attempts++;
-    const waitedMs = env.clock.now() - startedAt;
-    if (opts.ready(value)) {
-      task?.succeed(`${opts.waiting}: found after ${(waitedMs / 1000).toFixed(0)} s`);
-      return { value, ready: true, attempts, waitedMs };
-    }
-    const left = opts.budgetMs - waitedMs;
-    if (left <= 0) {
-      task?.fail(`${opts.waiting}: nothing after ${(waitedMs / 1000).toFixed(0)} s`);
-      return { value, ready: false, attempts, waitedMs };
-    }
-    if (!task) {
-      // A plain line too: without a TTY the task has no spinner, and silence would look like a hang.
-      env.io.info(`${opts.waiting} (up to ${Math.ceil(opts.budgetMs / 1000)} s; X-Ray indexes traces with a delay)…`);
-      task = env.io.task(opts.waiting);
-    }
-    task.update(`${opts.waiting} (${(waitedMs / 1000).toFixed(0)} s of ${Math.ceil(opts.budgetMs / 1000)} s)`);
-    await env.clock.sleep(Math.min(delay, left), env.signal);
-    delay = Math.min(maxDelay, delay * 2);
-  }
+  const out = await pollUntil(fetch, {
+    clock: env.clock,
+    signal: env.signal,
+    why: opts.waiting,
+    until: opts.ready,
+    nextDelayMs: (attempt, waited) => schedule(attempt, waited),
+    onWait: ({ waitedMs }) => {
+      if (!task) {
+        // A plain line too: without a TTY the task has no spinner, and silence would look like a hang.
+        env.io.info(`${opts.waiting} (up to ${Math.ceil(opts.budgetMs / 1000)} s; X-Ray indexes traces with a delay)…`);
+        task = env.io.task(opts.waiting);
+      }
+      task.update(`${opts.waiting} (${(waitedMs / 1000).toFixed(0)} s of ${Math.ceil(opts.budgetMs / 1000)} s)`);
+    },
+  });
+  const seconds = (out.waitedMs / 1000).toFixed(0);
+  if (out.done) task?.succeed(`${opts.waiting}: found after ${seconds} s`);
+  else task?.fail(`${opts.waiting}: nothing after ${seconds} s`);
+  return { value: out.value, ready: out.done, attempts: out.attempts, waitedMs: out.waitedMs };
 }

@@ -35,34 +35,29 @@ function filterError(e: unknown, filter: string | undefined): unknown {
 }
 
 export async function getTraceSummaries(xray: XRayClient, q: SummariesQuery, signal?: AbortSignal): Promise<SummariesResult> {
-  const { GetTraceSummariesCommand } = await import('@aws-sdk/client-xray');
+  const { paginateGetTraceSummaries } = await import('@aws-sdk/client-xray');
   const result: SummariesResult = { TraceSummaries: [] };
   let token: string | undefined;
   let first = true;
-  do {
-    let page: GetTraceSummariesCommandOutput;
-    try {
-      page = await xray.send(
-        new GetTraceSummariesCommand({
-          StartTime: q.start,
-          EndTime: q.end,
-          TimeRangeType: 'TraceId',
-          ...(q.filter !== undefined ? { FilterExpression: q.filter } : {}),
-          ...(token ? { NextToken: token } : {}),
-        }),
-        { abortSignal: signal },
-      );
-    } catch (e) {
-      throw filterError(e, q.filter);
+  const pages = paginateGetTraceSummaries(
+    { client: xray },
+    { StartTime: q.start, EndTime: q.end, TimeRangeType: 'TraceId', ...(q.filter !== undefined ? { FilterExpression: q.filter } : {}) },
+    { abortSignal: signal },
+  );
+  try {
+    for await (const page of pages as AsyncIterable<GetTraceSummariesCommandOutput>) {
+      if (first) {
+        if (page.ApproximateTime) result.ApproximateTime = page.ApproximateTime;
+        if (page.TracesProcessedCount !== undefined) result.TracesProcessedCount = page.TracesProcessedCount;
+        first = false;
+      }
+      result.TraceSummaries.push(...(page.TraceSummaries ?? []));
+      token = page.NextToken;
+      if (result.TraceSummaries.length >= q.limit) break;
     }
-    if (first) {
-      if (page.ApproximateTime) result.ApproximateTime = page.ApproximateTime;
-      if (page.TracesProcessedCount !== undefined) result.TracesProcessedCount = page.TracesProcessedCount;
-      first = false;
-    }
-    result.TraceSummaries.push(...(page.TraceSummaries ?? []));
-    token = page.NextToken;
-  } while (token && result.TraceSummaries.length < q.limit);
+  } catch (e) {
+    throw filterError(e, q.filter);
+  }
   if (result.TraceSummaries.length > q.limit) result.TraceSummaries.length = q.limit;
   if (token) result.NextToken = token;
   return result;
@@ -109,15 +104,10 @@ export interface ServiceGraphResult {
 }
 
 export async function getServiceGraph(xray: XRayClient, w: TimeWindow, signal?: AbortSignal): Promise<ServiceGraphResult> {
-  const { GetServiceGraphCommand } = await import('@aws-sdk/client-xray');
+  const { paginateGetServiceGraph } = await import('@aws-sdk/client-xray');
   const result: ServiceGraphResult = { Services: [] };
-  let token: string | undefined;
   let first = true;
-  do {
-    const page: GetServiceGraphCommandOutput = await xray.send(
-      new GetServiceGraphCommand({ StartTime: w.start, EndTime: w.end, ...(token ? { NextToken: token } : {}) }),
-      { abortSignal: signal },
-    );
+  for await (const page of paginateGetServiceGraph({ client: xray }, { StartTime: w.start, EndTime: w.end }, { abortSignal: signal }) as AsyncIterable<GetServiceGraphCommandOutput>) {
     if (first) {
       if (page.StartTime) result.StartTime = page.StartTime;
       if (page.EndTime) result.EndTime = page.EndTime;
@@ -125,7 +115,6 @@ export async function getServiceGraph(xray: XRayClient, w: TimeWindow, signal?: 
       first = false;
     }
     result.Services.push(...(page.Services ?? []));
-    token = page.NextToken;
-  } while (token);
+  }
   return result;
 }

@@ -2,25 +2,23 @@
  * Parsing of the trace commands' inputs: time windows (`--since 10m`, `--start/--end`), `--limit`
  * and trace ids. Every rejection is a UserError with one sentence, so the CLI exits 2.
  */
+import { DAY_MS, durationMs } from '../duration.js';
 import { UserError } from '../errors.js';
 
 export const TRACE_ID_PATTERN = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
 
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `90s`, `10m`, `1h`, `2d`, `1.5h` → milliseconds. */
+/** `90s`, `10m`, `1h`, `2d`, `1.5h` → milliseconds (the grammar of src/lab/duration.ts; a unit is required). */
 export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)([smhd])$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * UNIT_MS[m[2]] : NaN;
-  if (!m || !(ms > 0)) {
-    throw new UserError(`${flag} takes a duration such as 30s, 10m, 1h or 2d, got "${text}".`);
-  }
+  const ms = durationMs(text);
+  if (ms === undefined) throw new UserError(`${flag} takes a duration such as 30s, 10m, 1h or 2d, got "${text}".`);
   return ms;
 }
 
 /** Like parseDuration but 0 (or "0s") is allowed: used for "do not wait". */
 export function parseWait(text: string): number {
-  return /^0+(?:[smhd])?$/.test(text.trim()) ? 0 : parseDuration(text, '--wait');
+  const ms = durationMs(text, { allowZero: true });
+  if (ms === undefined) throw new UserError(`--wait takes a duration such as 30s, 10m, 1h or 2d, got "${text}".`);
+  return ms;
 }
 
 /** ISO-8601 (`2024-06-10T12:00:00Z`) or epoch seconds, like the AWS CLI accepts. */
@@ -45,7 +43,7 @@ export interface WindowFlags {
 }
 
 /** X-Ray keeps traces for 30 days; a wider window can only be a mistake. */
-const MAX_WINDOW_MS = 30 * UNIT_MS.d;
+const MAX_WINDOW_MS = 30 * DAY_MS;
 
 export function resolveWindow(flags: WindowFlags, nowMs: number, defaultSince: string): TimeWindow {
   if (flags.since !== undefined && (flags.start !== undefined || flags.end !== undefined)) {

@@ -1,5 +1,5 @@
 /**
- * The Lambda proxy integration, payload format 1.0 (reference §7.4): the event API Gateway sends
+ * The Lambda proxy integration, payload format 1.0 (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format): the event API Gateway sends
  * to the function and the reading of the function's answer. A response that is not an object with
  * an integer `statusCode` and (if present) a string `body` is "malformed" → the caller answers 502.
  */

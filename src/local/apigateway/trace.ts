@@ -1,5 +1,5 @@
 /**
- * Stage tracing (reference §3.8, §4.1 rows 1 and 1a): the segment API Gateway writes for a sampled
+ * Stage tracing (https://docs.aws.amazon.com/xray/latest/devguide/xray-services-apigateway.html): the segment API Gateway writes for a sampled
  * request — `{api}/{stage}` with an embedded `Lambda` subsegment
  * whose id is the `Parent` the function receives, so Lambda's segments chain under it.
  */

@@ -1,5 +1,5 @@
 /**
- * The environment a function process sees (reference §7.3). Built from scratch on purpose: the
+ * The environment a function process sees (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime). Built from scratch on purpose: the
  * parent's AWS_* (the learner's own credentials), XRAY_LAB_* and NODE_OPTIONS (test loaders such as
  * tsx, which would also slow the cold start) must never reach user code.
  */

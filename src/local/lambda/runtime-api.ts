@@ -1,5 +1,5 @@
 /**
- * The Lambda Runtime API (reference §7.3) for one function process, on a loopback port of its own
+ * The Lambda Runtime API (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html) for one function process, on a loopback port of its own
  * — as in Lambda, where every sandbox has its own AWS_LAMBDA_RUNTIME_API. The server only parses
  * and answers HTTP; what an event means is decided by the owner through the handlers.
  */

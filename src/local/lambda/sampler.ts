@@ -1,5 +1,5 @@
 /**
- * Lambda's side of tracing (reference §3.8, §2.7): whether an invocation is traced — the upstream
+ * Lambda's side of tracing (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html): whether an invocation is traced — the upstream
  * decision, else the function's own sampler when Active.
  */
 import type { Clock } from '../core/types.js';

@@ -1,5 +1,5 @@
 /**
- * The two segments the Lambda service emits for a traced invocation (reference §4.1 rows 2–3):
+ * The two segments the Lambda service emits for a traced invocation (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html):
  * `AWS::Lambda` (the service accepting the invoke) and `AWS::Lambda::Function` (the sandbox), the
  * latter with embedded `Initialization` (cold only), `Invocation` and `Overhead` subsegments.
  *

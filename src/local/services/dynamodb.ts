@@ -5,18 +5,17 @@
  *
  * We read the body ourselves and hand dynalite a finished, in-memory request: dynalite rethrows
  * socket errors from its request listener (a client killed mid-upload would crash the cloud), and
- * its CreateTable ignores `Tags`, which we apply with TagResource before answering.
+ * its CreateTable ignores `Tags`, which we apply with TagResource before answering. What reaches inside
+ * dynalite (account/region, synchronous LevelDB reads) is dynalite-adapter.ts.
  */
 import { EventEmitter } from 'node:events';
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { withoutServerPaths } from '../core/errors.js';
 import { checkDynamoInput } from './dynamodb-input.js';
-
-type DynaliteFactory = (options: Record<string, unknown>) => Server;
+import { startDynalite, type DynaliteListener as Listener } from './dynalite-adapter.js';
 
 /** dynalite's own limit; bigger bodies are answered 413 without buffering them. */
 export const DYNAMODB_MAX_BODY = 16 * 1024 * 1024;
@@ -33,8 +32,6 @@ export interface DynamoDbBackend {
   call(headers: IncomingHttpHeaders, body: Buffer, method?: string, url?: string): Promise<DynamoResult>;
   close(): Promise<void>;
 }
-
-type Listener = (req: unknown, res: unknown) => void;
 
 /** Feeds dynalite a request that has already been read, and collects what it answers. */
 function callListener(listener: Listener, method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): Promise<DynamoResult> {
@@ -54,53 +51,11 @@ function callListener(listener: Listener, method: string, url: string, headers: 
   });
 }
 
-interface ClassicLevelClass {
-  prototype: { _get(key: unknown, options: unknown): Promise<unknown>; _getSync?(key: unknown, options: unknown): unknown };
-}
-
-/**
- * dynalite's on-disk store is classic-level (LevelDB), whose every `get` is a round trip through libuv's
- * thread pool; a GetItem makes two (table, item). Profiles of the lab's request path put those hand-offs
- * at a fifth of the cloud's busy time, while LevelDB answers a cached read synchronously in microseconds.
- * So reads go through classic-level's own `_getSync`; writes and iterators are untouched.
- */
-function readLevelDbSynchronously(requireFromDynalite: NodeJS.Require): void {
-  const fromLevel = createRequire(requireFromDynalite.resolve('level'));
-  const { ClassicLevel } = fromLevel('classic-level') as { ClassicLevel: ClassicLevelClass };
-  const proto = ClassicLevel.prototype;
-  const getSync = proto._getSync;
-  if (typeof getSync !== 'function' || (proto as { [SYNC_READS]?: true })[SYNC_READS]) return;
-  Object.defineProperty(proto, SYNC_READS, { value: true });
-  proto._get = function get(this: unknown, key: unknown, options: unknown): Promise<unknown> {
-    try {
-      return Promise.resolve(getSync.call(this, key, options));
-    } catch (e) {
-      return Promise.reject(e as Error);
-    }
-  };
-}
-const SYNC_READS = Symbol.for('xray-lab.classic-level.sync-reads');
-
 export async function createDynamoDb(opts: { dataDir?: string; region: string; accountId: string }): Promise<DynamoDbBackend> {
-  const require = createRequire(import.meta.url);
-  const dynalite = require('dynalite') as DynaliteFactory;
-  readLevelDbSynchronously(createRequire(join(dirname(require.resolve('dynalite')), 'db', 'index.js')));
   const path = opts.dataDir ? join(opts.dataDir, 'dynamodb') : undefined;
   if (path) mkdirSync(path, { recursive: true, mode: 0o700 });
-  // dynalite reads the account and region for its ARNs from the environment when it opens its store.
-  const saved = { region: process.env.AWS_REGION, account: process.env.AWS_ACCOUNT_ID };
-  process.env.AWS_REGION = opts.region;
-  process.env.AWS_ACCOUNT_ID = opts.accountId;
-  let server: Server;
-  try {
-    server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  } finally {
-    restoreEnv('AWS_REGION', saved.region);
-    restoreEnv('AWS_ACCOUNT_ID', saved.account);
-  }
-  // Listening (on a private loopback port nobody uses) lets dynalite's close() shut its LevelDB cleanly.
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
-  const listener = server.listeners('request')[0] as Listener;
+  const dynalite = await startDynalite({ ...(path ? { path } : {}), region: opts.region, accountId: opts.accountId });
+  const listener = dynalite.listener;
   const call = async (headers: IncomingHttpHeaders, body: Buffer, method = 'POST', url = '/'): Promise<DynamoResult> => {
     const target = String(headers['x-amz-target'] ?? '');
     const refused = checkDynamoInput(target, body.toString('utf8'));
@@ -143,7 +98,7 @@ export async function createDynamoDb(opts: { dataDir?: string; region: string; a
         );
       });
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => dynalite.close(),
   };
 }
 
@@ -164,9 +119,4 @@ function withTableExistsMessage(request: Buffer, result: DynamoResult): DynamoRe
   } catch {
     return result;
   }
-}
-
-function restoreEnv(key: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[key];
-  else process.env[key] = value;
 }

@@ -1,10 +1,9 @@
 /**
  * Sampling decisions for the local entry points (API Gateway stages; Lambda's own fixed rule), plus
  * the two read-side APIs SDK pollers call: GetSamplingTargets and GetSamplingStatisticSummaries.
- * Algorithm (AWS developer guide, "Sampling rules"; aws-xray-sdk-node sampling): rules by Priority
- * then RuleName, Default last; wildcard `*`/`?` matching, case-insensitive, unknown attributes match;
- * each rule samples its ReservoirSize per wall-clock second, then FixedRate of the rest.
- * Quota policy for SDK clients (inferred, reference §2.6): ceil(ReservoirSize / active clients).
+ * Rule order, matching and the reservoir/rate decision are src/shared/xray-sampling.ts (shared with `load`'s
+ * prediction). Quota policy for SDK clients: ceil(ReservoirSize / active clients) — AWS does not document
+ * how it splits a reservoir between clients, so this is our choice, not a copied behaviour.
  * Left out: SamplingRateBoost (boost statistics are accepted and ignored).
  */
 import type {
@@ -14,17 +13,13 @@ import type {
 import { ServiceError } from '../core/errors.js';
 import { epochSeconds } from './request.js';
 import type { Clock } from '../core/types.js';
+import { DEFAULT_RULE, matchingRule, orderRules, RuleReservoirs, type SamplingRuleRequest } from '../../shared/xray-sampling.js';
 
-export interface SamplingRequest {
-  serviceName?: string;
-  serviceType?: string;
-  host?: string;
-  httpMethod?: string;
-  urlPath?: string;
-  resourceArn?: string;
-  /** Request headers, matched against a rule's Attributes (API Gateway does this; SDKs skip such rules). */
-  attributes?: Record<string, string>;
-}
+// Matching and the Default rule live in the shared module; re-exported for the local cloud's callers.
+export { DEFAULT_RULE, orderRules, wildcardMatch } from '../../shared/xray-sampling.js';
+
+/** Request headers in `attributes` are matched against a rule's Attributes (API Gateway does this; SDKs skip such rules). */
+export type SamplingRequest = SamplingRuleRequest;
 
 export interface SamplingDecision {
   sampled: boolean;
@@ -39,11 +34,6 @@ export interface SamplerOptions {
   lastRuleModification?: () => Date;
 }
 
-export const DEFAULT_RULE: SamplingRule = {
-  RuleName: 'Default', ResourceARN: '*', Priority: 10000, FixedRate: 0.05, ReservoirSize: 1,
-  ServiceName: '*', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1, Attributes: {},
-};
-
 const WINDOW_MS = 10_000;
 const QUOTA_TTL_MS = 60_000;
 const CLIENT_ACTIVE_MS = 60_000;
@@ -57,42 +47,8 @@ interface Counters {
   borrowed: number;
 }
 
-const patterns = new Map<string, RegExp>();
-
-/** `*` = any run of characters, `?` = exactly one; case-insensitive; an unknown value matches. */
-export function wildcardMatch(pattern: string | undefined, value: string | undefined): boolean {
-  if (pattern === undefined || pattern === '*' || value === undefined) return true;
-  let re = patterns.get(pattern);
-  if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`, 'is');
-    if (patterns.size < 1000) patterns.set(pattern, re);
-  }
-  return re.test(value);
-}
-
-function ruleMatches(r: SamplingRule, q: SamplingRequest): boolean {
-  if (!wildcardMatch(r.ServiceName, q.serviceName) || !wildcardMatch(r.ServiceType, q.serviceType) || !wildcardMatch(r.Host, q.host) ||
-    !wildcardMatch(r.HTTPMethod, q.httpMethod) || !wildcardMatch(r.URLPath, q.urlPath) || !wildcardMatch(r.ResourceARN, q.resourceArn)) {
-    return false;
-  }
-  const attrs = r.Attributes ?? {};
-  for (const [k, pattern] of Object.entries(attrs)) {
-    const header = q.attributes ? Object.entries(q.attributes).find(([h]) => h.toLowerCase() === k.toLowerCase())?.[1] : undefined;
-    if (q.attributes && !wildcardMatch(pattern, header ?? '')) return false;
-  }
-  return true;
-}
-
-/** Evaluation order: Priority ascending, then RuleName; Default always last. */
-export function orderRules(rules: SamplingRule[]): SamplingRule[] {
-  const rest = rules.filter((r) => r.RuleName !== 'Default');
-  rest.sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0) || ((a.RuleName ?? '') < (b.RuleName ?? '') ? -1 : (a.RuleName ?? '') > (b.RuleName ?? '') ? 1 : 0));
-  return [...rest, rules.find((r) => r.RuleName === 'Default') ?? DEFAULT_RULE];
-}
-
 export class Sampler {
-  private readonly reservoir = new Map<string, { second: number; used: number }>();
+  private readonly reservoirs = new RuleReservoirs();
   private readonly counters = new Map<string, Counters>();
   private readonly clients = new Map<string, Map<string, number>>();
   private readonly created: number;
@@ -102,21 +58,12 @@ export class Sampler {
   }
 
   decide(q: SamplingRequest): SamplingDecision {
-    const rule = orderRules(this.opts.getRules()).find((r) => ruleMatches(r, q))!;
+    const rule = matchingRule(this.opts.getRules(), q);
     const name = rule.RuleName ?? 'Default';
     const now = this.opts.clock.now();
     const c = this.count(name, now);
     c.requests++;
-    const second = Math.floor(now / 1000);
-    let res = this.reservoir.get(name);
-    if (!res || res.second !== second) this.reservoir.set(name, (res = { second, used: 0 }));
-    let sampled = false;
-    if (res.used < (rule.ReservoirSize ?? 0)) {
-      res.used++;
-      sampled = true;
-    } else {
-      sampled = this.opts.random() < (rule.FixedRate ?? 0);
-    }
+    const sampled = this.reservoirs.sample(rule, now, this.opts.random);
     if (sampled) c.sampled++;
     return { sampled, ruleName: name };
   }

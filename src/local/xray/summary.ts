@@ -1,4 +1,4 @@
-/** One TraceSummary (reference §5) from an assembled trace's model, its index record and root causes. */
+/** One TraceSummary (https://docs.aws.amazon.com/xray/latest/api/API_TraceSummary.html) from an assembled trace's model, its index record and root causes. */
 import type { AnnotationValue, ServiceId, TraceSummary, ValueWithServiceIds } from '@aws-sdk/client-xray';
 import type { AnnotationScalar } from './segments.js';
 import { entitiesOf, type ModelNode, type TraceModel } from './model.js';

@@ -1,5 +1,5 @@
 /**
- * The X-Amzn-Trace-Id header (reference §3.8): `Root=…;Parent=…;Sampled=0|1|?` plus fields other services
+ * The X-Amzn-Trace-Id header (https://docs.aws.amazon.com/xray/latest/devguide/xray-concepts.html#xray-concepts-tracingheader): `Root=…;Parent=…;Sampled=0|1|?` plus fields other services
  * add (Lineage, Self, …), which are passed on untouched. API Gateway and Lambda both read and write it.
  */
 import type { IdGenerator } from '../core/types.js';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/lab/context.js';
 import { LabError } from '../../../src/lab/errors.js';
-import { isIamPropagationError, isThrottled, maxWaitFromEnv, retryAfterMs, retryWithBackoff, withThrottleRetry } from '../../../src/lab/retry.js';
+import { isIamPropagationError, isThrottled, retryAfterMs, retryWithBackoff, withThrottleRetry } from '../../../src/lab/retry.js';
+import { resolveConfig } from '../../../src/lab/config.js';
+import { maxRetryWaitFromEnv as maxWaitFromEnv } from '../../../src/lab/config-env.js';
 
 /** SDK-shaped errors: the lab classifies by `name` and `$metadata`, as the SDK's service exceptions carry them. */
 function sdkError(name: string, message: string, headers: Record<string, string> = {}): Error {
@@ -90,17 +92,12 @@ describe('withThrottleRetry', () => {
 
   it('never waits longer than XRAY_LAB_MAX_RETRY_WAIT_MS allows', async () => {
     const clock = fakeClock();
-    const before = process.env.XRAY_LAB_MAX_RETRY_WAIT_MS;
-    process.env.XRAY_LAB_MAX_RETRY_WAIT_MS = '250';
-    try {
-      let n = 0;
-      await withThrottleRetry(async () => {
-        if (n++ < 2) throw throttled();
-      }, { clock });
-    } finally {
-      if (before === undefined) delete process.env.XRAY_LAB_MAX_RETRY_WAIT_MS;
-      else process.env.XRAY_LAB_MAX_RETRY_WAIT_MS = before;
-    }
+    // The variable is read once, by resolveConfig; callers pass the cap it found.
+    const { maxRetryWaitMs } = resolveConfig({}, { XRAY_LAB_MAX_RETRY_WAIT_MS: '250', HOME: '/nonexistent' });
+    let n = 0;
+    await withThrottleRetry(async () => {
+      if (n++ < 2) throw throttled();
+    }, { clock, maxDelayMs: maxRetryWaitMs });
     expect(clock.slept).toEqual([250, 250]);
   });
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { planTeardown } from '../../../src/lab/teardown-plan.js';
 import type { ResourceRecord } from '../../../src/lab/state-types.js';
+import type { ResourceType } from '../../../src/lab/resource-types.js';
 
+// Some cases use made-up types: a state file can hold types this version does not know.
 const r = (step: string, type: string, id: string, extra?: Record<string, unknown>): ResourceRecord => ({
   step,
-  type,
+  type: type as ResourceType,
   id,
   region: 'us-east-1',
   createdAt: '2026-01-01T00:00:00.000Z',

@@ -1,6 +1,7 @@
 import type { SamplingRule } from '@aws-sdk/client-xray';
 import { describe, expect, it } from 'vitest';
 import { invokeUrlFromState, parseInvokeUrl } from '../../../src/lab/load/invoke-url.js';
+import { RESOURCE_TYPES } from '../../../src/lab/resource-types.js';
 import { matchingRule, predictSampled } from '../../../src/lab/load/stage-rule.js';
 
 const rule = (o: Partial<SamplingRule>): SamplingRule => ({
@@ -64,7 +65,7 @@ describe('invoke URLs', () => {
   });
 
   it('takes the newest recorded invokeUrl from the state', () => {
-    const rec = (url?: string) => ({ step: 's', type: 't', id: 'i', region: 'us-east-1', createdAt: '', runId: '', status: 'created' as const, ...(url ? { extra: { invokeUrl: url } } : {}) });
+    const rec = (url?: string) => ({ step: 's', type: RESOURCE_TYPES.restApi, id: 'i', region: 'us-east-1', createdAt: '', runId: '', status: 'created' as const, ...(url ? { extra: { invokeUrl: url } } : {}) });
     const doc = { schemaVersion: 1, target: 'local' as const, accountId: '0', region: 'us-east-1', createdAt: '', updatedAt: '', steps: {}, resources: [rec('http://a/prod'), rec(), rec('http://b/prod')] };
 
     expect(invokeUrlFromState(doc)).toBe('http://b/prod');

@@ -13,6 +13,7 @@ import type { RenderOptions } from '../../render/text.js';
 import { commandSignal } from '../../exit.js';
 import { createIO } from '../../io-terminal.js';
 import { clientsFor, localEndpoint } from '../../session.js';
+import { colorLevel } from '../../terminal.js';
 
 export interface TraceFlags extends CommonFlags, WindowFlags {
   filter?: string;
@@ -59,10 +60,9 @@ export async function openQuerySession(flags: TraceFlags): Promise<QuerySession>
   };
 }
 
-/** Colour only for a terminal on stdout, and never with NO_COLOR set (https://no-color.org). */
+/** Colour as terminal.ts decides for stdout (a terminal, NO_COLOR/FORCE_COLOR honoured). */
 export function renderOptions(env: NodeJS.ProcessEnv = process.env, out: NodeJS.WriteStream = process.stdout): RenderOptions {
-  const noColor = 'NO_COLOR' in env && env.NO_COLOR !== '';
-  const level = out.isTTY && !noColor ? 1 : 0;
+  const level = colorLevel(out, env);
   const width = out.isTTY && out.columns ? out.columns : Number(env.COLUMNS) > 0 ? Number(env.COLUMNS) : 120;
   return { chalk: new Chalk({ level }), width };
 }

@@ -6,6 +6,7 @@ import { FIRST_PRIORITY, parseLocalSamplingDocument, toApiSamplingRules, type Ap
 import { SAMPLING_STEP_ID, stageRule } from '../../../../steps/sampling-rules.js';
 import type { AwsCommand } from '../commands.js';
 import type { StepLesson } from '../lesson.js';
+import { listSamplingRules } from '../../../lab/sampling-rules-list.js';
 import { SOURCES } from '../sources.js';
 
 /** The API rules step 1 creates from the guide's document, in creation order. */
@@ -19,15 +20,8 @@ function pct(rate: number): string {
 }
 
 async function verify(ctx: LabContext): Promise<string[]> {
-  const { GetSamplingRulesCommand } = await import('@aws-sdk/client-xray');
-  const xray = await ctx.clients.xray();
   const found = new Map<string, { Priority?: number; ReservoirSize?: number; FixedRate?: number; ServiceName?: string }>();
-  let NextToken: string | undefined;
-  do {
-    const page = await xray.send(new GetSamplingRulesCommand({ NextToken }), { abortSignal: ctx.signal });
-    for (const r of page.SamplingRuleRecords ?? []) if (r.SamplingRule?.RuleName) found.set(r.SamplingRule.RuleName, r.SamplingRule);
-    NextToken = page.NextToken;
-  } while (NextToken);
+  for (const r of await listSamplingRules(await ctx.clients.xray(), ctx.signal)) if (r.SamplingRule?.RuleName) found.set(r.SamplingRule.RuleName, r.SamplingRule);
   const wanted = ctx.state.resources().filter((r) => r.step === SAMPLING_STEP_ID).map((r) => r.id);
   const missing = wanted.filter((n) => !found.has(n));
   if (wanted.length === 0 || missing.length > 0) {

@@ -9,6 +9,7 @@ import { buildHandlerZip, resolveRuntime } from '../../../lab/packaging.js';
 import { TABLE_STEP_ID } from '../../../../steps/user-table.js';
 import type { AwsCommand, GuideCommand } from '../commands.js';
 import type { StepLesson } from '../lesson.js';
+import { RESOURCE_TYPES } from '../../../lab/resource-types.js';
 import { SOURCES } from '../sources.js';
 import { chooseInstrumentation, instrumentationSummary, OTEL_DETAILS, OTEL_SOURCES, OTEL_TEACHES } from './opentelemetry.js';
 import { chosenInstrumentation, FUNCTION_STEP_ID, FUNCTION_TYPE } from '../../../../steps/user-function.js';
@@ -22,7 +23,7 @@ export function zipPath(ctx: LabContext): string {
 }
 
 function tableArn(ctx: LabContext): string {
-  return ctx.state.find(TABLE_STEP_ID, 'dynamodb:Table', TABLE_NAME)?.arn ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${TABLE_NAME}`;
+  return ctx.state.find(TABLE_STEP_ID, RESOURCE_TYPES.table, TABLE_NAME)?.arn ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${TABLE_NAME}`;
 }
 
 /** The recorded function ARN once step 3 ran; its name before. */

@@ -1,7 +1,7 @@
 /**
  * Deployments and stages. A deployment freezes a deep copy of the API's resources; a stage points
  * at one deployment and carries the X-Ray switch (`tracingEnabled`) and stage variables.
- * UpdateStage takes JSON-Patch-like operations whose values are always strings (reference §7.4);
+ * UpdateStage takes JSON-Patch-like operations whose values are always strings (https://docs.aws.amazon.com/apigateway/latest/api/API_PatchOperation.html);
  * the paths supported are the ones the lab and its teardown need — others answer BadRequest.
  */
 import type { HttpResponse } from '../../core/types.js';

@@ -1,5 +1,5 @@
 /**
- * The function store and its create/update rules, apart from the wire: routes.ts maps HTTP onto these.
+ * The function store and its create/update rules, apart from the wire: index.ts maps the restJson1 routes onto these.
  * Copies Lambda's checks and errors (CreateFunction, UpdateFunctionCode, UpdateFunctionConfiguration);
  * leaves out on purpose: versions/aliases (Publish), S3 and image code, layers, custom log groups.
  */

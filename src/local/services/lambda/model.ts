@@ -88,7 +88,7 @@ export function parseFunctionName(value: string, field = 'functionName'): Functi
   );
 }
 
-/** The FunctionConfiguration members clients read (§7.2); State is Active at once so waiters finish on the first poll. */
+/** The FunctionConfiguration members clients read (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html); State is Active at once so waiters finish on the first poll. */
 export function configuration(fn: StoredFunction): Record<string, unknown> {
   return {
     FunctionName: fn.FunctionName,

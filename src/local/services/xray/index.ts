@@ -1,6 +1,6 @@
 /**
  * X-Ray (restJson1, 2016-04-12): every operation is a POST to a fixed path with a JSON body
- * (reference §1.2). Sampling rules and tags live in rules.ts; trace ingest, queries, the service
+ * (https://docs.aws.amazon.com/xray/latest/api/API_Operations.html). Sampling rules and tags live in rules.ts; trace ingest, queries, the service
  * graph and sampling statistics are the trace engine's (src/local/xray), mounted through `engine`.
  * Groups, encryption config, insights and Transaction Search are left out and answer NotImplemented.
  */

@@ -1,6 +1,6 @@
 /**
  * X-Ray sampling rules: CreateSamplingRule, GetSamplingRules, UpdateSamplingRule, DeleteSamplingRule
- * and the tags on them, with the API's validation (reference §2.1–2.2; API_SamplingRule.html).
+ * and the tags on them, with the API's validation (https://docs.aws.amazon.com/xray/latest/api/API_SamplingRule.html).
  * Each region has its own rule set, always including the built-in `Default` rule (reservoir 1/s,
  * rate 5 %), which may only have its rate and reservoir changed and can never be deleted.
  */
@@ -8,6 +8,7 @@ import type { SamplingRule, SamplingRuleRecord, SamplingRuleUpdate, Tag } from '
 import { ServiceError } from '../../core/errors.js';
 import { Collection } from '../../core/db.js';
 import type { LocalCloudEnv } from '../../env.js';
+import { DEFAULT_RULE } from '../../../shared/xray-sampling.js';
 
 interface StoredRule {
   region: string;
@@ -90,10 +91,7 @@ export class SamplingRules {
       createdAt: 0,
       modifiedAt: 0,
       tags: [],
-      rule: {
-        RuleName: 'Default', RuleARN: this.arn(region, 'Default'), ResourceARN: '*', Priority: 10000, FixedRate: 0.05, ReservoirSize: 1,
-        ServiceName: '*', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1, Attributes: {},
-      },
+      rule: { ...DEFAULT_RULE, Attributes: {}, RuleARN: this.arn(region, 'Default') },
     });
   }
 

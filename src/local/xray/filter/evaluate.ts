@@ -1,5 +1,5 @@
 /**
- * Evaluation of a parsed filter against one stored trace (semantics: reference §6.3). Top-level
+ * Evaluation of a parsed filter against one stored trace (semantics: https://docs.aws.amazon.com/xray/latest/devguide/xray-console-filters.html). Top-level
  * keywords read the compact trace index; `ok/error/fault/responsetime/http.*` describe the entry
  * segment only. Service and edge blocks use the index too, unless they name a keyword only the
  * documents hold (then the trace is assembled once, lazily). Root-cause blocks always need documents.

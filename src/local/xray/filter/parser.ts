@@ -1,5 +1,5 @@
 /**
- * Recursive-descent parser for X-Ray filter expressions (grammar: reference §6.2). AND/OR and all
+ * Recursive-descent parser for X-Ray filter expressions (grammar: https://docs.aws.amazon.com/xray/latest/devguide/xray-console-filters.html). AND/OR and all
  * keywords are case-insensitive; juxtaposition means AND; type rules are enforced here so evaluation
  * never meets an ill-typed comparison.
  */

@@ -2,7 +2,7 @@
  * Runs the CLI as a real child process — the built `bin/xray-lab.js`, kept current by
  * test/global-setup.ts — in a sandbox: its own HOME, state dir and data dir, and a clean environment.
  */
-import { spawn } from 'node:child_process';
+import { runChild } from './child.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,16 +28,9 @@ export interface Sandbox {
   dispose(): Promise<void>;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = REPO_ROOT): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
+export async function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = REPO_ROOT): Promise<CliResult> {
+  const { code, stdout, stderr } = await runChild(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), ...args], { cwd, env });
+  return { code, stdout, stderr };
 }
 
 export async function makeSandbox(): Promise<Sandbox> {

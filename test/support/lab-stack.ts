@@ -14,7 +14,7 @@ import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../
 import { stageRule } from '../../steps/sampling-rules.js';
 import { apiClient, createLabApi } from '../local/apigateway-helpers.js';
 import { createRole } from '../local/lambda-fixtures.js';
-import { clientConfig } from '../support/local-cloud.js';
+import { clientConfig } from './local-cloud.js';
 
 export interface LabStack {
   cloud: LocalCloud;
