@@ -4,7 +4,7 @@
  * with the user's sampling rules obeyed and annotation filters working.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import type { LocalCloud } from '../../src/local/server.js';
 import { REPO_ROOT, makeSandbox, type Sandbox } from '../support/cli.js';
