@@ -79,7 +79,7 @@ export const otelBench: Benchmark = {
     const zips = { 'xray-sdk': await buildHandlerZip({ instrumentation: 'xray-sdk' }), otel: await buildHandlerZip({ instrumentation: 'otel' }) };
     const { cold, warmCpu } = await invokes(zips, smoke ? 1 : 7, smoke ? 20 : 400, log);
     log('starting one local stack per handler');
-    const stacks = { 'xray-sdk': await startBenchStack(zips['xray-sdk']), otel: await startBenchStack(zips.otel) };
+    const stacks = { 'xray-sdk': await startBenchStack({ handler: zips['xray-sdk'] }), otel: await startBenchStack({ handler: zips.otel }) };
     let rps: Record<Instrumentation, number>;
     try {
       rps = await throughput(stacks, smoke ? 1 : 4, 5, smoke, log);
