@@ -15,31 +15,20 @@ import { startLabStack, type LabStack } from './lab-stack.js';
 import { makeSandbox, type Sandbox } from './cli.js';
 import { openLabFixture, type LabFixture } from './lab-context.js';
 
-export const cliTest = base.extend<{ box: Sandbox }>({
-  box: [
-    // eslint-disable-next-line no-empty-pattern -- vitest reads the fixture's dependencies from this pattern
-    async ({}, use) => {
-      const box = await makeSandbox();
-      await use(box);
-      await box.dispose();
-    },
-    { scope: 'file' },
-  ],
-});
+/** The built CLI in a sandbox for the file; with `stopLocalCloud`, `xray-lab local stop` runs before it is removed. */
+function sandbox(stopLocalCloud: boolean) {
+  // eslint-disable-next-line no-empty-pattern -- vitest reads the fixture's dependencies from this pattern
+  return async ({}, use: (box: Sandbox) => Promise<void>) => {
+    const box = await makeSandbox();
+    await use(box);
+    if (stopLocalCloud) await box.run(['local', 'stop']);
+    await box.dispose();
+  };
+}
 
-/** `box`, stopping the local cloud its commands started (`xray-lab local stop`) before it is removed. */
-export const localCliTest = base.extend<{ box: Sandbox }>({
-  box: [
-    // eslint-disable-next-line no-empty-pattern -- as above
-    async ({}, use) => {
-      const box = await makeSandbox();
-      await use(box);
-      await box.run(['local', 'stop']);
-      await box.dispose();
-    },
-    { scope: 'file' },
-  ],
-});
+export const cliTest = base.extend<{ box: Sandbox }>({ box: [sandbox(false), { scope: 'file' }] });
+/** `box`, stopping the local cloud its commands started before it is removed. */
+export const localCliTest = base.extend<{ box: Sandbox }>({ box: [sandbox(true), { scope: 'file' }] });
 
 export const labStackTest = cliTest.extend<{ stack: LabStack }>({
   stack: [
