@@ -7,6 +7,8 @@
  *   - `cloud`: an empty in-process local cloud on an ephemeral port;
  *   - `lab`: a lab run on that cloud (lab-context.ts: temp state dir, clients, state store, LabContext),
  *     fresh for each test in `labTest`, one for the file in `fileLabTest`, on the stack's cloud in `stackLabTest`.
+ *   - `aws`: the aws target's stand-ins: moto, a local cloud for X-Ray (moto has no sampling-rule API) and
+ *     the environment routing the CLI to them (file-scoped; with `box` in `awsTargetTest`).
  * Files that keep helpers closing over their set-up take the fixtures in `it.beforeEach(({ lab }) => …)`.
  */
 import { test as base } from 'vitest';
@@ -14,6 +16,7 @@ import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
 import { startLabStack, type LabStack } from './lab-stack.js';
 import { makeSandbox, type Sandbox } from './cli.js';
 import { openLabFixture, type LabFixture } from './lab-context.js';
+import { MOTO_CREDENTIALS, startMoto, type Moto } from './moto.js';
 
 /** The built CLI in a sandbox for the file; with `stopLocalCloud`, `xray-lab local stop` runs before it is removed. */
 function sandbox(stopLocalCloud: boolean) {
@@ -67,4 +70,26 @@ export const fileLabTest = cloudTest.extend<{ lab: LabFixture }>({ lab: [lab, { 
 /** A fresh lab context for each test on the file's lab stack (steps that need the whole request path). */
 export const stackLabTest = labStackTest.extend<{ lab: LabFixture }>({
   lab: async ({ stack }, use) => lab({ cloud: stack.cloud }, use),
+});
+
+export interface AwsTarget {
+  moto: Moto;
+  xrayCloud: LocalCloud;
+  /** moto's credentials and endpoint, X-Ray routed to `xrayCloud` through the SDK's per-service endpoint variable. */
+  env: NodeJS.ProcessEnv;
+}
+
+export const awsTargetTest = cliTest.extend<{ aws: AwsTarget }>({
+  aws: [
+    // eslint-disable-next-line no-empty-pattern -- as above
+    async ({}, use) => {
+      const [moto, xrayCloud] = await Promise.all([startMoto(), startLocalCloud({ port: 0 })]);
+      try {
+        await use({ moto, xrayCloud, env: { ...MOTO_CREDENTIALS, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: moto.endpoint, AWS_ENDPOINT_URL_XRAY: xrayCloud.endpoint } });
+      } finally {
+        await Promise.all([moto.stop(), xrayCloud.close()]);
+      }
+    },
+    { scope: 'file' },
+  ],
 });
