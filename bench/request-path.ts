@@ -19,7 +19,7 @@ import { REPO_ROOT, target } from './lib/result.js';
 import { cpuOfTree } from './lib/proc.js';
 import { startChildServer } from './lib/server.js';
 import { startBenchStack } from './lib/stack.js';
-import { checkTraces, type Completeness } from './lib/trace-completeness.js';
+import { checkTraces, type Completeness } from '../test/support/trace-completeness.js';
 import { alternate, median, round } from './lib/stats.js';
 
 interface Shot {
