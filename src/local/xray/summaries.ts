@@ -1,11 +1,11 @@
 /**
  * GetTraceSummaries and BatchGetTraces (https://docs.aws.amazon.com/xray/latest/api/API_GetTraceSummaries.html,
- * API_BatchGetTraces.html). Scans run over the compact index; only the traces on the returned page
- * are assembled from SQLite. Newest first; NextToken is an opaque keyset cursor.
+ * API_BatchGetTraces.html). Scans run over the compact index; the returned page's summaries are read
+ * from SQLite, where ingest stored them. Newest first; NextToken is an opaque keyset cursor.
  * Left out on purpose: groups (none exist locally), Insights.
  */
 import { createHash } from 'node:crypto';
-import type { BatchGetTracesRequest, BatchGetTracesResult, GetTraceSummariesRequest, GetTraceSummariesResult, Trace, TraceSummary } from '@aws-sdk/client-xray';
+import type { BatchGetTracesRequest, BatchGetTracesResult, GetTraceSummariesRequest, GetTraceSummariesResult, Trace } from '@aws-sdk/client-xray';
 import { ServiceError } from '../core/errors.js';
 import { epochSeconds, invalidRequest } from './request.js';
 import type { SegmentDoc } from './segments.js';
@@ -16,7 +16,6 @@ import { mentionsGroup, type Expr } from './filter/ast.js';
 import { evaluate, type EvalTrace } from './filter/evaluate.js';
 import { computeRootCauses, type RootCauses } from './rootcause.js';
 import type { TraceModel } from './model.js';
-import { buildTraceSummary } from './summary.js';
 
 export const SUMMARIES_PAGE_SIZE = 100;
 /** Fraction kept when `Sampling: true` comes without a SamplingStrategy (AWS does not document its default). */
@@ -120,11 +119,8 @@ export function getTraceSummaries(store: TraceStore, input: GetTraceSummariesReq
     if (!sampledOut && matches(t)) page.push(t);
   }
   if (!more) processed += lookahead;
-  const summaries: TraceSummary[] = [];
-  for (const t of page) {
-    const full = evalTrace(store, t).full();
-    summaries.push(buildTraceSummary(full.model, t, full.rootCauses, rangeType === 'Event' ? Math.max(from, t.start) : undefined));
-  }
+  // The page's summaries were built at ingest: one read of 100 stored rows, no document parsed.
+  const summaries = store.summaries(page, rangeType === 'Event' ? (t) => Math.max(from, t.start) : undefined);
   const last = page[page.length - 1];
   return {
     TraceSummaries: summaries,
