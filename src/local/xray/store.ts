@@ -6,7 +6,7 @@
  * the in-progress one with the same id. Retention: 30 days, swept lazily on the injected clock.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { PutTraceSegmentsResult, TraceSummary, UnprocessedTraceSegment } from '@aws-sdk/client-xray';
+import type { PutTraceSegmentsResult, UnprocessedTraceSegment } from '@aws-sdk/client-xray';
 import type { Clock } from '../core/types.js';
 import { validateSegmentDocument, type SegmentDoc } from './segments.js';
 import { assembleTrace, type AssembledTrace } from './assemble.js';
@@ -15,7 +15,7 @@ import { buildIndex, IndexContext, type TraceIndex } from './trace-index.js';
 import { compareTraces, lowerBound, TraceOrder, type Spread } from './trace-order.js';
 import { encodeRecord, RecordDecoder } from './index-codec.js';
 import { TraceTables } from './store-tables.js';
-import { decodeStoredSummary, storedSummaryText } from './summary.js';
+import { storedSummaryText } from './summary.js';
 import { ServiceError } from '../core/errors.js';
 
 export interface TraceStoreOptions {
@@ -169,17 +169,14 @@ export class TraceStore {
     return out;
   }
 
-  /**
-   * The stored summaries of a result page, in its order (one SQLite statement, no document read).
-   * `matchedEventTime` gives a trace's MatchedEventTime (Event time ranges only).
-   */
-  summaries(page: readonly TraceIndex[], matchedEventTime?: (t: TraceIndex) => number): TraceSummary[] {
+  /** The stored summary texts (summary.ts) of a result page, in its order: one SQLite statement, no document read. */
+  summaryTexts(page: readonly TraceIndex[]): string[] {
     if (page.length === 0) return [];
     const texts = this.tables.summaries(page.map((t) => t.id));
     return page.map((t) => {
       const text = texts.get(t.id);
       if (text === undefined) throw new ServiceError('InternalFailure', `the summary of trace ${t.id} is missing from the store`, 500);
-      return decodeStoredSummary(text, matchedEventTime?.(t));
+      return text;
     });
   }
 

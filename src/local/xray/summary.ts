@@ -84,19 +84,25 @@ export function buildTraceSummary(model: TraceModel, idx: TraceIndex, rc: RootCa
 }
 
 /**
- * The summary a trace's documents give, as persisted next to its record: everything but
- * MatchedEventTime (which depends on the query), StartTime as epoch milliseconds. JSON keeps key order,
- * so a decoded summary serialises exactly as the freshly built one did.
+ * The summary a trace's documents give, as persisted next to its record: its restJson wire form
+ * (dates as epoch seconds) without MatchedEventTime, which depends on the query. JSON keeps key order,
+ * so a page can splice these texts into its response body exactly as serialising the built object did.
  */
 export function storedSummaryText(model: TraceModel, idx: TraceIndex): string {
   const s = buildTraceSummary(model, idx, computeRootCauses(model));
-  return JSON.stringify({ ...s, StartTime: s.StartTime!.getTime() });
+  return JSON.stringify({ ...s, StartTime: s.StartTime!.getTime() / 1000 });
 }
 
-/** A persisted summary (storedSummaryText) → the TraceSummary a page returns; MatchedEventTime goes last, as built. */
+/** A stored summary in its wire form, MatchedEventTime (epoch seconds) appended last, as built. */
+export function summaryWireText(stored: string, matchedEventTime?: number): string {
+  return matchedEventTime === undefined ? stored : `${stored.slice(0, -1)},"MatchedEventTime":${JSON.stringify(toDate(matchedEventTime).getTime() / 1000)}}`;
+}
+
+/** A stored summary → the TraceSummary object the built one was (Dates back, MatchedEventTime last). */
 export function decodeStoredSummary(text: string, matchedEventTime?: number): TraceSummary {
   const s = JSON.parse(text) as TraceSummary & { StartTime: number | Date };
-  s.StartTime = new Date(s.StartTime);
+  // Stored as ms / 1000: rounding the product undoes the division's last-bit error.
+  s.StartTime = new Date(Math.round((s.StartTime as number) * 1000));
   if (matchedEventTime !== undefined) s.MatchedEventTime = toDate(matchedEventTime);
   return s;
 }

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceStore } from '../../../src/local/xray/store.js';
-import { buildTraceSummary } from '../../../src/local/xray/summary.js';
+import { buildTraceSummary, decodeStoredSummary } from '../../../src/local/xray/summary.js';
 import { computeRootCauses } from '../../../src/local/xray/rootcause.js';
 import { makeLabTrace, makeTraceId, seededRandom } from '../../../src/local/xray/synthetic.js';
 
@@ -34,7 +34,7 @@ function fromDocuments(store: TraceStore, ids: string[]): string {
   }));
 }
 
-const stored = (store: TraceStore, ids: string[]) => wire(store.summaries(ids.map((id) => store.get(id)!)));
+const stored = (store: TraceStore, ids: string[]) => wire(store.summaryTexts(ids.map((id) => store.get(id)!)).map((t) => decodeStoredSummary(t)));
 
 /** 30 lab traces of varied outcomes; every third arrives in two calls (handler's subsegments first). */
 function fill(store: TraceStore): string[] {
