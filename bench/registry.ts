@@ -5,6 +5,7 @@ export const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'cli-startup': async () => (await import('./cli-startup.js')).cliStartup,
   'load-honesty': async () => (await import('./load-honesty.js')).loadHonesty,
   lambda: async () => (await import('./lambda.js')).lambdaBench,
+  'lambda-scale': async () => (await import('./lambda-scale.js')).lambdaScale,
   'request-path': async () => (await import('./request-path.js')).requestPath,
   'xray-store': async () => (await import('./xray-store.js')).xrayStore,
   'xray-scale': async () => (await import('./xray-scale.js')).xrayScale,

@@ -3,8 +3,9 @@
  * DynamoDB, stage tracing on, SIMULATED_WORK_MS=0; local cloud in its own process) and against a
  * baseline (bare Node server calling the same bundled handler in-process with an in-memory DynamoDB
  * stand-in), at 1, 8, 32 and 128 connections, alternated per level (closed loop: throughput at
- * saturation). Then both at the issue's load, 500 req/s offered over 32 connections (fixed rate:
- * latency at that throughput), and every sampled request of the stack's runs checked for a whole trace.
+ * saturation). Then both at a fixed offered rate of 250 req/s over 32 connections (issue 15's restated
+ * p99 target: p99 ≤ 50 ms at 32 closed-loop connections would need ≥ 640 req/s by Little's law), and
+ * every sampled request of the stack's runs checked for a whole trace.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -41,8 +42,9 @@ async function shot(url: string, connections: number, seconds: number | undefine
   return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx, cpu };
 }
 
-/** The issue's targets: 500 req/s over (at most) 32 connections, p99 ≤ 50 ms. */
+/** The targets: ≥ 500 req/s at 32 connections; p99 ≤ 50 ms at a fixed 250 req/s over 32 connections (issue 15). */
 const TARGET_RPS = 500;
+const FIXED_RPS = 250;
 const TARGET_CONNECTIONS = 32;
 const TARGET_P99_MS = 50;
 
@@ -64,7 +66,7 @@ function ceilingNote(cpu: NonNullable<Shot['cpu']>): string {
  * requests go out on a schedule whatever the server does, latency counts from the scheduled time, and
  * requests finding all 32 connections busy wait for one — that wait is part of their latency.
  */
-async function atRate(baseUrl: string, seconds: number, rps = TARGET_RPS): Promise<{ report: LoadReport; sampledIds: string[] }> {
+async function atRate(baseUrl: string, seconds: number, rps = FIXED_RPS): Promise<{ report: LoadReport; sampledIds: string[] }> {
   const sampledIds: string[] = [];
   const report = await runLoad({
     baseUrl, users: ['user123'], mode: { kind: 'rate', rps }, duration: seconds * 1000,
@@ -93,7 +95,9 @@ export const requestPath: Benchmark = {
     const bundle = join(dir, 'index.js');
     writeFileSync(bundle, await bundleHandler(defaultHandlerDir(), 'node20'));
     log('starting the local stack and the baseline');
-    const stack = await startLabStack();
+    // Twice the 32 connections of the targets, so the request path is measured, not the account limit
+    // (default 20, which 32 connections on a slow machine reach: those would be throttled, by design).
+    const stack = await startLabStack({ env: { XRAY_LAB_LAMBDA_CONCURRENCY: '64' } });
     const baseline = await startChildServer(join(REPO_ROOT, 'bench', 'fixtures', 'baseline-server.mjs'), {}, [bundle]);
     const stackUrl = `${stack.baseUrl}/users/user123`;
     const baseUrl = `${baseline.url}/users/user123`;
@@ -126,11 +130,11 @@ export const requestPath: Benchmark = {
           a.cpu ? round(a.cpu.server + a.cpu.children + a.cpu.generator, 3) : null, ms(b.cpu?.server), ms(b.cpu?.generator)]);
         rows.push([c, round(a.rps, 0), round(a.p50, 1), round(a.p99, 1), a.bad, round(b.rps, 0), round(b.p50, 1), round(b.p99, 1), b.bad, round(a.rps / b.rps, 3)]);
       }
-      log(`${TARGET_RPS} req/s offered over ${TARGET_CONNECTIONS} connections: ${rounds} × ${rateSeconds} s each side, alternated; then the sampled traces`);
+      log(`${FIXED_RPS} req/s offered over ${TARGET_CONNECTIONS} connections: ${rounds} × ${rateSeconds} s each side, alternated; then the sampled traces`);
       const r = await alternate(rounds, () => atRate(stack.baseUrl, rateSeconds), () => atRate(baseline.url, rateSeconds));
       rate = { stack: r.a.map((x) => x.report), baseline: r.b.map((x) => x.report) };
       // How latency grows with load: the stack alone at half and three quarters of the target rate.
-      for (const rps of smoke ? [] : [TARGET_RPS / 2, (TARGET_RPS * 3) / 4]) {
+      for (const rps of smoke ? [] : [FIXED_RPS / 2, (FIXED_RPS * 3) / 2]) {
         log(`${rps} req/s offered over ${TARGET_CONNECTIONS} connections: the stack, ${rateSeconds} s`);
         lower.push(await atRate(stack.baseUrl, rateSeconds, rps));
       }
@@ -157,14 +161,14 @@ export const requestPath: Benchmark = {
         columns: ['connections', 'local cloud', 'Lambda function processes', 'generator (autocannon)', 'stack total', 'baseline server', 'baseline generator'],
         rows: cpuRows,
       }, {
-        title: `Fixed rate over ${TARGET_CONNECTIONS} connections (xray-lab load's engine, latency from the schedule), ${rateSeconds} s runs; at ${TARGET_RPS} req/s medians of ${rounds} alternated run(s)`,
+        title: `Fixed rate over ${TARGET_CONNECTIONS} connections (xray-lab load's engine, latency from the schedule), ${rateSeconds} s runs; at ${FIXED_RPS} req/s medians of ${rounds} alternated run(s)`,
         columns: ['side', 'offered req/s', 'served req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx/err', 'sampled'],
         rows: [...lower.map((x) => rateRow('local stack', [x.report])), rateRow('local stack', rate.stack), rateRow('baseline', rate.baseline)],
       }],
       targets: [
         target(`throughput at ${TARGET_CONNECTIONS} connections`, `≥ ${TARGET_RPS} req/s`, c32 ? round(c32.a.rps, 0) : null, 'req/s', (x) => x >= TARGET_RPS),
         target(`p99 at ${TARGET_CONNECTIONS} connections (closed loop)`, `≤ ${TARGET_P99_MS} ms`, c32 ? round(c32.a.p99, 1) : null, 'ms', (x) => x <= TARGET_P99_MS),
-        target(`p99 at ${TARGET_RPS} req/s over ${TARGET_CONNECTIONS} connections`, `≤ ${TARGET_P99_MS} ms`, stackRateP99 === null ? null : round(stackRateP99, 1), 'ms', (x) => x <= TARGET_P99_MS),
+        target(`p99 at ${FIXED_RPS} req/s over ${TARGET_CONNECTIONS} connections`, `≤ ${TARGET_P99_MS} ms`, stackRateP99 === null ? null : round(stackRateP99, 1), 'ms', (x) => x <= TARGET_P99_MS),
         target('sampled requests with a complete trace', '100 %', traces.checked ? round((traces.complete / traces.checked) * 100, 2) : null, '%', (x) => x === 100),
         target(`throughput vs baseline at ${TARGET_CONNECTIONS} connections`, '≥ 35 %', c32 ? round((c32.a.rps / c32.b.rps) * 100, 1) : null, '%', (x) => x >= 35),
       ],

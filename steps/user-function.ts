@@ -92,7 +92,7 @@ export const INSTRUMENTATION_LABEL: Record<Instrumentation, string> = {
 
 async function packageCode(ctx: LabContext, instrumentation: Instrumentation): Promise<HandlerZip> {
   try {
-    return await buildHandlerZip({ instrumentation, ...(ctx.config.runtime !== undefined ? { runtime: ctx.config.runtime } : {}) });
+    return await buildHandlerZip({ instrumentation, ...(ctx.config.runtime !== undefined ? { runtime: ctx.config.runtime } : {}), nowMs: ctx.clock.now() });
   } catch (e) {
     if (e instanceof PackagingError && e.userError) throw new UserError(e.message);
     throw e;

@@ -33,13 +33,14 @@ export interface RunningCloud {
 /**
  * `xray-lab local start` (built CLI) in a sandbox: the local cloud in its own process, as users run it.
  * Given a sandbox, starts on its data dir and leaves it in place on stop (a restart reopens the same store).
+ * `env` reaches `local start` (e.g. XRAY_LAB_LAMBDA_CONCURRENCY).
  */
-export async function startCloudProcess(reuse?: CliSandbox): Promise<RunningCloud> {
+export async function startCloudProcess(reuse?: CliSandbox, env: NodeJS.ProcessEnv = {}): Promise<RunningCloud> {
   // The cloud runs from dist/: a stale build would benchmark old code.
   ensureBuilt(() => {});
   const box = reuse ?? cliSandbox();
   const dispose = () => reuse || box.dispose();
-  const r = await box.run(['local', 'start', '--json']);
+  const r = await box.run(['local', 'start', '--json'], env);
   if (r.code !== 0) {
     dispose();
     throw new Error(`local start exited ${r.code}: ${r.stderr.slice(0, 500)}`);
@@ -150,9 +151,12 @@ export interface LabStack {
   baseUrl: string;
 }
 
-/** Local cloud process + the whole request path, with tracing on; `zip` replaces the default (X-Ray SDK) handler. */
-export async function startLabStack(opts: { zip?: Buffer } = {}): Promise<LabStack> {
-  const cloud = await startCloudProcess();
+/**
+ * Local cloud process + the whole request path, with tracing on; `zip` replaces the default (X-Ray SDK)
+ * handler; `env` reaches `local start` (e.g. XRAY_LAB_LAMBDA_CONCURRENCY).
+ */
+export async function startLabStack(opts: { zip?: Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<LabStack> {
+  const cloud = await startCloudProcess(undefined, opts.env ?? {});
   try {
     const roleArn = await createRole(cloud.endpoint);
     await createTableWithUsers(cloud.endpoint);

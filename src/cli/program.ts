@@ -24,7 +24,7 @@ function withCommonOptions(cmd: Command): Command {
 function withFunctionOptions(cmd: Command): Command {
   return cmd
     .option('--lab-policies', "step 3: attach the guide's managed policies (incl. AmazonDynamoDBFullAccess) instead of a least-privilege inline policy")
-    .option('--runtime <runtime>', 'step 3: Node runtime of the function (nodejs22.x default, nodejs24.x, nodejs20.x)')
+    .option('--runtime <runtime>', 'step 3: Node runtime of the function (nodejs24.x default, nodejs22.x, nodejs20.x, nodejs18.x)')
     .option('--simulated-work-ms <ms>', "step 3: the handler's simulated processing time inside user_processing (default 100, the lab's; 0 to measure the stack itself)")
     .option('--instrumentation <name>', 'step 3: trace user-service with xray-sdk (default, the guide\'s) or otel (OpenTelemetry, what AWS recommends); switching re-deploys the code');
 }

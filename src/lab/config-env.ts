@@ -83,3 +83,23 @@ export function localFaultsFromEnv(env: Env): LocalFaults {
   }
   return faults;
 }
+
+/**
+ * The local Lambda's limits (used by `local start`, inherited by the background cloud):
+ * `XRAY_LAB_LAMBDA_CONCURRENCY` — the account concurrency limit (default 20: ~65 MB per environment
+ * fits a laptop, still 2.5× the lab's 8 load connections); `XRAY_LAB_LAMBDA_IDLE_SECONDS` — how long an
+ * idle execution environment lives (default 300).
+ */
+export function lambdaLimitsFromEnv(env: Env): { concurrencyLimit?: number; idleTimeoutMs?: number } {
+  const whole = (name: string, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+      throw new UserError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}.`);
+    }
+    return Number(raw);
+  };
+  const concurrencyLimit = whole('XRAY_LAB_LAMBDA_CONCURRENCY', 1, 1000);
+  const idleSeconds = whole('XRAY_LAB_LAMBDA_IDLE_SECONDS', 1, 3600);
+  return { ...(concurrencyLimit !== undefined && { concurrencyLimit }), ...(idleSeconds !== undefined && { idleTimeoutMs: idleSeconds * 1000 }) };
+}

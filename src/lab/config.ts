@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
+import { blockedRuntimeMessage, isBlocked } from '../local/lambda/runtime-lifecycle.js';
 import { INSTRUMENTATIONS, type Instrumentation } from './packaging/bundle.js';
 import { NODE_RUNTIMES } from './packaging/runtimes.js';
-import { crashPointFromEnv, defaultDataDir, defaultStateDir, guideLoadSecondsFromEnv, localFaultsFromEnv, localPortsFromEnv, maxRetryWaitFromEnv } from './config-env.js';
+import { crashPointFromEnv, defaultDataDir, defaultStateDir, guideLoadSecondsFromEnv, lambdaLimitsFromEnv, localFaultsFromEnv, localPortsFromEnv, maxRetryWaitFromEnv } from './config-env.js';
 import type { CrashPoint } from './crash-point.js';
 import type { LocalFaults } from '../local/env.js';
 import type { Target } from './state-types.js';
@@ -26,7 +27,7 @@ export interface CommonFlags {
   samplingRules?: string;
   /** Step 3: attach the guide's managed policies instead of the least-privilege inline policy. */
   labPolicies?: boolean;
-  /** Step 3: the function's Node runtime (default nodejs22.x). */
+  /** Step 3: the function's Node runtime (default nodejs24.x). */
   runtime?: string;
   /** Step 3: the handler's simulated work in ms (the function's SIMULATED_WORK_MS; default: the handler's 100). */
   simulatedWorkMs?: string;
@@ -74,6 +75,8 @@ export interface LocalCloudConfig {
   host: string;
   /** XRAY_LAB_LOCAL_FAULTS: AWS behaviours the local cloud simulates (tests and teaching). */
   faults: LocalFaults;
+  /** XRAY_LAB_LAMBDA_CONCURRENCY / XRAY_LAB_LAMBDA_IDLE_SECONDS: the local Lambda's limits (unset = defaults). */
+  lambda: { concurrencyLimit?: number; idleTimeoutMs?: number };
 }
 
 export const DEFAULT_OTLP_PORT = 4318;
@@ -102,6 +105,7 @@ export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemon
     dataDir: defaultDataDir(env),
     host: '127.0.0.1',
     faults: localFaultsFromEnv(env),
+    lambda: lambdaLimitsFromEnv(env),
   };
 }
 
@@ -128,7 +132,8 @@ export function regionFromConfigFile(env: NodeJS.ProcessEnv, profile: string): s
   return undefined;
 }
 
-export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = process.env): LabConfig {
+/** `nowMs` is the day runtime block dates are judged on (injected so tests pick it). */
+export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = process.env, nowMs: number = Date.now()): LabConfig {
   const target = flags.target ?? 'local';
   if (target !== 'local' && target !== 'aws') throw new UserError(`--target must be "local" or "aws", got "${target}".`);
   const profile = flags.profile ?? env.AWS_PROFILE;
@@ -146,6 +151,9 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv = proce
   if (flags.runtime !== undefined && !Object.hasOwn(NODE_RUNTIMES, flags.runtime)) {
     // Checked here so a bad flag fails before any step creates anything.
     throw new UserError(`--runtime "${flags.runtime}" is not a runtime the user-service function can use; choose one of ${Object.keys(NODE_RUNTIMES).join(', ')}.`);
+  }
+  if (flags.runtime !== undefined && isBlocked(flags.runtime, 'create', nowMs)) {
+    throw new UserError(`--runtime ${flags.runtime}: ${blockedRuntimeMessage(flags.runtime, nowMs)}`);
   }
   if (flags.simulatedWorkMs !== undefined && !(/^\d+$/.test(flags.simulatedWorkMs) && Number(flags.simulatedWorkMs) <= 10_000)) {
     throw new UserError(`--simulated-work-ms must be a whole number of milliseconds from 0 to 10000, got "${flags.simulatedWorkMs}".`);

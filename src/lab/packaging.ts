@@ -21,6 +21,8 @@ export interface BuildHandlerZipOptions {
   runtime?: string;
   /** Skip the in-process cache (tests that prove the build itself is reproducible). */
   cache?: boolean;
+  /** The day the runtime's lifecycle is judged on (the lab context's clock); default now. */
+  nowMs?: number;
 }
 
 export interface HandlerZip {
@@ -37,12 +39,14 @@ export interface HandlerZip {
 const cache = new Map<string, Promise<HandlerZip>>();
 
 export async function buildHandlerZip(options: BuildHandlerZipOptions = {}): Promise<HandlerZip> {
-  const choice = resolveRuntime(options.runtime);
+  const choice = resolveRuntime(options.runtime, options.nowMs);
   const handlerDir = options.handlerDir ?? defaultHandlerDir(undefined, options.instrumentation);
   const key = `${handlerDir}\0${choice.runtime}\0${await handlerSourceHash(handlerDir, choice.target)}`;
+  // The warning depends on the day, the zip does not: only the zip is cached.
+  const withWarning = (z: Promise<HandlerZip>) => (choice.warning ? z.then((zip) => ({ ...zip, warning: choice.warning })) : z);
   if (options.cache !== false) {
     const hit = cache.get(key);
-    if (hit) return hit;
+    if (hit) return withWarning(hit);
   }
 
   const pending = (async (): Promise<HandlerZip> => {
@@ -54,7 +58,6 @@ export async function buildHandlerZip(options: BuildHandlerZipOptions = {}): Pro
       size: zip.length,
       handler: 'index.handler',
       runtime: choice.runtime,
-      ...(choice.warning ? { warning: choice.warning } : {}),
     };
   })();
   if (options.cache !== false) {
@@ -62,5 +65,5 @@ export async function buildHandlerZip(options: BuildHandlerZipOptions = {}): Pro
     // A failed build must not poison later attempts.
     pending.catch(() => cache.delete(key));
   }
-  return pending;
+  return withWarning(pending);
 }

@@ -13,7 +13,7 @@ import { randomIds, systemClock } from './core/defaults.js';
 import { safeExtractZip } from './core/safe-zip.js';
 import type { Clock, IdGenerator, LocalService } from './core/types.js';
 import type { LocalCloudEnv, LocalFaults } from './env.js';
-import { LambdaEngine } from './lambda/index.js';
+import { isAbandoned, isThrottle, LambdaEngine } from './lambda/index.js';
 import type { Lifecycle } from './lifecycle.js';
 import { createDynamoDb, type DynamoDbBackend } from './services/dynamodb.js';
 import { createIamService } from './services/iam/index.js';
@@ -43,6 +43,8 @@ export interface CompositionOptions {
   createLambdaRunner?: (hooks: LambdaRunnerHooks) => LambdaRunner;
   random?: () => number;
   apigateway?: DataPlaneDeps;
+  /** Local Lambda limits: account concurrency (default 20) and how long an idle environment lives (default 5 min). */
+  lambda?: { concurrencyLimit?: number; idleTimeoutMs?: number };
 }
 
 /** What the server hands the execution engine: where functions reach the cloud, and where their logs go. */
@@ -135,17 +137,29 @@ export async function composeLocalCloud(
       ids: env.ids,
       onSegments: (docs) => xray.putSegments(docs),
       onLogEvents: hooks.onLogEvents,
+      concurrencyLimit: options.lambda?.concurrencyLimit,
+      idleTimeoutMs: options.lambda?.idleTimeoutMs,
+      // Read per invocation, long after `lambda` below exists.
+      reservedTotal: () => lambda.reservedTotal(),
     });
   const lambda = createLambdaService(env, {
     roleAssumable: (arn) => iam.roleAssumable(arn),
     extractZip: options.extractZip ?? safeExtractZip,
     runner: () => runner,
+    concurrencyLimit: options.lambda?.concurrencyLimit,
   });
   const apigateway = createApiGateway(env, {
     invoker: {
       async invoke(functionArn, event, opts) {
         const caller = opts.sourceArn ? { principal: 'apigateway.amazonaws.com', sourceArn: opts.sourceArn } : undefined;
-        const result = await lambda.invokeByArn(functionArn, event, { traceHeader: opts.traceHeader, caller });
+        let result;
+        try {
+          result = await lambda.invokeByArn(functionArn, event, { traceHeader: opts.traceHeader, caller, signal: opts.signal });
+        } catch (e) {
+          if (isThrottle(e)) return { throttled: true, reason: String(e.extra.Reason) };
+          if (isAbandoned(e)) return { abandoned: true };
+          throw e;
+        }
         if (result === 'not-found') return { notFound: true };
         if (result === 'forbidden') return { forbidden: true };
         return { payload: result.payload, functionError: result.functionError };

@@ -58,6 +58,8 @@ export interface LocalCloudOptions {
    * added to those in XRAY_LAB_ALLOWED_HOSTS. `*.example.test` allows its subdomains.
    */
   allowedHosts?: readonly string[];
+  /** Local Lambda limits: account concurrency (default 20) and how long an idle environment lives (default 5 min). */
+  lambda?: { concurrencyLimit?: number; idleTimeoutMs?: number };
 }
 
 export interface LocalCloud {

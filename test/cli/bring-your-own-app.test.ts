@@ -4,7 +4,7 @@
  * with the user's sampling rules obeyed and annotation filters working.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import type { LocalCloud } from '../../src/local/server.js';
 import { REPO_ROOT, makeSandbox, type Sandbox } from '../support/cli.js';
@@ -60,9 +60,12 @@ describe('bring your own app: an X-Ray SDK app and an OpenTelemetry app in one s
       found = await summaries('annotation.lab_user = "u-42"');
     }
     expect(found).toHaveLength(1);
-    const { Traces } = await xray.send(new BatchGetTracesCommand({ TraceIds: [found[0]!.Id!] }));
-    const names = (Traces?.[0]?.Segments ?? []).map((s) => (JSON.parse(s.Document!) as { name: string }).name).sort();
-    expect(names).toEqual(['DynamoDB', 'otel-users', 'xray-express-app']);
+    // The express app sends its segment over UDP when its response has ended, after the OTel app's spans: wait for all.
+    await vi.waitFor(async () => {
+      const { Traces } = await xray.send(new BatchGetTracesCommand({ TraceIds: [found[0]!.Id!] }));
+      const names = (Traces?.[0]?.Segments ?? []).map((s) => (JSON.parse(s.Document!) as { name: string }).name).sort();
+      expect(names).toEqual(['DynamoDB', 'otel-users', 'xray-express-app']);
+    }, { timeout: 10_000, interval: 250 });
     expect(await summaries('service("xray-express-app") AND http.url CONTAINS "/skip/"')).toHaveLength(0);
     expect(await summaries('service("otel-users") AND annotation.lab_user = "u-42"')).toHaveLength(1);
 

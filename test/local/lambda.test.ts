@@ -201,12 +201,14 @@ describe('Invoke', () => {
     expect(huge).toMatchObject({ name: 'RequestTooLargeException', $metadata: { httpStatusCode: 413 } });
   });
 
-  it('refuses to run a Python function with a clear message instead of pretending', async () => {
-    await create({ FunctionName: 'py', Runtime: 'python3.13', Handler: 'lambda_function.lambda_handler' });
+  it('refuses to create a Python function it could never run, naming the runtimes it can run', async () => {
+    const res = create({ FunctionName: 'py', Runtime: 'python3.12', Handler: 'lambda_function.lambda_handler' });
 
-    const res = lambda.send(new InvokeCommand({ FunctionName: 'py', Payload: '{}' }));
-
-    await expect(res).rejects.toMatchObject({ name: 'NotImplemented', message: expect.stringContaining('runs only Node.js functions') });
+    await expect(res).rejects.toMatchObject({
+      name: 'NotImplemented', $metadata: { httpStatusCode: 501 },
+      message: 'The xray-lab local cloud runs only Node.js functions, so a python3.12 function could never be invoked here. Use one of: nodejs16.x, nodejs18.x, nodejs20.x, nodejs22.x, nodejs24.x.',
+    });
+    await expect(lambda.send(new GetFunctionCommand({ FunctionName: 'py' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
   it('invokes by ARN for the API Gateway data plane and says not-found for unknown functions', async () => {

@@ -91,7 +91,7 @@ describe('lab steps 3–4 against the local cloud', () => {
     const fn = await (await clients.lambda()).send(new GetFunctionCommand({ FunctionName: 'user-service' }));
     expect(fn.Configuration).toMatchObject({
       State: 'Active',
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       Timeout: 30,
       Role: role.Arn,
@@ -108,15 +108,15 @@ describe('lab steps 3–4 against the local cloud', () => {
   });
 
   it('--lab-policies attaches the guide’s three managed policies and says why the default is safer; a default re-run switches back', async () => {
-    const [, , labRun] = await runSteps(context({ labPolicies: true, runtime: 'nodejs24.x' }), steps, steps.slice(0, 3));
+    const [, , labRun] = await runSteps(context({ labPolicies: true, runtime: 'nodejs22.x' }), steps, steps.slice(0, 3));
     const iam = await clients.iam();
     const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'XRayLambdaRole' }));
     const inlineDuringLab = await iam.send(new ListRolePoliciesCommand({ RoleName: 'XRayLambdaRole' }));
 
     const [rerun] = await runSteps(context(), steps, [userFunctionStep]);
 
-    expect(labRun.outcome.details).toMatchObject({ runtime: 'nodejs24.x', permissions: 'lab-policies' });
-    expect(rerun.outcome.details).toMatchObject({ runtime: 'nodejs22.x', permissions: 'least-privilege', adopted: true });
+    expect(labRun.outcome.details).toMatchObject({ runtime: 'nodejs22.x', permissions: 'lab-policies' });
+    expect(rerun.outcome.details).toMatchObject({ runtime: 'nodejs24.x', permissions: 'least-privilege', adopted: true });
     // The runtime changed; the code only if the node24 and node22 bundles differ.
     expect(rerun.outcome.details!.updated).toContain('configuration');
     expect(attached.AttachedPolicies!.map((p) => p.PolicyName).sort()).toEqual(['AWSLambdaBasicExecutionRole', 'AWSXRayDaemonWriteAccess', 'AmazonDynamoDBFullAccess']);

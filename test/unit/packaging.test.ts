@@ -32,8 +32,9 @@ describe('runtime validation', () => {
   });
 
   it('allows the deprecated nodejs20.x with a warning, and nodejs24.x without', async () => {
-    const old = await buildHandlerZip({ runtime: 'nodejs20.x' });
-    const current = await buildHandlerZip({ runtime: 'nodejs24.x' });
+    const day = Date.parse('2026-12-05T00:00:00Z');
+    const old = await buildHandlerZip({ runtime: 'nodejs20.x', nowMs: day });
+    const current = await buildHandlerZip({ runtime: 'nodejs24.x', nowMs: day });
 
     expect(old.warning).toMatch(/nodejs20\.x is deprecated/);
     expect(current.warning).toBeUndefined();
@@ -55,7 +56,7 @@ describe('buildHandlerZip', () => {
     expect(first.sha256).toBe(createHash('sha256').update(first.zip).digest('base64'));
     expect(first.size).toBe(first.zip.length);
     expect(first.handler).toBe('index.handler');
-    expect(first.runtime).toBe('nodejs22.x');
+    expect(first.runtime).toBe('nodejs24.x');
   });
 
   it('contains exactly index.js at the root, with pinned time and 0644 mode', async () => {

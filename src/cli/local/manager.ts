@@ -74,10 +74,11 @@ export async function runForeground(cfg: LocalCloudConfig, io: IO): Promise<void
     throw new UserError(`The local cloud for ${cfg.dataDir} is already running (pid ${live.info.pid}, ${live.info.endpoint}).`);
   }
   const faults = cfg.faults;
+  const lambda = cfg.lambda;
   const { startLocalCloud, LocalCloudStartError } = await import('../../local/server.js');
   let cloud;
   try {
-    cloud = await startLocalCloud({ port: cfg.port, daemonPort: cfg.daemonPort, otlpPort: cfg.otlpPort, host: cfg.host, dataDir: cfg.dataDir, faults });
+    cloud = await startLocalCloud({ port: cfg.port, daemonPort: cfg.daemonPort, otlpPort: cfg.otlpPort, host: cfg.host, dataDir: cfg.dataDir, faults, lambda });
   } catch (e) {
     if (e instanceof LocalCloudStartError) throw new UserError(e.message);
     throw e;

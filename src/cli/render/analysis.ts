@@ -26,6 +26,7 @@ export function renderAnalysis(report: BottleneckReport, opts: AnalysisRenderOpt
         `${chalk.bold(`${d.sharePct.toFixed(1)}%`)} of response time (${formatMs(d.meanSelfMs)} self time per call)`,
     );
   } else lines.push(chalk.bold('Bottleneck: none found (no timed spans)'));
+  for (const note of report.platform.notes) lines.push(chalk.yellow(`  ${note}`));
   lines.push(
     chalk.dim(
       `Response time over ${rt.count} trace${rt.count === 1 ? '' : 's'}: p50 ${formatMs(rt.p50)} · p90 ${formatMs(rt.p90)} · p99 ${formatMs(rt.p99)} · max ${formatMs(rt.max)}` +

@@ -11,6 +11,7 @@
 import type { Trace } from '@aws-sdk/client-xray';
 import { buildSpanTree, spanStatus, walkSpans, type Span, type SpanKind, type SpanTree } from './span-tree.js';
 import { percentiles, type Percentiles } from './percentiles.js';
+import { PlatformTally, type PlatformEvents } from './platform.js';
 
 export interface NodeLatency extends Percentiles {
   name: string;
@@ -61,6 +62,8 @@ export interface BottleneckReport {
   entries: TimeEntry[];
   dominant: TimeEntry | null;
   rootCauses: RootCause[];
+  /** Cold starts and throttled invocations in these traces, with a sentence for each that happened. */
+  platform: PlatformEvents;
 }
 
 export interface AnalyzeOptions {
@@ -129,6 +132,7 @@ export function analyzeTraces(traces: Trace[], opts: AnalyzeOptions = {}): Bottl
   const causes = new Map<string, RootCause & { traceIds: Set<string>; ex: Map<string, RootCause['exceptions'][0]> }>();
   const responses: number[] = [];
   let partialTraces = 0;
+  const platform = new PlatformTally();
 
   for (const trace of traces) {
     const tree = buildSpanTree(trace);
@@ -138,6 +142,7 @@ export function analyzeTraces(traces: Trace[], opts: AnalyzeOptions = {}): Bottl
     const parents = new Map<Span, Span>();
     walkSpans(tree.roots, (span) => {
       for (const c of span.children) parents.set(c, span);
+      platform.visit(span);
       const seg = span.segment ?? span;
       const node = seg.displayName;
       const nodeType = seg.kind === 'segment' ? seg.origin : '';
@@ -205,5 +210,6 @@ export function analyzeTraces(traces: Trace[], opts: AnalyzeOptions = {}): Bottl
     entries: entryList,
     dominant: entryList.length > 0 && entryList[0].selfMs > 0 ? entryList[0] : null,
     rootCauses,
+    platform: platform.result(),
   };
 }

@@ -32,6 +32,8 @@ export interface DataPlaneRequest {
   rawHeaders?: string[];
   body: Buffer;
   sourceIp?: string;
+  /** Aborted when the client disconnects before its answer: work not started for it is dropped. */
+  signal?: AbortSignal;
 }
 
 const HOST = /^([a-z0-9]{10})\.execute-api\./;
@@ -94,6 +96,9 @@ export class ApiGatewayDataPlane {
     const api = this.store.findApi(target.apiId);
     const stage = api?.stages[target.stage];
     const deployment = api && stage ? this.store.findDeployment(api.id, stage.deploymentId) : undefined;
+    // A client already gone (a burst's backlog, read after its connection closed) gets no work done:
+    // no sampling, no trace, no invocation. The answer goes nowhere.
+    if (req.signal?.aborted) return message(500, 'Internal server error', baseHeaders, 'InternalServerErrorException');
     const incomingHeader = Array.isArray(req.headers['x-amzn-trace-id']) ? req.headers['x-amzn-trace-id'][0] : req.headers['x-amzn-trace-id'];
     if (!api || !stage || !deployment) {
       return message(403, 'Missing Authentication Token', baseHeaders, 'MissingAuthenticationTokenException');
@@ -123,8 +128,9 @@ export class ApiGatewayDataPlane {
     if (subsegmentId) downstreamHeader = formatTraceHeader({ root, parent: subsegmentId, sampled: '1', extra: incoming.extra });
     const headers = { ...baseHeaders, 'x-amzn-trace-id': responseTraceHeader };
 
-    const { response, lambda } = await this.integrate(api, stage, deployment, target, req, { requestId, extendedRequestId, startMs, downstreamHeader, subsegmentId }, headers);
-    if (sampled && this.deps.sink) {
+    const { response, lambda, abandoned } = await this.integrate(api, stage, deployment, target, req, { requestId, extendedRequestId, startMs, downstreamHeader, subsegmentId }, headers);
+    // Nobody waits for an abandoned request and its function never ran: there is nothing to trace.
+    if (sampled && this.deps.sink && !abandoned) {
       const doc = stageSegment({
         traceId: root, segmentId: segmentId!, parentId: incoming.parent, apiId: api.id, apiName: api.name, stage: stage.stageName,
         region: api.region, accountId: env.accountId, url: `https://${api.id}.execute-api.${api.region}.amazonaws.com/${stage.stageName}${target.path === '/' ? '' : target.path}`,
@@ -143,7 +149,7 @@ export class ApiGatewayDataPlane {
     api: StoredApi, stage: StoredStage, deployment: StoredDeployment, target: DataPlaneTarget, req: DataPlaneRequest,
     t: { requestId: string; extendedRequestId: string; startMs: number; downstreamHeader: string; subsegmentId?: string },
     headers: Record<string, string>,
-  ): Promise<{ response: { status: number; headers: Record<string, string>; body: Buffer }; lambda?: LambdaCall }> {
+  ): Promise<{ response: { status: number; headers: Record<string, string>; body: Buffer }; lambda?: LambdaCall; abandoned?: boolean }> {
     const match = this.routes(deployment).match(splitPath(target.path), req.method.toUpperCase());
     if (!match) return { response: message(403, 'Missing Authentication Token', headers, 'MissingAuthenticationTokenException') };
     const internalError = () => message(500, 'Internal server error', headers, 'InternalServerErrorException');
@@ -163,17 +169,24 @@ export class ApiGatewayDataPlane {
     const sourceArn = `arn:aws:execute-api:${api.region}:${this.env.accountId}:${api.id}/${stage.stageName}/${req.method.toUpperCase()}/${match.resource.path.slice(1)}`;
     const lambda: LambdaCall = { subsegmentId: t.subsegmentId ?? '', functionArn, startMs: this.env.clock.now(), endMs: 0 };
     let result: InvokeResult | IntegrationTimeout | Error;
+    // One signal for "nobody waits any more": the integration timed out, or the client left. (A plain
+    // listener, not AbortSignal.any, whose combined signal Node 20 may collect before it fires.)
     const abort = new AbortController();
+    const clientLeft = () => abort.abort();
+    req.signal?.addEventListener('abort', clientLeft, { once: true });
+    if (req.signal?.aborted) abort.abort();
+    const signal = abort.signal;
     let timer: NodeJS.Timeout | undefined;
     try {
       result = await Promise.race([
-        invoker.invoke(functionArn, Buffer.from(JSON.stringify(event)), { traceHeader: t.downstreamHeader, signal: abort.signal, sourceArn }),
+        invoker.invoke(functionArn, Buffer.from(JSON.stringify(event)), { traceHeader: t.downstreamHeader, signal, sourceArn }),
         new Promise<IntegrationTimeout>((resolve) => (timer = setTimeout(() => resolve(new IntegrationTimeout()), integration.timeoutInMillis))),
       ]);
     } catch (e) {
       result = e instanceof Error ? e : new Error(String(e));
     } finally {
       clearTimeout(timer);
+      req.signal?.removeEventListener('abort', clientLeft);
     }
     lambda.endMs = this.env.clock.now();
     if (result instanceof IntegrationTimeout) {
@@ -181,9 +194,12 @@ export class ApiGatewayDataPlane {
       return { response: message(504, 'Endpoint request timed out', headers), lambda: { ...lambda, fault: true } };
     }
     if (result instanceof Error) return { response: internalError(), lambda: { ...lambda, fault: true } };
+    if ('abandoned' in result) return { response: internalError(), abandoned: true };
     if ('notFound' in result) return { response: internalError(), lambda: { ...lambda, status: 404, error: true } };
     // AWS: "Execution failed due to configuration error: Invalid permissions on Lambda function" → 500.
     if ('forbidden' in result) return { response: internalError(), lambda: { ...lambda, status: 403, error: true } };
+    // A throttled Lambda is an integration failure: the client gets 500, the trace the 429 (SPEC.md).
+    if ('throttled' in result) return { response: internalError(), lambda: { ...lambda, status: 429, error: true, throttle: true } };
     const proxied = result.functionError ? undefined : readProxyResponse(result.payload);
     if (!proxied) {
       return {

@@ -20,6 +20,8 @@ export interface LambdaCall {
   contentLength?: number;
   error?: boolean;
   fault?: boolean;
+  /** Lambda throttled the call (429). */
+  throttle?: boolean;
 }
 
 export interface StageSegmentInput {
@@ -90,6 +92,7 @@ function lambdaSubsegment(l: LambdaCall, region: string): Record<string, unknown
       ...(l.status !== undefined && { response: { status: l.status, ...(l.contentLength !== undefined && { content_length: l.contentLength }) } }),
     },
     ...(l.error && { error: true }),
+    ...(l.throttle && { throttle: true }),
     ...(l.fault && { fault: true }),
     aws: { function_name: name, region, operation: 'Invoke', resource_names: [name] },
   };

@@ -8,13 +8,18 @@ export type InvokeResult =
   /** The function (or the qualifier in its ARN) does not exist. */
   | { notFound: true }
   /** The function's resource policy does not let this API (stage, method, resource) invoke it. */
-  | { forbidden: true };
+  | { forbidden: true }
+  /** Lambda answered 429 TooManyRequestsException (concurrency limit); `reason` is Lambda's `Reason`. */
+  | { throttled: true; reason?: string }
+  /** The caller gave up before the function started, so it never ran (nobody is waiting for an answer). */
+  | { abandoned: true };
 
 export interface LambdaInvoker {
   /**
    * Synchronous (RequestResponse) invoke of the function named by the ARN inside the integration URI.
    * `traceHeader` is what Lambda receives as X-Amzn-Trace-Id. `signal` aborts when API Gateway has
-   * given up (integration timeout); the function may keep running, as on AWS. `sourceArn`
+   * given up (integration timeout) or its client has gone: an invocation not started yet never runs;
+   * one already running keeps running, as on AWS. `sourceArn`
    * (`arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{resource path}`) is what the
    * function's resource policy must allow for `apigateway.amazonaws.com`.
    */

@@ -36,6 +36,13 @@ export function createApiEdge(deps: ApiEdgeDeps): RequestListener {
   const { env, services } = deps;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A client that hangs up before its answer abandons the request: work not started for it is
+    // dropped (apigateway/SPEC.md). Watched from the start: on a busy machine it may be gone before we read it.
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    if (req.socket.destroyed) gone.abort();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     const route = routeRequest(method, url.pathname, url.searchParams, req.headers);
@@ -62,7 +69,7 @@ export function createApiEdge(deps: ApiEdgeDeps): RequestListener {
     }
     if (method === 'POST' && url.pathname === '/v1/traces' && deps.otlp) return send(res, xrayOtlpEndpoint(deps.otlp, route.service, req.headers, body));
     if (invokeTarget) {
-      const dpReq = { method, query: url.searchParams, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress };
+      const dpReq = { method, query: url.searchParams, headers: req.headers, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress, signal: gone.signal };
       return send(res, await deps.dataPlane.handle(invokeTarget, dpReq));
     }
     const serviceName = route.service ?? (method === 'POST' ? routeByFormBody(body) : undefined);

@@ -5,13 +5,12 @@
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
+import { DONE_MARK } from './done-mark.mjs';
 import { loadCommonJs, locateHandler, readCommonJsCandidate } from './handler-module.mjs';
 
 const [apiHost, apiPort] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001').split(':');
 // Two connections: the result post and the following `next` long poll are in flight together.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
-// Marks the end of the init phase's (empty id) or an invocation's output on stdout so the engine can attribute every line to it.
-const DONE_MARK = '\u0000xraylab:done:';
 
 let currentRequestId;
 

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { ServiceError, withoutServerPaths } from '../core/errors.js';
 import type { Clock, IdGenerator } from '../core/types.js';
 import { CodePreparer, codeCachePath } from './code-cache.js';
+import { ConcurrencyLimiter, DEFAULT_CONCURRENCY_LIMIT, isThrottle } from './concurrency.js';
+import { abandoned, acquireUnlessAbandoned, isAbandoned } from './abandon.js';
+import { defaultInitConcurrency, InitGate } from './init-gate.js';
 import { buildEnvironment, passedThrough } from './environment.js';
 import { endLine, logGroupName, newLogStreamName, reportLine, startLine, tailLog } from './logs.js';
 import { describeOutcome, type DescribedOutcome } from './outcome.js';
@@ -14,11 +17,16 @@ import { ProcessPool } from './pool.js';
 import { FunctionProcess, type RunReport } from './process.js';
 import { buildLambdaSegments, type SegmentIds } from './segments.js';
 import { formatTraceHeader, newTraceId } from '../xray/trace-header.js';
-import { decideTrace, LambdaSampler, type TraceDecision } from './trace-header.js';
+import { decideTrace, LambdaSampler, type TraceDecision } from './sampler.js';
 import type { FunctionSpec, InvokeRequest, InvokeResult, LambdaEngineOptions, LogEvent } from './types.js';
 
 const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
 const RUNTIME_DIR = fileURLToPath(new URL('.', import.meta.url));
+/** AWS does not publish how long an idle environment lives (observed: 5 to 15 minutes); locally 5 minutes. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+/** A throttled asynchronous (Event) invocation is tried again this often, this many times (AWS: up to 6 hours). */
+const EVENT_RETRY_MS = 1000;
+const EVENT_RETRIES = 60;
 
 export class LambdaEngine {
   private readonly pools = new Map<string, { fingerprint: string; pool: ProcessPool }>();
@@ -27,6 +35,8 @@ export class LambdaEngine {
   private readonly ids: IdGenerator;
   private readonly decideUnsampled: (functionName: string) => boolean;
   private readonly preparer: CodePreparer;
+  private readonly limiter: ConcurrencyLimiter;
+  private readonly initGate: InitGate;
   private closed = false;
 
   constructor(private readonly opts: LambdaEngineOptions) {
@@ -35,6 +45,18 @@ export class LambdaEngine {
     const sampler = new LambdaSampler(opts.clock, opts.random);
     this.decideUnsampled = opts.decideUnsampled ?? ((name) => sampler.decide(name));
     this.preparer = new CodePreparer(opts.nodePath ?? process.execPath, passedThrough(process.env));
+    this.limiter = new ConcurrencyLimiter(opts.concurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT, opts.reservedTotal ?? (() => 0));
+    this.initGate = new InitGate(opts.initConcurrency ?? defaultInitConcurrency());
+  }
+
+  /** The account's concurrency limit this engine enforces. */
+  get concurrencyLimit(): number {
+    return this.limiter.limit;
+  }
+
+  /** Busy execution environments (of one function, or of the account). */
+  concurrencyInUse(functionName?: string): number {
+    return this.limiter.inUse(functionName);
   }
 
   /**
@@ -57,13 +79,25 @@ export class LambdaEngine {
     const trace = decideTrace(req.traceHeader, spec.tracingMode, () => this.decideUnsampled(spec.name), () =>
       newTraceId(this.clock.now(), this.ids),
     );
-    const run = this.execute(spec, requestId, payload, req, trace);
     if (type === 'Event') {
-      // Asynchronous invocation: accepted now; the result only reaches the logs and the trace.
-      this.track(run);
+      // Asynchronous invocation: accepted now; the result only reaches the logs and the trace. Lambda
+      // keeps throttled events and tries them again; so does the engine, for a while.
+      this.track(this.executeEvent(spec, requestId, payload, req, trace));
       return { ...base, statusCode: 202, payload: Buffer.alloc(0), traceId: trace.traceId, sampled: trace.sampled };
     }
-    return run;
+    return this.execute(spec, requestId, payload, req, trace);
+  }
+
+  private async executeEvent(spec: FunctionSpec, requestId: string, payload: Buffer, req: InvokeRequest, trace: TraceDecision): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.execute(spec, requestId, payload, req, trace);
+        return;
+      } catch (e) {
+        if (!isThrottle(e) || attempt >= EVENT_RETRIES || this.closed) throw e;
+        await new Promise((resolve) => setTimeout(resolve, EVENT_RETRY_MS).unref());
+      }
+    }
   }
 
   /** Waits until asynchronous work is over: Event invocations and the logs/segments of answered ones. */
@@ -103,14 +137,27 @@ export class LambdaEngine {
       // A changed function must never be served by a process running the old code.
       this.track(existing.pool.retire());
     }
-    const pool = new ProcessPool(() => this.spawnFor(spec), this.opts.maxConcurrencyPerFunction ?? 4,
-      this.opts.idleTimeoutMs ?? 10 * 60_000);
+    const pool = new ProcessPool((signal, onBoot) => this.spawnFor(spec, signal, onBoot), this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
     this.pools.set(spec.name, { fingerprint, pool });
     return pool;
   }
 
-  private async spawnFor(spec: FunctionSpec): Promise<FunctionProcess> {
+  private async spawnFor(spec: FunctionSpec, signal?: AbortSignal, onBoot?: () => void): Promise<FunctionProcess> {
     await this.preparer.ready(spec.codeDir);
+    if (!(await this.initGate.enter(signal))) throw abandoned();
+    onBoot?.();
+    try {
+      const proc = await this.spawnProcess(spec);
+      // The boot is over once init ends (ready, failed or dead): the next environment may start booting.
+      void proc.initialized.finally(() => this.initGate.leave());
+      return proc;
+    } catch (e) {
+      this.initGate.leave();
+      throw e;
+    }
+  }
+
+  private async spawnProcess(spec: FunctionSpec): Promise<FunctionProcess> {
     const group = logGroupName(spec.name);
     const logStream = newLogStreamName(this.clock, this.ids);
     const facts = { region: this.opts.region, endpoint: this.opts.endpoint, daemonAddress: this.opts.daemonAddress,
@@ -142,12 +189,24 @@ export class LambdaEngine {
     // no upstream decision): `Root=…` only, which the SDK takes as "record nothing".
     const traceHeader = formatTraceHeader({ root: trace.traceId, parent: trace.decided ? segIds.invocation : undefined,
       sampled: trace.decided ? (trace.sampled ? '1' : '0') : undefined, extra: trace.extra });
+    // Work nobody waits for any more (the client left, the integration timed out) never starts.
+    if (req.signal?.aborted) throw abandoned();
+    // Beyond the limit Lambda throttles at once; the slot is held until the environment is free again.
+    const releaseSlot = this.limiter.acquire(spec.name, spec.reservedConcurrency);
     const pool = this.poolFor(spec);
     let proc: FunctionProcess;
     try {
-      proc = await pool.acquire();
+      proc = await acquireUnlessAbandoned(pool, req.signal, releaseSlot);
     } catch (e) {
+      releaseSlot();
+      if (isAbandoned(e)) throw e;
       throw new ServiceError('ServiceException', `Could not start the function's runtime: ${withoutServerPaths((e as Error).message)}`, 500);
+    }
+    // A cold start takes a while: the caller may have given up meanwhile.
+    if (req.signal?.aborted) {
+      pool.release(proc);
+      releaseSlot();
+      throw abandoned();
     }
     let report: RunReport;
     try {
@@ -155,6 +214,7 @@ export class LambdaEngine {
         clientContext: decodeClientContext(req.clientContext) }, spec.timeoutS * 1000);
     } catch (e) {
       pool.release(proc);
+      releaseSlot();
       throw e;
     }
     const described = describeOutcome(report.outcome, requestId, spec.timeoutS, this.clock);
@@ -163,7 +223,10 @@ export class LambdaEngine {
     const logStream = proc.logStream;
     pool.markFinishing(proc);
     const bookkeeping = report.complete
-      .then(() => pool.release(proc))
+      .then(() => {
+        pool.release(proc);
+        releaseSlot();
+      })
       .then(() => this.record({ spec, requestId, trace, segIds, received, report, described, durationMs, logStream }));
     const result: InvokeResult = {
       statusCode: 200, payload: described.payload, functionError: described.functionError,

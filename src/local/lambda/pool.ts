@@ -1,24 +1,35 @@
 /**
- * The warm processes of one function version. Concurrent invocations get their own process up to
- * `max`; beyond that they queue for the next free one. Idle processes stop after `idleTimeoutMs`.
- * A retired pool (code or configuration changed, function deleted) serves what is already queued,
- * then stops each process as it comes back.
+ * The execution environments (warm processes) of one function version. An invocation that finds no
+ * idle environment gets a new one (a cold start) at once: it never waits behind another invocation.
+ * How many may be busy is the engine's concurrency limit (concurrency.ts), checked before `acquire`.
+ * The one wait left is for an environment in its Overhead phase (its answer already sent, a few ms
+ * from free) when there are at least as many of those as waiters: a new cold start would take longer.
+ * Idle environments stop after `idleTimeoutMs`. A retired pool (code or configuration changed,
+ * function deleted) stops each process as it comes back.
  */
 import type { FunctionProcess } from './process.js';
+
+/** How long an invocation may wait for an environment finishing its Overhead before it starts a new one. */
+const OVERHEAD_WAIT_MS = 250;
 
 export class ProcessPool {
   private readonly all = new Set<FunctionProcess>();
   private readonly idle: FunctionProcess[] = [];
   private readonly idleTimers = new Map<FunctionProcess, NodeJS.Timeout>();
   private readonly waiters: { resolve(p: FunctionProcess): void; reject(e: unknown): void }[] = [];
+  /** Invocations whose new environment still waits for its boot turn. */
+  private readonly bootWaiters: { take(p: FunctionProcess): boolean }[] = [];
   private retired = false;
   private spawning = 0;
   private readonly finishing = new Set<FunctionProcess>();
   private readonly drained: { resolve(): void }[] = [];
 
   constructor(
-    private readonly spawnProcess: () => Promise<FunctionProcess>,
-    private readonly max: number,
+    /**
+     * Boots a new environment. `signal` lets a caller who gives up while it waits for its boot turn
+     * leave; `onBoot` is called once the turn came and the process is starting.
+     */
+    private readonly spawnProcess: (signal?: AbortSignal, onBoot?: () => void) => Promise<FunctionProcess>,
     private readonly idleTimeoutMs: number,
   ) {}
 
@@ -30,19 +41,78 @@ export class ProcessPool {
     return [...this.all].map((p) => p.pid).filter((pid): pid is number => pid !== undefined);
   }
 
-  /** A warm idle process, a new one (cold) if there is room, or the next one released. */
-  async acquire(): Promise<FunctionProcess> {
+  /** A warm idle process, one about to be free, or a new one (cold). */
+  async acquire(signal?: AbortSignal): Promise<FunctionProcess> {
     const warm = this.idle.pop();
     if (warm) {
       clearTimeout(this.idleTimers.get(warm));
       this.idleTimers.delete(warm);
       return warm;
     }
-    // A process in its Overhead phase is free in a moment: wait for it rather than start cold.
-    if (this.finishing.size > this.waiters.length || this.all.size + this.spawning >= this.max) {
-      return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    // A process in its Overhead phase is free in a moment: wait for it rather than start cold, but
+    // never longer than a cold start would take to begin (one stuck in Overhead must not hold us).
+    if (!this.retired && this.finishing.size > this.waiters.length) {
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          resolve: (p: FunctionProcess) => {
+            clearTimeout(giveUp);
+            resolve(p);
+          },
+          reject,
+        };
+        const giveUp = setTimeout(() => {
+          const i = this.waiters.indexOf(waiter);
+          if (i < 0) return;
+          this.waiters.splice(i, 1);
+          this.coldStart(signal).then(resolve, reject);
+        }, OVERHEAD_WAIT_MS);
+        this.waiters.push(waiter);
+      });
     }
-    return this.spawn();
+    return this.coldStart(signal);
+  }
+
+  /**
+   * A new environment for this invocation. While it still waits for its boot turn (init-gate.ts), an
+   * environment that comes free is handed to it instead and the boot is called off: it then runs
+   * sooner than with its own cold start, and the machine boots one process fewer.
+   */
+  private coldStart(signal?: AbortSignal): Promise<FunctionProcess> {
+    return new Promise((resolve, reject) => {
+      const boot = new AbortController();
+      const callerLeft = () => boot.abort();
+      signal?.addEventListener('abort', callerLeft, { once: true });
+      let settled = false;
+      let booting = false;
+      const finish = () => {
+        settled = true;
+        signal?.removeEventListener('abort', callerLeft);
+        const i = this.bootWaiters.indexOf(waiter);
+        if (i >= 0) this.bootWaiters.splice(i, 1);
+      };
+      const waiter = {
+        take: (p: FunctionProcess): boolean => {
+          if (settled || booting) return false;
+          finish();
+          boot.abort();
+          resolve(p);
+          return true;
+        },
+      };
+      this.bootWaiters.push(waiter);
+      this.spawn(boot.signal, () => (booting = true)).then(
+        (p) => {
+          if (settled) return this.release(p);
+          finish();
+          resolve(p);
+        },
+        (e: unknown) => {
+          if (settled) return;
+          finish();
+          reject(e);
+        },
+      );
+    });
   }
 
   /** The process has answered its invocation and will be released once its Overhead phase ends. */
@@ -50,7 +120,7 @@ export class ProcessPool {
     this.finishing.add(p);
   }
 
-  /** Give a process back after an invocation; a dead one frees its slot for a queued invocation. */
+  /** Give a process back after an invocation; a dead one is replaced for an invocation waiting on it. */
   release(p: FunctionProcess): void {
     this.finishing.delete(p);
     if (!p.alive) {
@@ -62,6 +132,7 @@ export class ProcessPool {
     }
     const waiter = this.waiters.shift();
     if (waiter) return waiter.resolve(p);
+    if (!this.retired && this.bootWaiters.some((w) => w.take(p))) return;
     if (this.retired) {
       void p.kill().then(() => this.release(p));
       return;
@@ -99,15 +170,17 @@ export class ProcessPool {
     this.checkDrained();
   }
 
-  // The slot is taken synchronously, so concurrent acquires cannot overshoot `max` while spawning.
-  private async spawn(): Promise<FunctionProcess> {
+  // Counted synchronously, so `retire` knows a process is on its way.
+  private async spawn(signal?: AbortSignal, onBoot?: () => void): Promise<FunctionProcess> {
     this.spawning++;
     try {
-      const p = await this.spawnProcess();
+      const p = await this.spawnProcess(signal, onBoot);
       this.all.add(p);
       return p;
     } finally {
       this.spawning--;
+      // A boot called off or failed may have been the last thing a retiring pool waited for.
+      if (this.retired) this.checkDrained();
     }
   }
 

@@ -7,12 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Clock } from '../core/types.js';
 import { Deferred, timer } from './deferred.js';
+import { DONE_MARK } from './done-mark.mjs';
 import { RuntimeApiServer, type NextInvocation, type RuntimeResult } from './runtime-api.js';
 import type { LogEvent } from './types.js';
 
 /** Lambda's limit for the init phase of an on-demand sandbox. */
 const INIT_LIMIT_MS = 10_000;
-const DONE_MARK = '\u0000xraylab:done:';
 
 export type RunOutcome =
   | { kind: 'response'; body: Buffer }
@@ -114,6 +114,18 @@ export class FunctionProcess {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Settles when the init phase is over: ready for an event, failed, or the process is gone. */
+  get initialized(): Promise<void> {
+    // Bounded like the init phase itself, so a process nobody runs cannot hold a boot turn forever.
+    const limit = timer(INIT_LIMIT_MS, undefined);
+    return Promise.race([
+      Promise.all([this.ready.promise, this.initMark.promise]),
+      this.initError.promise,
+      this.exited.promise,
+      limit.promise,
+    ]).then(() => limit.cancel());
   }
 
   get alive(): boolean {

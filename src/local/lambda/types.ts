@@ -18,6 +18,8 @@ export interface FunctionSpec {
   tracingMode: 'Active' | 'PassThrough';
   /** Changes whenever the code changes: a different value retires the warm processes of the old code. */
   codeSha256: string;
+  /** PutFunctionConcurrency's value: at most this many busy environments (0 = every invocation throttled). */
+  reservedConcurrency?: number;
 }
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
@@ -36,6 +38,8 @@ export interface InvokeRequest {
    * traces the call (API Gateway) needs this so its own subsegment encloses the Lambda segments.
    */
   awaitCompletion?: boolean;
+  /** Aborted when the caller gave up (client disconnected, integration timed out): if not started yet, it never runs. */
+  signal?: AbortSignal;
 }
 
 export interface InvokeResult {
@@ -76,10 +80,14 @@ export interface LambdaEngineOptions {
   decideUnsampled?: (functionName: string) => boolean;
   /** Randomness for the default sampling rule (default Math.random). */
   random?: () => number;
-  /** An idle warm process is stopped after this long (default 10 minutes). */
+  /** An idle execution environment is stopped after this long (default DEFAULT_IDLE_TIMEOUT_MS, 5 minutes). */
   idleTimeoutMs?: number;
-  /** Processes per function; further concurrent invocations queue (default 4). */
-  maxConcurrencyPerFunction?: number;
+  /** The account's concurrency limit: busy environments across all functions (default DEFAULT_CONCURRENCY_LIMIT). */
+  concurrencyLimit?: number;
+  /** Environments that may boot at once (default: one per CPU core, at least 2); see init-gate.ts. */
+  initConcurrency?: number;
+  /** Sum of all functions' reserved concurrency, which the unreserved functions cannot use (default 0). */
+  reservedTotal?: () => number;
   /** Node executable for the function processes (default: the one running the engine). */
   nodePath?: string;
 }

@@ -62,18 +62,22 @@ describe('LambdaEngine process lifecycle', () => {
     expect((json(otherAfter.payload) as { pid: number }).pid).toBe((json(otherFirst.payload) as { pid: number }).pid);
   });
 
-  it('runs 100 concurrent invocations correctly on at most maxConcurrencyPerFunction processes', async () => {
-    h = harness({ maxConcurrencyPerFunction: 4 });
-    const spec = fn({ 'index.js': 'exports.handler = async (e) => { await new Promise((r) => setTimeout(r, 2)); return { i: e.i, pid: process.pid }; };' });
+  it('runs what fits the concurrency limit at once and throttles the rest without queueing them', async () => {
+    // Four boots at once, so no environment comes free for another invocation before all four run.
+    h = harness({ concurrencyLimit: 4, initConcurrency: 4 });
+    const spec = fn({ 'index.js': 'exports.handler = async (e) => { await new Promise((r) => setTimeout(r, 50)); return { i: e.i, pid: process.pid }; };' });
 
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => h.engine.invoke(spec, { payload: payload({ i }) })));
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => h.engine.invoke(spec, { payload: payload({ i }) })));
 
-    expect(results.map((r) => (json(r.payload) as { i: number }).i)).toEqual(Array.from({ length: 100 }, (_, i) => i));
-    expect(results.every((r) => r.statusCode === 200 && r.functionError === undefined)).toBe(true);
-    const pids = new Set(results.map((r) => (json(r.payload) as { pid: number }).pid));
-    expect(pids.size).toBeGreaterThan(1);
-    expect(pids.size).toBeLessThanOrEqual(4);
-    expect(results.filter((r) => r.coldStart).length).toBe(pids.size);
+    const ran = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as { code: string; status: number; extra: Record<string, unknown> }] : []));
+    expect(ran.map((r) => (json(r.payload) as { i: number }).i)).toEqual([0, 1, 2, 3]);
+    expect(new Set(ran.map((r) => (json(r.payload) as { pid: number }).pid)).size).toBe(4);
+    expect(ran.every((r) => r.coldStart)).toBe(true);
+    expect(refused).toHaveLength(16);
+    expect(refused.every((e) => e.code === 'TooManyRequestsException' && e.status === 429 && e.extra.Reason === 'ConcurrentInvocationLimitExceeded')).toBe(true);
+    const after = await h.engine.invoke(spec, { payload: payload({ i: 99 }) });
+    expect(after.coldStart).toBe(false);
   });
 
   it('leaves no process running after evict and close', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { LambdaSampler } from '../../../src/local/lambda/trace-header.js';
+import { LambdaSampler } from '../../../src/local/lambda/sampler.js';
 import { parseTraceHeader } from '../../../src/local/xray/trace-header.js';
 import { fn, harness, json, payload, removeTempDirs, type Harness } from './helpers.js';
 

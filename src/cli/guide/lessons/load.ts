@@ -7,6 +7,7 @@ import type { StepLesson } from '../lesson.js';
 import { SOURCES } from '../sources.js';
 import { summariesCommand, TIME_WINDOW, recentTraces } from './trace-window.js';
 import { curlUser, recordedApi } from './user-api.js';
+import { platformNotes } from './platform-notes.js';
 
 /** Requests in the shown loop, at two a second: a few reservoir seconds, quick to paste. */
 const LOOP_REQUESTS = 10;
@@ -30,6 +31,7 @@ async function verify(ctx: LabContext): Promise<string[]> {
   return [
     `GetTraceSummaries: ${list.length} trace${list.length === 1 ? '' : 's'} in the last 10 minutes, ${errors} with an error (a 4xx)`,
     `Newest: ${list[0].Id}, ${list[0].ResponseTime?.toFixed(3) ?? '?'} s, HTTP ${list[0].Http?.HttpStatus ?? '?'}`,
+    ...(await platformNotes(ctx, list.map((t) => t.Id))),
   ];
 }
 
@@ -43,6 +45,7 @@ export const loadLesson: StepLesson = {
     `Run sends the lab's test requests (an existing user, a missing one), then ${STEP_RATE} requests a second for a short while over users that exist and one that does not, and compares how many came back with Sampled=1 to what the rules predict.`,
     'The missing user answers 404. The function handles it fine, but API Gateway marks its segment as an error (any 4xx); a 5xx would be a fault. Step 6 filters on exactly that.',
     'On AWS the reservoir is shared by every host serving the rule: each one asks X-Ray for its quota with GetSamplingTargets every 10 seconds, so short bursts can be a little above or below the prediction.',
+    'Concurrent requests each need their own execution environment: the first request on a new one is a cold start (an `Initialization` subsegment in the function segment, `Init Duration` in the REPORT log line), later ones reuse it warm. Beyond the concurrency limit Lambda throttles (429) instead of queueing, and API Gateway answers those requests 500. The check below says which of these happened in your traces.',
     '`xray-lab load` runs longer or faster loads and reports the same comparison.',
   ],
   commands,

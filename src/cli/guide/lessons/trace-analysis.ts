@@ -9,6 +9,7 @@ import type { GuideCommand } from '../commands.js';
 import type { StepLesson } from '../lesson.js';
 import { SOURCES } from '../sources.js';
 import { recentTraces, summariesCommand, TIME_WINDOW, WINDOW_MS } from './trace-window.js';
+import { platformNotes } from './platform-notes.js';
 
 /** A filter on one of the handler's annotations: only possible because annotations are indexed. */
 export const ANNOTATION_FILTER = 'annotation.user_found = false';
@@ -43,6 +44,7 @@ async function verify(ctx: LabContext): Promise<string[]> {
   return [
     `BatchGetTraces ${id}: segments ${[...names].join(', ')}`,
     `GetServiceGraph: ${graph.Services.length} nodes: ${nodes.join(', ')}`,
+    ...(await platformNotes(ctx, recent.TraceSummaries.map((t) => t.Id))),
   ];
 }
 
@@ -57,6 +59,7 @@ export const traceAnalysisLesson: StepLesson = {
     'Start and end are epoch seconds. The range type says which time must fall in the window: TraceId the trace\'s start time (it is part of the id), Event the trace\'s update time, Service the segment\'s end time.',
     `${FUNCTION_NAME} appears twice on the map: AWS::Lambda (the service accepting the invocation) and AWS::Lambda::Function (your code running). service() matches both; service(id(name: "${FUNCTION_NAME}", type: "AWS::Lambda::Function")) picks one.`,
     `DynamoDB sends no segments: X-Ray infers one from each DynamoDB subsegment the function recorded. In the full trace that inferred segment is named DynamoDB (origin AWS::DynamoDB::Table); only the service graph's node carries the table name, ${TABLE_NAME}, read from the subsegment's aws.table_name. AWS's Node.js SDK page warns that AWS SDK v3 clients may not record the table name; aws-xray-sdk-core 3.12, used here, does.`,
+    `Where the time goes: the handler's own work (user_processing) should dominate. A slow ${FUNCTION_NAME} (AWS::Lambda::Function) node with an Initialization subsegment is a cold start; a throttled call shows on the ${API_NAME}/${STAGE_NAME} → ${FUNCTION_NAME} edge as a 429 throttle. \`xray-lab traces analyze\` counts both.`,
     'On AWS, a trace is searchable some seconds to a minute after the request, so an empty answer right after the load may just be early.',
     "The START/END line uses GNU date (Linux, CloudShell); on macOS write START=$(date -v-10M +%s) instead.",
   ],

@@ -51,7 +51,7 @@ function permissionCommands(ctx: LabContext): AwsCommand[] {
 }
 
 function commands(ctx: LabContext): GuideCommand[] {
-  const runtime = resolveRuntime(ctx.config.runtime).runtime;
+  const runtime = resolveRuntime(ctx.config.runtime, ctx.clock.now()).runtime;
   return [
     { args: ['iam', 'create-role', '--role-name', ROLE_NAME, '--assume-role-policy-document', trustPolicyJson()] },
     ...permissionCommands(ctx),
@@ -83,7 +83,7 @@ function commands(ctx: LabContext): GuideCommand[] {
 }
 
 async function prepare(ctx: LabContext): Promise<void> {
-  const code = await buildHandlerZip({ instrumentation: chosenInstrumentation(ctx), ...(ctx.config.runtime !== undefined ? { runtime: ctx.config.runtime } : {}) });
+  const code = await buildHandlerZip({ instrumentation: chosenInstrumentation(ctx), ...(ctx.config.runtime !== undefined ? { runtime: ctx.config.runtime } : {}), nowMs: ctx.clock.now() });
   await mkdir(join(ctx.config.stateDir, 'guide'), { recursive: true });
   await writeFile(zipPath(ctx), code.zip);
 }

@@ -9,7 +9,7 @@ import type { LocalCloudEnv } from '../../env.js';
 import type { CodeStore } from './code.js';
 import { functionArn, lastModified, notFound, parseFunctionName, type StoredFunction } from './model.js';
 import {
-  invalidParameter, validateArchitectures, validateDescription, validateEnvironment, validateHandler, validateMemorySize,
+  checkRuntimeUsable, invalidParameter, validateArchitectures, validateDescription, validateEnvironment, validateHandler, validateMemorySize,
   validateRole, validateRuntime, validateTags, validateTimeout, validateTracing,
 } from './validate.js';
 
@@ -60,6 +60,7 @@ export class FunctionStore {
     if (Array.isArray(input.Layers) && input.Layers.length) throw notImplemented('Lambda', 'CreateFunction with Layers');
     const role = validateRole(input.Role);
     const runtime = validateRuntime(input.Runtime);
+    checkRuntimeUsable(runtime, 'create', this.env.clock.now());
     const handler = validateHandler(input.Handler);
     const fields = {
       Description: validateDescription(input.Description),
@@ -103,6 +104,8 @@ export class FunctionStore {
     if (input.Publish === true) throw notImplemented('Lambda', 'UpdateFunctionCode with Publish (function versions)');
     if (input.S3Bucket !== undefined || input.ImageUri !== undefined) throw notImplemented('Lambda', 'UpdateFunctionCode with S3 or image code (upload ZipFile)');
     checkRevisionId(fn, input.RevisionId);
+    // Past its block-update date a function's code can no longer change either.
+    checkRuntimeUsable(fn.Runtime, 'update', this.env.clock.now());
     const architectures = input.Architectures === undefined ? fn.Architectures : validateArchitectures(input.Architectures);
     const code = await this.deps.code.store(fn.FunctionName, input.ZipFile);
     if (input.DryRun === true) return fn;
@@ -130,6 +133,7 @@ export class FunctionStore {
       if (next.Role !== fn.Role) this.checkRole(next.Role);
     }
     if (input.Runtime !== undefined) next.Runtime = validateRuntime(input.Runtime);
+    checkRuntimeUsable(next.Runtime, 'update', this.env.clock.now());
     if (input.Handler !== undefined) next.Handler = validateHandler(input.Handler);
     if (input.Description !== undefined) next.Description = validateDescription(input.Description);
     if (input.Timeout !== undefined) next.Timeout = validateTimeout(input.Timeout);

@@ -4,13 +4,16 @@
  * https://docs.aws.amazon.com/lambda/latest/api/API_Operations.html
  * Copies: 201 on create/AddPermission, 204 on delete, Function not found 404 bodies with `Type: User`,
  * State Active at once (waiters succeed on the first poll), CodeSha256 = base64 SHA-256 of the zip.
- * Left out on purpose: versions, aliases, layers, event source mappings, function URLs, concurrency.
+ * Reserved concurrency and account settings: concurrency.ts.
+ * Left out on purpose: versions, aliases, layers, event source mappings, function URLs, provisioned concurrency.
  */
 import { ServiceError } from '../../core/errors.js';
 import type { LocalService, RequestContext } from '../../core/types.js';
 import type { LocalCloudEnv } from '../../env.js';
 import { restJsonService, type RestRequest } from '../../protocols/rest-json.js';
 import { CodeStore, type ZipExtractor } from './code.js';
+import { concurrencyRoutes, reservedTotal } from './concurrency.js';
+import { DEFAULT_CONCURRENCY_LIMIT } from '../../lambda/concurrency.js';
 import { CodeUrlSigner } from './code-url.js';
 import { FunctionStore, type RoleCheck } from './functions.js';
 import { checkInvokeRequest, invokeResponse, runInvocation } from './invoke.js';
@@ -26,6 +29,8 @@ export interface LambdaDeps {
   extractZip: ZipExtractor;
   /** The execution engine; a getter because the server creates it only once it knows its endpoint. */
   runner(): LambdaRunner | undefined;
+  /** The account's concurrency limit (default DEFAULT_CONCURRENCY_LIMIT); the engine enforces the same one. */
+  concurrencyLimit?: number;
 }
 
 export interface LambdaApi {
@@ -35,9 +40,11 @@ export interface LambdaApi {
    * For API Gateway's data plane: invoke by (possibly qualified) function ARN. With `caller`, the
    * function's resource policy must allow that service principal from that source ARN ('forbidden').
    */
-  invokeByArn(functionArn: string, payload: Buffer, opts?: { traceHeader?: string; requestId?: string; caller?: { principal: string; sourceArn: string } }): Promise<RunResult | 'not-found' | 'forbidden'>;
+  invokeByArn(functionArn: string, payload: Buffer, opts?: { traceHeader?: string; requestId?: string; caller?: { principal: string; sourceArn: string }; signal?: AbortSignal }): Promise<RunResult | 'not-found' | 'forbidden'>;
   /** Does the function's resource policy let `principal` invoke it from `sourceArn`? False for an unknown function. */
   hasPermission(functionName: string, principal: string, sourceArn?: string): boolean;
+  /** Sum of every function's reserved concurrency: the engine's unreserved pool is the limit minus this. */
+  reservedTotal(): number;
 }
 
 const header = (req: RestRequest, name: string): string | undefined => {
@@ -98,6 +105,7 @@ export function createLambdaService(env: LocalCloudEnv, deps: LambdaDeps): Lambd
             Configuration: configuration(fn),
             Code: { RepositoryType: 'S3', Location: codeUrls.url(host, path, ctx.region, ctx.accessKeyId) },
             ...(Object.keys(fn.Tags).length ? { Tags: fn.Tags } : {}),
+            ...(fn.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } } : {}),
           };
         },
       },
@@ -192,6 +200,7 @@ export function createLambdaService(env: LocalCloudEnv, deps: LambdaDeps): Lambd
           return invokeResponse(await runInvocation(deps.runner(), fn, functions.codeDir(fn), { ...run, requestId: ctx.requestId }));
         },
       },
+      ...concurrencyRoutes(functions, fnOf, deps.concurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT),
     ],
   });
 
@@ -207,8 +216,9 @@ export function createLambdaService(env: LocalCloudEnv, deps: LambdaDeps): Lambd
         throw e;
       }
       if (opts.caller && !allows(fn, opts.caller.principal, opts.caller.sourceArn, env.accountId)) return 'forbidden';
-      return runInvocation(deps.runner(), fn, functions.codeDir(fn), { payload, traceHeader: opts.traceHeader, requestId: opts.requestId, awaitCompletion: true });
+      return runInvocation(deps.runner(), fn, functions.codeDir(fn), { payload, traceHeader: opts.traceHeader, requestId: opts.requestId, awaitCompletion: true, signal: opts.signal });
     },
+    reservedTotal: () => reservedTotal(functions),
     hasPermission(functionName, principal, sourceArn) {
       const fn = functions.items.get(parseFunctionName(functionName).name);
       return fn ? allows(fn, principal, sourceArn, env.accountId) : false;

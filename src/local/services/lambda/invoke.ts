@@ -74,7 +74,7 @@ export async function runInvocation(runner: LambdaRunner | undefined, fn: Stored
   if (!isNodeRuntime(fn.Runtime)) {
     throw new ServiceError(
       'NotImplemented',
-      `The xray-lab local cloud runs only Node.js functions, and ${fn.FunctionName} uses ${fn.Runtime}. Deploy it with a nodejs runtime (e.g. nodejs22.x) to invoke it locally.`,
+      `The xray-lab local cloud runs only Node.js functions, and ${fn.FunctionName} uses ${fn.Runtime}. Deploy it with a nodejs runtime (e.g. nodejs24.x) to invoke it locally.`,
       501,
       { Type: 'User' },
       false,

@@ -36,6 +36,8 @@ export interface StoredFunction {
   Tags: Record<string, string>;
   policy: PolicyStatement[];
   policyRevisionId?: string;
+  /** PutFunctionConcurrency's value; absent = the function uses the account's unreserved pool. */
+  reservedConcurrency?: number;
 }
 
 /** The Runtime enum of the current Lambda model: all accepted, only Node ones can run locally. */

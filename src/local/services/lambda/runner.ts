@@ -29,5 +29,6 @@ export function runSpec(fn: StoredFunction, codeDir: string): RunSpec {
     env: fn.Environment,
     tracingMode: fn.TracingMode,
     codeSha256: fn.CodeSha256,
+    reservedConcurrency: fn.reservedConcurrency,
   };
 }

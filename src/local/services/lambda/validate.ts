@@ -3,7 +3,8 @@
  * (pattern, range, enum) are `ValidationException`, semantic ones `InvalidParameterValueException`.
  */
 import { ServiceError } from '../../core/errors.js';
-import { RUNTIMES, type TracingMode } from './model.js';
+import { blockedRuntimeMessage, isBlocked, RUNTIME_LIFECYCLE } from '../../lambda/runtime-lifecycle.js';
+import { isNodeRuntime, RUNTIMES, type TracingMode } from './model.js';
 
 export const ROLE_ARN_RE = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const ENV_KEY_RE = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
@@ -54,6 +55,21 @@ export function validateRuntime(runtime: unknown): string {
     throw invalidParameter(`Value ${String(runtime)} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${[...RUNTIMES].join(', ')}] or be a valid ARN`);
   }
   return runtime;
+}
+
+/**
+ * After the enum check: a runtime past its block date is refused with AWS's message; one the local
+ * cloud cannot run is refused at once (a function that could never be invoked must not exist),
+ * naming the runtimes it can run.
+ */
+export function checkRuntimeUsable(runtime: string, op: 'create' | 'update', nowMs: number): void {
+  if (isBlocked(runtime, op, nowMs)) throw invalidParameter(blockedRuntimeMessage(runtime, nowMs));
+  if (!isNodeRuntime(runtime)) {
+    const runnable = Object.keys(RUNTIME_LIFECYCLE).filter((r) => isNodeRuntime(r) && !isBlocked(r, 'create', nowMs));
+    throw new ServiceError('NotImplemented',
+      `The xray-lab local cloud runs only Node.js functions, so a ${runtime} function could never be invoked here. Use one of: ${runnable.join(', ')}.`,
+      501, { Type: 'User' }, false);
+  }
 }
 
 /** The Node runtime loads `<file>.<export>`; anything else could never be invoked, so say so up front. */
