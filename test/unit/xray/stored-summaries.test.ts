@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceStore } from '../../../src/local/xray/store.js';
+import { getTraceSummaries, getTraceSummariesBody } from '../../../src/local/xray/summaries.js';
 import { buildTraceSummary, decodeStoredSummary } from '../../../src/local/xray/summary.js';
 import { computeRootCauses } from '../../../src/local/xray/rootcause.js';
 import { makeLabTrace, makeTraceId, seededRandom } from '../../../src/local/xray/synthetic.js';
@@ -103,5 +104,20 @@ describe('stored trace summaries', () => {
     clock.ms += 31 * DAY_MS;
     expect(store.sweep()).toBe(30);
     expect(db.prepare('SELECT COUNT(*) AS n FROM xray_summaries').get()).toEqual({ n: 0 });
+  });
+
+  it('make the response body the same bytes as serialising the built page, every page and range type', () => {
+    const store = new TraceStore(new Database(':memory:'), { clock: fakeClock() });
+    fill(store);
+    // Pages of 100 would hold all 30: a window that starts mid-trace exercises Event's MatchedEventTime.
+    const window = { StartTime: new Date(START_MS + 500), EndTime: new Date(START_MS + 60_000) };
+    for (const TimeRangeType of ['TraceId', 'Event', 'Service'] as const) {
+      for (const FilterExpression of [undefined, 'fault', 'responsetime > 0.01']) {
+        const input = { ...window, TimeRangeType, FilterExpression };
+        const body = getTraceSummariesBody(store, input);
+        expect(body).toBe(wire(getTraceSummaries(store, input)));
+        if (TimeRangeType === 'Event' && FilterExpression === undefined) expect(body).toContain('"MatchedEventTime":');
+      }
+    }
   });
 });
