@@ -18,8 +18,9 @@ import { layoutSize, type IndexContext, type TraceIndex } from './trace-index.js
  * Bumped whenever the layout above, or what buildIndex derives from documents (node identities,
  * flags …), changes: a store whose records have another version rebuilds them from the documents.
  * 3: inferred DynamoDB segments are named DynamoDB (their node keeps the table's name).
+ * 4: each trace's TraceSummary is persisted beside its record (xray_summaries), so older stores build them once.
  */
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 4;
 
 const FIXED = 16 + 8 * 4;
 const ENTITY = 20;

@@ -1,6 +1,6 @@
 /** Public surface of the local X-Ray engine (see SPEC.md next to this file). */
 export { TraceStore, type TraceStoreOptions } from './store.js';
-export { putTraceSegments, batchGetTraces, getTraceSummaries, getServiceGraph, getTraceGraph } from './operations.js';
+export { putTraceSegments, batchGetTraces, getTraceSummaries, getTraceSummariesBody, getServiceGraph, getTraceGraph } from './operations.js';
 export { Sampler, lambdaSampler, DEFAULT_RULE, orderRules, wildcardMatch, type SamplingRequest, type SamplingDecision, type SamplerOptions } from './sampling.js';
 export { startDaemon, parseDatagram, type Daemon, type DaemonOptions, type DaemonStats } from './daemon.js';
 export { validateSegmentDocument, type SegmentDoc, type EntityDoc } from './segments.js';

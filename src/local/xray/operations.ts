@@ -6,7 +6,7 @@ import type { PutTraceSegmentsRequest, PutTraceSegmentsResult } from '@aws-sdk/c
 import { ServiceError } from '../core/errors.js';
 import type { TraceStore } from './store.js';
 
-export { batchGetTraces, getTraceSummaries } from './summaries.js';
+export { batchGetTraces, getTraceSummaries, getTraceSummariesBody } from './summaries.js';
 export { getServiceGraph, getTraceGraph } from './graph.js';
 
 /** https://docs.aws.amazon.com/xray/latest/api/API_PutTraceSegments.html */

@@ -3,6 +3,8 @@
  * - xray_docs: the durable documents, one append-only row per trace and call.
  * - xray_index: one compact record per trace (index-codec.ts), replaced whenever the trace changes,
  *   so reopening decodes records instead of parsing documents.
+ * - xray_summaries: each trace's TraceSummary as JSON (summary.ts), written with its record, so a result
+ *   page reads 100 rows instead of assembling 100 traces from their documents.
  * - xray_nodes: the node identities records refer to by id.
  * - xray_meta: the record format version; another version means the records are rebuilt from documents.
  */
@@ -24,6 +26,10 @@ export class TraceTables {
   readonly deleteDocs: BetterSqlite3.Statement<[string]>;
   readonly upsertRecord: BetterSqlite3.Statement<[string, Buffer]>;
   readonly deleteRecord: BetterSqlite3.Statement<[string]>;
+  readonly upsertSummary: BetterSqlite3.Statement<[string, string]>;
+  readonly deleteSummary: BetterSqlite3.Statement<[string]>;
+  /** `SELECT … WHERE trace_id IN (?, …)` per number of ids (a page has at most 100). */
+  private readonly selectSummaries = new Map<number, BetterSqlite3.Statement<string[]>>();
   private readonly insertNode: BetterSqlite3.Statement<[number, string, string | null, string | null, number]>;
   /** True when the records are missing or of another format: the owner rebuilds them from the documents. */
   readonly recordsStale: boolean;
@@ -37,16 +43,19 @@ export class TraceTables {
     const format = (db.prepare("SELECT value FROM xray_meta WHERE key = 'index_format'").get() as { value: string } | undefined)?.value;
     this.recordsStale = format !== String(INDEX_FORMAT);
     if (this.recordsStale) {
-      db.exec('DROP TABLE IF EXISTS xray_index; DROP TABLE IF EXISTS xray_nodes;');
+      db.exec('DROP TABLE IF EXISTS xray_index; DROP TABLE IF EXISTS xray_nodes; DROP TABLE IF EXISTS xray_summaries;');
     }
     db.exec(`
       CREATE TABLE IF NOT EXISTS xray_index (trace_id TEXT PRIMARY KEY, rec BLOB NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS xray_summaries (trace_id TEXT PRIMARY KEY, summary TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS xray_nodes (id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT, account TEXT, inferred INTEGER NOT NULL);`);
     this.insertDocs = db.prepare('INSERT INTO xray_docs (trace_id, docs) VALUES (?, ?)');
     this.selectDocs = db.prepare('SELECT docs FROM xray_docs WHERE trace_id = ? ORDER BY rowid');
     this.deleteDocs = db.prepare('DELETE FROM xray_docs WHERE trace_id = ?');
     this.upsertRecord = db.prepare('INSERT OR REPLACE INTO xray_index (trace_id, rec) VALUES (?, ?)');
     this.deleteRecord = db.prepare('DELETE FROM xray_index WHERE trace_id = ?');
+    this.upsertSummary = db.prepare('INSERT OR REPLACE INTO xray_summaries (trace_id, summary) VALUES (?, ?)');
+    this.deleteSummary = db.prepare('DELETE FROM xray_summaries WHERE trace_id = ?');
     this.insertNode = db.prepare('INSERT INTO xray_nodes (id, name, type, account, inferred) VALUES (?, ?, ?, ?, ?)');
   }
 
@@ -70,9 +79,27 @@ export class TraceTables {
     return this.db.prepare('SELECT trace_id, rec FROM xray_index').raw(true).iterate() as IterableIterator<[string, Buffer]>;
   }
 
-  /** Every stored document row, grouped by trace (for rebuilding records). */
-  docRows(): IterableIterator<{ trace_id: string; docs: string }> {
-    return this.db.prepare('SELECT trace_id, docs FROM xray_docs ORDER BY trace_id, rowid').iterate() as IterableIterator<{ trace_id: string; docs: string }>;
+  /** The stored summaries of these traces (one statement), by trace id. */
+  summaries(traceIds: readonly string[]): Map<string, string> {
+    let stmt = this.selectSummaries.get(traceIds.length);
+    if (!stmt) {
+      const marks = traceIds.map(() => '?').join(', ');
+      stmt = this.db.prepare(`SELECT trace_id, summary FROM xray_summaries WHERE trace_id IN (${marks})`).raw(true) as BetterSqlite3.Statement<string[]>;
+      this.selectSummaries.set(traceIds.length, stmt);
+    }
+    return new Map(stmt.all(...traceIds) as [string, string][]);
+  }
+
+  /**
+   * The document rows of the next `traces` traces whose id sorts after `afterTraceId` ('' for the first),
+   * grouped by trace in arrival order. Rebuilding reads in such chunks so it can write between them
+   * (a connection cannot write while a statement iterates) and never holds every summary at once.
+   */
+  docRowsChunk(afterTraceId: string, traces: number): { trace_id: string; docs: string }[] {
+    return this.db
+      .prepare(`SELECT trace_id, docs FROM xray_docs WHERE trace_id IN
+        (SELECT DISTINCT trace_id FROM xray_docs WHERE trace_id > ? ORDER BY trace_id LIMIT ?) ORDER BY trace_id, rowid`)
+      .all(afterTraceId, traces) as { trace_id: string; docs: string }[];
   }
 
   transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {

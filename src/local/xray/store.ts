@@ -15,6 +15,8 @@ import { buildIndex, IndexContext, type TraceIndex } from './trace-index.js';
 import { compareTraces, lowerBound, TraceOrder, type Spread } from './trace-order.js';
 import { encodeRecord, RecordDecoder } from './index-codec.js';
 import { TraceTables } from './store-tables.js';
+import { storedSummaryText } from './summary.js';
+import { ServiceError } from '../core/errors.js';
 
 export interface TraceStoreOptions {
   clock: Clock;
@@ -47,6 +49,12 @@ function latestPerId(docs: Pending[]): Pending[] {
 
 const DAY_MS = 86_400_000;
 
+/** A trace's fresh record and the summary text persisted beside it. */
+interface Indexed {
+  t: TraceIndex;
+  summary: string;
+}
+
 export class TraceStore {
   private readonly index = new Map<string, TraceIndex>();
   /** The same records in result order, for paging. */
@@ -65,11 +73,11 @@ export class TraceStore {
     this.retentionMs = (opts.retentionDays ?? 30) * DAY_MS;
     this.sweepEveryMs = opts.sweepEveryMs ?? 3_600_000;
     this.tables = new TraceTables(db);
-    // Documents, the traces' new records and any new node identities commit together: a reopened
-    // store's records always describe exactly the documents it holds.
+    // Documents, the traces' new records and summaries and any new node identities commit together: a
+    // reopened store's records and summaries always describe exactly the documents it holds.
     this.writeBatch = this.tables.transaction((groups: Map<string, Pending[]>) => {
       for (const [traceId, docs] of groups) this.tables.insertDocs.run(traceId, docs.length === 1 ? docs[0].text : docs.map((p) => p.text).join(SEP));
-      for (const [traceId, docs] of groups) this.tables.upsertRecord.run(traceId, encodeRecord(this.reindex(traceId, docs), this.ctx));
+      for (const [traceId, docs] of groups) this.persist(this.reindex(traceId, docs));
       this.tables.saveNodes(this.ctx.unsaved);
     });
     if (this.tables.recordsStale) this.rebuildFromDocuments();
@@ -161,6 +169,17 @@ export class TraceStore {
     return out;
   }
 
+  /** The stored summary texts (summary.ts) of a result page, in its order: one SQLite statement, no document read. */
+  summaryTexts(page: readonly TraceIndex[]): string[] {
+    if (page.length === 0) return [];
+    const texts = this.tables.summaries(page.map((t) => t.id));
+    return page.map((t) => {
+      const text = texts.get(t.id);
+      if (text === undefined) throw new ServiceError('InternalFailure', `the summary of trace ${t.id} is missing from the store`, 500);
+      return text;
+    });
+  }
+
   loadModel(traceId: string): TraceModel | undefined {
     const t = this.loadTrace(traceId);
     return t && buildModel(t);
@@ -176,6 +195,7 @@ export class TraceStore {
       for (const id of doomed) {
         this.tables.deleteDocs.run(id);
         this.tables.deleteRecord.run(id);
+        this.tables.deleteSummary.run(id);
       }
     })();
     for (const id of doomed) {
@@ -194,16 +214,28 @@ export class TraceStore {
     this.sweep();
   }
 
-  private reindex(traceId: string, batch: Pending[]): TraceIndex {
+  /** A trace's record and summary, rebuilt from all its documents (including parts that arrived earlier). */
+  private reindex(traceId: string, batch: Pending[]): Indexed {
     const prev = this.index.get(traceId);
     // A new trace's documents are all in this batch (already parsed): no read-back.
     const trace = prev ? this.assembleStored(traceId)! : assemble(traceId, latestPerId(batch));
-    const meta = { revision: (prev?.revision ?? 0) + batch.length, bytes: trace.bytes };
     if (prev) {
       this.ctx.cols.release(prev);
       this.order.dropped();
     }
-    return this.keep(buildIndex(buildModel(trace), meta, this.ctx));
+    return this.index1(trace, (prev?.revision ?? 0) + batch.length);
+  }
+
+  /** Record (kept in memory) and summary text of an assembled trace; revision = documents received. */
+  private index1(trace: AssembledTrace, revision: number): Indexed {
+    const model = buildModel(trace);
+    const t = this.keep(buildIndex(model, { revision, bytes: trace.bytes }, this.ctx));
+    return { t, summary: storedSummaryText(model, t) };
+  }
+
+  private persist({ t, summary }: Indexed): void {
+    this.tables.upsertRecord.run(t.id, encodeRecord(t, this.ctx));
+    this.tables.upsertSummary.run(t.id, summary);
   }
 
   private keep(t: TraceIndex): TraceIndex {
@@ -222,32 +254,31 @@ export class TraceStore {
   }
 
   /**
-   * On open of a store written before records were persisted (or in another record format): rebuild
-   * every record from the documents once, and persist it. Revision = documents received, as while running.
+   * On open of a store written before records and summaries were persisted (or in another format):
+   * rebuild every record and summary from the documents once, and persist them, a chunk of traces at a
+   * time. The format is marked current only at the end, so an interrupted rebuild starts over.
    */
   private rebuildFromDocuments(): void {
-    let current: string | undefined;
-    let docs: Pending[] = [];
-    const built: TraceIndex[] = [];
-    const flush = () => {
-      if (current === undefined) return;
-      const trace = assemble(current, latestPerId(docs));
-      built.push(this.keep(buildIndex(buildModel(trace), { revision: docs.length, bytes: trace.bytes }, this.ctx)));
-    };
-    for (const r of this.tables.docRows()) {
-      if (r.trace_id !== current) {
-        flush();
-        current = r.trace_id;
+    const CHUNK = 1000;
+    let after = '';
+    for (;;) {
+      const rows = this.tables.docRowsChunk(after, CHUNK);
+      if (rows.length === 0) break;
+      const built: Indexed[] = [];
+      let docs: Pending[] = [];
+      rows.forEach((r, i) => {
+        parseRow(r.docs, docs);
+        if (rows[i + 1]?.trace_id === r.trace_id) return;
+        built.push(this.index1(assemble(r.trace_id, latestPerId(docs)), docs.length));
         docs = [];
-      }
-      parseRow(r.docs, docs);
+      });
+      after = rows[rows.length - 1].trace_id;
+      this.tables.transaction(() => {
+        for (const b of built) this.persist(b);
+        this.tables.saveNodes(this.ctx.unsaved);
+      })();
     }
-    flush();
-    this.tables.transaction(() => {
-      for (const t of built) this.tables.upsertRecord.run(t.id, encodeRecord(t, this.ctx));
-      this.tables.saveNodes(this.ctx.unsaved);
-      this.tables.markRecordsCurrent();
-    })();
+    this.tables.markRecordsCurrent();
     this.order.settle();
     this.ctx.cols.trim();
   }

@@ -1,11 +1,11 @@
 /**
  * GetTraceSummaries and BatchGetTraces (https://docs.aws.amazon.com/xray/latest/api/API_GetTraceSummaries.html,
- * API_BatchGetTraces.html). Scans run over the compact index; only the traces on the returned page
- * are assembled from SQLite. Newest first; NextToken is an opaque keyset cursor.
+ * API_BatchGetTraces.html). Scans run over the compact index; the returned page's summaries are read
+ * from SQLite, where ingest stored them. Newest first; NextToken is an opaque keyset cursor.
  * Left out on purpose: groups (none exist locally), Insights.
  */
 import { createHash } from 'node:crypto';
-import type { BatchGetTracesRequest, BatchGetTracesResult, GetTraceSummariesRequest, GetTraceSummariesResult, Trace, TraceSummary } from '@aws-sdk/client-xray';
+import type { BatchGetTracesRequest, BatchGetTracesResult, GetTraceSummariesRequest, GetTraceSummariesResult, Trace } from '@aws-sdk/client-xray';
 import { ServiceError } from '../core/errors.js';
 import { epochSeconds, invalidRequest } from './request.js';
 import type { SegmentDoc } from './segments.js';
@@ -15,8 +15,8 @@ import { parseFilter } from './filter/parser.js';
 import { mentionsGroup, type Expr } from './filter/ast.js';
 import { evaluate, type EvalTrace } from './filter/evaluate.js';
 import { computeRootCauses, type RootCauses } from './rootcause.js';
+import { decodeStoredSummary, summaryWireText } from './summary.js';
 import type { TraceModel } from './model.js';
-import { buildTraceSummary } from './summary.js';
 
 export const SUMMARIES_PAGE_SIZE = 100;
 /** Fraction kept when `Sampling: true` comes without a SamplingStrategy (AWS does not document its default). */
@@ -73,7 +73,40 @@ export function compileFilter(expression: string | undefined): Expr | undefined 
   return expr;
 }
 
+/** One GetTraceSummaries page: its traces' stored summary texts and the page's other members. */
+interface SummariesPage {
+  /** Stored summaries (summary.ts), in result order. */
+  texts: string[];
+  /** Per text, MatchedEventTime in epoch seconds (Event time ranges only). */
+  matchedEventTimes?: number[];
+  approximateTime: Date;
+  processed: number;
+  nextToken?: string;
+}
+
+/** GetTraceSummaries as the SDK's output shape (tests and in-process callers). */
 export function getTraceSummaries(store: TraceStore, input: GetTraceSummariesRequest): GetTraceSummariesResult {
+  const p = summariesPage(store, input);
+  return {
+    TraceSummaries: p.texts.map((text, i) => decodeStoredSummary(text, p.matchedEventTimes?.[i])),
+    ApproximateTime: p.approximateTime,
+    TracesProcessedCount: p.processed,
+    ...(p.nextToken !== undefined ? { NextToken: p.nextToken } : {}),
+  };
+}
+
+/**
+ * GetTraceSummaries as its restJson response body: the stored summaries spliced in as they are, the
+ * same bytes serialising getTraceSummaries' result gives, without parsing 100 summaries to write them again.
+ */
+export function getTraceSummariesBody(store: TraceStore, input: GetTraceSummariesRequest): string {
+  const p = summariesPage(store, input);
+  const summaries = p.texts.map((text, i) => summaryWireText(text, p.matchedEventTimes?.[i])).join(',');
+  const next = p.nextToken !== undefined ? `,"NextToken":${JSON.stringify(p.nextToken)}` : '';
+  return `{"TraceSummaries":[${summaries}],"ApproximateTime":${JSON.stringify(p.approximateTime.getTime() / 1000)},"TracesProcessedCount":${p.processed}${next}}`;
+}
+
+function summariesPage(store: TraceStore, input: GetTraceSummariesRequest): SummariesPage {
   const from = epochSeconds(input.StartTime, 'StartTime');
   const to = epochSeconds(input.EndTime, 'EndTime');
   if (to <= from) throw invalidRequest('EndTime must be after StartTime');
@@ -120,17 +153,14 @@ export function getTraceSummaries(store: TraceStore, input: GetTraceSummariesReq
     if (!sampledOut && matches(t)) page.push(t);
   }
   if (!more) processed += lookahead;
-  const summaries: TraceSummary[] = [];
-  for (const t of page) {
-    const full = evalTrace(store, t).full();
-    summaries.push(buildTraceSummary(full.model, t, full.rootCauses, rangeType === 'Event' ? Math.max(from, t.start) : undefined));
-  }
   const last = page[page.length - 1];
   return {
-    TraceSummaries: summaries,
-    ApproximateTime: new Date(Math.round((more ? last.start : from) * 1000)),
-    TracesProcessedCount: processed,
-    ...(more ? { NextToken: encodeCursor({ s: last.start, i: last.id }) } : {}),
+    // The page's summaries were built at ingest: one read of its stored rows, no document parsed.
+    texts: store.summaryTexts(page),
+    ...(rangeType === 'Event' ? { matchedEventTimes: page.map((t) => Math.max(from, t.start)) } : {}),
+    approximateTime: new Date(Math.round((more ? last.start : from) * 1000)),
+    processed,
+    ...(more ? { nextToken: encodeCursor({ s: last.start, i: last.id }) } : {}),
   };
 }
 

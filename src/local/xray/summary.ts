@@ -1,9 +1,13 @@
-/** One TraceSummary (https://docs.aws.amazon.com/xray/latest/api/API_TraceSummary.html) from an assembled trace's model, its index record and root causes. */
+/**
+ * One TraceSummary (https://docs.aws.amazon.com/xray/latest/api/API_TraceSummary.html) from an assembled
+ * trace's model, its index record and root causes. Built once per trace at ingest and persisted
+ * (storedSummaryText), so a result page reads stored summaries instead of assembling documents.
+ */
 import type { AnnotationValue, ServiceId, TraceSummary, ValueWithServiceIds } from '@aws-sdk/client-xray';
 import type { AnnotationScalar } from './segments.js';
 import { entitiesOf, type ModelNode, type TraceModel } from './model.js';
 import { T_THROTTLE, type TraceIndex } from './trace-index.js';
-import type { RootCauses } from './rootcause.js';
+import { computeRootCauses, type RootCauses } from './rootcause.js';
 
 export function serviceId(n: ModelNode | { name: string; type?: string; accountId?: string }): ServiceId {
   return { Name: n.name, Names: [n.name], ...(n.accountId ? { AccountId: n.accountId } : {}), ...(n.type ? { Type: n.type } : {}) };
@@ -77,4 +81,28 @@ export function buildTraceSummary(model: TraceModel, idx: TraceIndex, rc: RootCa
     Revision: idx.revision,
     ...(matchedEventTime !== undefined ? { MatchedEventTime: toDate(matchedEventTime) } : {}),
   };
+}
+
+/**
+ * The summary a trace's documents give, as persisted next to its record: its restJson wire form
+ * (dates as epoch seconds) without MatchedEventTime, which depends on the query. JSON keeps key order,
+ * so a page can splice these texts into its response body exactly as serialising the built object did.
+ */
+export function storedSummaryText(model: TraceModel, idx: TraceIndex): string {
+  const s = buildTraceSummary(model, idx, computeRootCauses(model));
+  return JSON.stringify({ ...s, StartTime: s.StartTime!.getTime() / 1000 });
+}
+
+/** A stored summary in its wire form, MatchedEventTime (epoch seconds) appended last, as built. */
+export function summaryWireText(stored: string, matchedEventTime?: number): string {
+  return matchedEventTime === undefined ? stored : `${stored.slice(0, -1)},"MatchedEventTime":${JSON.stringify(toDate(matchedEventTime).getTime() / 1000)}}`;
+}
+
+/** A stored summary → the TraceSummary object the built one was (Dates back, MatchedEventTime last). */
+export function decodeStoredSummary(text: string, matchedEventTime?: number): TraceSummary {
+  const s = JSON.parse(text) as TraceSummary & { StartTime: number | Date };
+  // Stored as ms / 1000: rounding the product undoes the division's last-bit error.
+  s.StartTime = new Date(Math.round((s.StartTime as number) * 1000));
+  if (matchedEventTime !== undefined) s.MatchedEventTime = toDate(matchedEventTime);
+  return s;
 }

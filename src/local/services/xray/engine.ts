@@ -5,7 +5,7 @@
  */
 import type { GetSamplingTargetsRequest } from '@aws-sdk/client-xray';
 import type { LocalCloudEnv } from '../../env.js';
-import { Sampler, TraceStore, batchGetTraces, getServiceGraph, getTraceGraph, getTraceSummaries, putTraceSegments } from '../../xray/index.js';
+import { Sampler, TraceStore, batchGetTraces, getServiceGraph, getTraceGraph, getTraceSummariesBody, putTraceSegments } from '../../xray/index.js';
 import type { SamplingRequest, SamplingDecision } from '../../xray/index.js';
 import type { XrayEngineRoutes } from './index.js';
 import type { SamplingRules } from './rules.js';
@@ -36,7 +36,11 @@ export function createXrayEngine(env: LocalCloudEnv, rules: SamplingRules, rando
     decide: (region, req) => samplerFor(region).decide(req),
     routes: {
       '/TraceSegments': { operation: 'PutTraceSegments', handler: (req) => putTraceSegments(store, req.json()) },
-      '/TraceSummaries': { operation: 'GetTraceSummaries', handler: (req) => getTraceSummaries(store, req.json()) },
+      // The body is written from the stored summaries' text (same bytes as serialising the objects).
+      '/TraceSummaries': {
+        operation: 'GetTraceSummaries',
+        handler: (req) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: getTraceSummariesBody(store, req.json()) }),
+      },
       '/Traces': { operation: 'BatchGetTraces', handler: (req) => batchGetTraces(store, req.json()) },
       '/ServiceGraph': { operation: 'GetServiceGraph', handler: (req) => getServiceGraph(store, req.json()) },
       '/TraceGraph': { operation: 'GetTraceGraph', handler: (req) => getTraceGraph(store, req.json()) },
