@@ -14,7 +14,7 @@ import { assetDir } from '../src/console/server/assets.js';
 import { startConsoleServer } from '../src/console/server/server.js';
 import type { Benchmark, BenchBody } from './lib/result.js';
 import { target } from './lib/result.js';
-import { launchChromium, waitForExpression } from './lib/browser.js';
+import { launchChromium, waitForExpression } from '../test/support/browser.js';
 import { sdkConfig, startCloudProcess } from './lib/stack.js';
 import { median, round } from './lib/stats.js';
 import { labTraces } from './lib/traces.js';
@@ -177,7 +177,7 @@ export const consoleBench: Benchmark = {
       await browser?.close();
       await server.close();
       xray.destroy();
-      await cloud.stop();
+      await cloud.close();
     }
   },
 };

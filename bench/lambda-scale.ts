@@ -15,7 +15,7 @@ import { childPids, rssMb } from './lib/proc.js';
 import type { Benchmark, BenchBody, Cell } from './lib/result.js';
 import { target } from './lib/result.js';
 import { median, round } from './lib/stats.js';
-import { createApi, createFunction, createRole, createTableWithUsers, startCloudProcess, USERS } from './lib/stack.js';
+import { startBenchStack, USERS } from './lib/stack.js';
 
 const WORK_MS = 100;
 const P50_TARGET_MS = WORK_MS + 30;
@@ -40,13 +40,10 @@ export const lambdaScale: Benchmark = {
     const requests = smoke ? 24 : 200;
     const burst = smoke ? { connections: 200, duration: 1 } : { connections: 2000, duration: 6 };
     log('starting the local cloud (own process) and the lab stack with the default 100 ms handler');
-    const cloud = await startCloudProcess();
+    const stack = await startBenchStack({ functionEnv: { SIMULATED_WORK_MS: String(WORK_MS) } });
+    const { cloud, url: baseUrl } = stack;
     const notes: string[] = [];
     try {
-      const role = await createRole(cloud.endpoint);
-      await createTableWithUsers(cloud.endpoint);
-      const fnArn = await createFunction(cloud.endpoint, role, { env: { SIMULATED_WORK_MS: String(WORK_MS) } });
-      const baseUrl = await createApi(cloud.endpoint, fnArn, true);
 
       // 1. The lab's load, from cold: the first requests pay the cold starts, as a learner's do.
       log(`load: ${requests} requests over 8 connections`);
@@ -99,7 +96,7 @@ export const lambdaScale: Benchmark = {
         notes,
       };
     } finally {
-      await cloud.stop();
+      await stack.close();
     }
   },
 };

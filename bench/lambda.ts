@@ -9,7 +9,8 @@ import { createDeterministicZip } from '../src/lab/packaging/zip.js';
 import type { Benchmark, BenchBody } from './lib/result.js';
 import { target } from './lib/result.js';
 import { timedRun } from './lib/proc.js';
-import { createFunction, createRole, createTableWithUsers, sdkConfig, startCloudProcess } from './lib/stack.js';
+import { createLabFunction, createLabRole, createTableWithUsers } from '../test/support/lab-stack.js';
+import { BENCH_FUNCTION_ENV, sdkConfig, startCloudProcess, USERS } from './lib/stack.js';
 import { round, summarize } from './lib/stats.js';
 
 const NOOP = 'exports.handler = async () => ({ statusCode: 200, body: "ok" });';
@@ -29,8 +30,8 @@ export const lambdaBench: Benchmark = {
     const cloud = await startCloudProcess();
     const client = new LambdaClient(sdkConfig(cloud.endpoint));
     try {
-      const roleArn = await createRole(cloud.endpoint);
-      await createTableWithUsers(cloud.endpoint);
+      const roleArn = await createLabRole(cloud.endpoint);
+      await createTableWithUsers(cloud.endpoint, USERS);
       const noopZip = await createDeterministicZip([{ name: 'index.js', data: Buffer.from(NOOP) }]);
       const invoke = async (name: string, payload = '{"path":"/users/user123","httpMethod":"GET"}') => {
         const r = await client.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(payload) }));
@@ -41,8 +42,8 @@ export const lambdaBench: Benchmark = {
       const cold = { noop: [] as number[], user: [] as number[], node: [] as number[] };
       for (let i = 0; i < colds; i++) {
         // A fresh function each time: nothing warm to reuse.
-        await createFunction(cloud.endpoint, roleArn, { name: `noop-${i}`, zip: noopZip });
-        await createFunction(cloud.endpoint, roleArn, { name: `user-service-${i}` });
+        await createLabFunction(cloud.endpoint, roleArn, { name: `noop-${i}`, handler: { zip: noopZip, handler: 'index.handler' }, env: BENCH_FUNCTION_ENV });
+        await createLabFunction(cloud.endpoint, roleArn, { name: `user-service-${i}`, env: BENCH_FUNCTION_ENV });
         cold.noop.push((await timed(() => invoke(`noop-${i}`))).ms);
         cold.node.push((await timedRun(process.execPath, ['-e', '0'], { PATH: process.env.PATH })).ms);
         cold.user.push((await timed(() => invoke(`user-service-${i}`))).ms);
@@ -85,7 +86,7 @@ export const lambdaBench: Benchmark = {
       };
     } finally {
       client.destroy();
-      await cloud.stop();
+      await cloud.close();
     }
   },
 };

@@ -10,7 +10,8 @@ import { autocannon } from './lib/autocannon.js';
 import type { Benchmark, BenchBody } from './lib/result.js';
 import { target } from './lib/result.js';
 import { cpuOfTree } from './lib/proc.js';
-import { createFunction, createRole, createTableWithUsers, sdkConfig, startCloudProcess, startLabStack, type LabStack } from './lib/stack.js';
+import { createLabFunction, createLabRole, createTableWithUsers, type LabStack } from '../test/support/lab-stack.js';
+import { BENCH_FUNCTION_ENV, sdkConfig, startBenchStack, startCloudProcess, USERS, type RunningCloud } from './lib/stack.js';
 import { alternate, median, round, summarize } from './lib/stats.js';
 
 const KINDS: readonly Instrumentation[] = ['xray-sdk', 'otel'];
@@ -31,12 +32,12 @@ async function invokes(zips: Record<Instrumentation, HandlerZip>, colds: number,
     if (r.FunctionError) throw new Error(`${name} failed: ${Buffer.from(r.Payload ?? []).toString()}`);
   };
   try {
-    const roleArn = await createRole(cloud.endpoint);
-    await createTableWithUsers(cloud.endpoint);
+    const roleArn = await createLabRole(cloud.endpoint);
+    await createTableWithUsers(cloud.endpoint, USERS);
     log(`${colds} cold starts of each handler, alternated`);
     const cold: Record<Instrumentation, number[]> = { 'xray-sdk': [], otel: [] };
     for (let i = 0; i < colds; i++) {
-      for (const k of KINDS) await createFunction(cloud.endpoint, roleArn, { name: `${k}-${i}`, zip: zips[k].zip });
+      for (const k of KINDS) await createLabFunction(cloud.endpoint, roleArn, { name: `${k}-${i}`, handler: zips[k], env: BENCH_FUNCTION_ENV });
       const order = i % 2 === 0 ? KINDS : [...KINDS].reverse();
       for (const k of order) cold[k].push(await timed(() => invoke(`${k}-${i}`)));
     }
@@ -53,13 +54,13 @@ async function invokes(zips: Record<Instrumentation, HandlerZip>, colds: number,
     return { cold, warmCpu: { 'xray-sdk': median(r.a), otel: median(r.b) } };
   } finally {
     client.destroy();
-    await cloud.stop();
+    await cloud.close();
   }
 }
 
-async function throughput(stacks: Record<Instrumentation, LabStack>, rounds: number, seconds: number, smoke: boolean, log: (l: string) => void) {
+async function throughput(stacks: Record<Instrumentation, LabStack<RunningCloud>>, rounds: number, seconds: number, smoke: boolean, log: (l: string) => void) {
   const shot = async (k: Instrumentation, amount?: number) => {
-    const r = await autocannon({ url: `${stacks[k].baseUrl}/users/user123`, connections: CONNECTIONS, ...(amount ? { amount } : { duration: seconds }) });
+    const r = await autocannon({ url: `${stacks[k].url}/users/user123`, connections: CONNECTIONS, ...(amount ? { amount } : { duration: seconds }) });
     const bad = r.errors + r.timeouts + r.non2xx;
     if (bad > 0) throw new Error(`the ${k} stack answered ${bad} requests with an error or a non-2xx status`);
     return r.requests.total / r.duration;
@@ -78,15 +79,15 @@ export const otelBench: Benchmark = {
     const zips = { 'xray-sdk': await buildHandlerZip({ instrumentation: 'xray-sdk' }), otel: await buildHandlerZip({ instrumentation: 'otel' }) };
     const { cold, warmCpu } = await invokes(zips, smoke ? 1 : 7, smoke ? 20 : 400, log);
     log('starting one local stack per handler');
-    // 32 connections exceed the local default account concurrency (20): raise it, as the request-path bench
-    // does, so both stacks measure their handler rather than throttles.
-    const env = { XRAY_LAB_LAMBDA_CONCURRENCY: '64' };
-    const stacks = { 'xray-sdk': await startLabStack({ zip: zips['xray-sdk'].zip, env }), otel: await startLabStack({ zip: zips.otel.zip, env }) };
+    // As request-path does: above the 32 connections, so the handlers are measured, not the account's
+    // default concurrency limit of 20 (which would throttle some requests, by design).
+    const cloudEnv = { XRAY_LAB_LAMBDA_CONCURRENCY: '64' };
+    const stacks = { 'xray-sdk': await startBenchStack({ handler: zips['xray-sdk'], cloudEnv }), otel: await startBenchStack({ handler: zips.otel, cloudEnv }) };
     let rps: Record<Instrumentation, number>;
     try {
       rps = await throughput(stacks, smoke ? 1 : 4, 5, smoke, log);
     } finally {
-      for (const s of Object.values(stacks)) await s.cloud.stop();
+      for (const s of Object.values(stacks)) await s.close();
     }
     const c = { 'xray-sdk': summarize(cold['xray-sdk']), otel: summarize(cold.otel) };
     const coldRatio = c.otel.median / c['xray-sdk'].median;

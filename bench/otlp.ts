@@ -176,7 +176,7 @@ export const otlpBench: Benchmark = {
         notes: ['One OTLP span becomes one segment document (a segment or an independent subsegment), so spans/s and segments/s count the same unit of stored work.'],
       };
     } finally {
-      await cloud.stop();
+      await cloud.close();
     }
   },
 };

@@ -18,8 +18,8 @@ import type { Benchmark, BenchBody, Cell } from './lib/result.js';
 import { REPO_ROOT, target } from './lib/result.js';
 import { cpuOfTree } from './lib/proc.js';
 import { startChildServer } from './lib/server.js';
-import { startLabStack } from './lib/stack.js';
-import { checkTraces, type Completeness } from './lib/trace-completeness.js';
+import { startBenchStack } from './lib/stack.js';
+import { checkTraces, type Completeness } from '../test/support/trace-completeness.js';
 import { alternate, median, round } from './lib/stats.js';
 
 interface Shot {
@@ -97,9 +97,9 @@ export const requestPath: Benchmark = {
     log('starting the local stack and the baseline');
     // Twice the 32 connections of the targets, so the request path is measured, not the account limit
     // (default 20, which 32 connections on a slow machine reach: those would be throttled, by design).
-    const stack = await startLabStack({ env: { XRAY_LAB_LAMBDA_CONCURRENCY: '64' } });
+    const stack = await startBenchStack({ cloudEnv: { XRAY_LAB_LAMBDA_CONCURRENCY: '64' } });
     const baseline = await startChildServer(join(REPO_ROOT, 'bench', 'fixtures', 'baseline-server.mjs'), {}, [bundle]);
-    const stackUrl = `${stack.baseUrl}/users/user123`;
+    const stackUrl = `${stack.url}/users/user123`;
     const baseUrl = `${baseline.url}/users/user123`;
     const rows: Cell[][] = [];
     const cpuRows: Cell[][] = [];
@@ -131,17 +131,17 @@ export const requestPath: Benchmark = {
         rows.push([c, round(a.rps, 0), round(a.p50, 1), round(a.p99, 1), a.bad, round(b.rps, 0), round(b.p50, 1), round(b.p99, 1), b.bad, round(a.rps / b.rps, 3)]);
       }
       log(`${FIXED_RPS} req/s offered over ${TARGET_CONNECTIONS} connections: ${rounds} × ${rateSeconds} s each side, alternated; then the sampled traces`);
-      const r = await alternate(rounds, () => atRate(stack.baseUrl, rateSeconds), () => atRate(baseline.url, rateSeconds));
+      const r = await alternate(rounds, () => atRate(stack.url, rateSeconds), () => atRate(baseline.url, rateSeconds));
       rate = { stack: r.a.map((x) => x.report), baseline: r.b.map((x) => x.report) };
       // How latency grows with load: the stack alone at half and three quarters of the target rate.
       for (const rps of smoke ? [] : [FIXED_RPS / 2, (FIXED_RPS * 3) / 2]) {
         log(`${rps} req/s offered over ${TARGET_CONNECTIONS} connections: the stack, ${rateSeconds} s`);
-        lower.push(await atRate(stack.baseUrl, rateSeconds, rps));
+        lower.push(await atRate(stack.url, rateSeconds, rps));
       }
       traces = await checkTraces(stack.cloud.endpoint, [...r.a, ...lower].flatMap((x) => x.sampledIds));
     } finally {
       await baseline.stop();
-      await stack.cloud.stop();
+      await stack.close();
       rmSync(dir, { recursive: true, force: true });
     }
     const c32 = at[TARGET_CONNECTIONS];

@@ -97,7 +97,7 @@ export const xrayScale: Benchmark = {
               motoListing = await listToEnd(motoClient, month, moto.pid);
             }
             local.destroy();
-            await cloud.stop();
+            await cloud.close();
             cloud = undefined;
           } else {
             log(`adding ${size - have} traces straight into the store files`);
@@ -131,7 +131,7 @@ export const xrayScale: Benchmark = {
           rows.push(row);
           log(`@${size}: reopen ${round(row.reopenMs, 0)} ms, start ${round(startMs, 0)} ms, RSS ${row.rssMb} MB, list-all CPU ${row.all.serverCpuMs} ms, slowest page ${round(all.maxPageMs, 1)} ms`);
           local.destroy();
-          await cloud.stop();
+          await cloud.close();
           cloud = undefined;
         } catch (e) {
           notes.push(`Stopped at ${size} traces: ${(e as Error).message.slice(0, 300)}`);
@@ -140,7 +140,7 @@ export const xrayScale: Benchmark = {
         }
       }
     } finally {
-      await cloud?.stop();
+      await cloud?.close();
       motoClient?.destroy();
       await moto?.stop();
       box.dispose();

@@ -253,7 +253,7 @@ export const xrayStore: Benchmark = {
       local.destroy();
       motoClient?.destroy();
       await moto?.stop();
-      await cloud.stop();
+      await cloud.close();
     }
   },
 };

@@ -7,18 +7,17 @@
  */
 import { GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
-import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
-import { makeSandbox, type Sandbox } from '../support/cli.js';
-import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../support/moto.js';
+import type { Sandbox } from '../support/cli.js';
+import { awsTargetTest as it } from '../support/fixtures.js';
+import { MOTO_CREDENTIALS, motoAvailable, type Moto } from '../support/moto.js';
 
 const available = motoAvailable();
 if (!available) console.log('skipping the aws-target OpenTelemetry tests: python3 cannot import moto');
 
 describe.skipIf(!available)('--instrumentation otel on the aws target (moto)', () => {
   let moto: Moto;
-  let xrayCloud: LocalCloud;
   let sb: Sandbox;
   let awsEnv: NodeJS.ProcessEnv;
   const cfg = () => ({
@@ -33,12 +32,9 @@ describe.skipIf(!available)('--instrumentation otel on the aws target (moto)', (
     return doc.Statement.flatMap((s) => s.Action).sort();
   };
 
-  beforeAll(async () => {
-    [moto, xrayCloud, sb] = await Promise.all([startMoto(), startLocalCloud({ port: 0 }), makeSandbox()]);
-    awsEnv = { ...MOTO_CREDENTIALS, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: moto.endpoint, AWS_ENDPOINT_URL_XRAY: xrayCloud.endpoint };
-  });
-  afterAll(async () => {
-    await Promise.all([moto?.stop(), xrayCloud?.close(), sb?.dispose()]);
+  it.beforeEach(({ box, aws }) => {
+    sb = box;
+    ({ moto, env: awsEnv } = aws);
   });
 
   it('deploys the OTel bundle with the X-Ray SDK path\'s permissions, switches back on request, tears down', { timeout: 120_000 }, async () => {

@@ -7,17 +7,16 @@
 import { APIGatewayClient, GetRestApisCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
-import { makeSandbox, type Sandbox } from '../support/cli.js';
-import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../support/moto.js';
+import { describe, expect } from 'vitest';
+import type { Sandbox } from '../support/cli.js';
+import { awsTargetTest as it } from '../support/fixtures.js';
+import { MOTO_CREDENTIALS, motoAvailable, type Moto } from '../support/moto.js';
 
 const available = motoAvailable();
 if (!available) console.log('skipping the aws-target steps 3–4 tests: python3 cannot import moto');
 
 describe.skipIf(!available)('steps 3–4 on the aws target (moto)', () => {
   let moto: Moto;
-  let xrayCloud: LocalCloud;
   let sb: Sandbox;
   let awsEnv: NodeJS.ProcessEnv;
   const cfg = () => ({
@@ -26,12 +25,9 @@ describe.skipIf(!available)('steps 3–4 on the aws target (moto)', () => {
     credentials: { accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
   });
 
-  beforeAll(async () => {
-    [moto, xrayCloud, sb] = await Promise.all([startMoto(), startLocalCloud({ port: 0 }), makeSandbox()]);
-    awsEnv = { ...MOTO_CREDENTIALS, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: moto.endpoint, AWS_ENDPOINT_URL_XRAY: xrayCloud.endpoint };
-  });
-  afterAll(async () => {
-    await Promise.all([moto?.stop(), xrayCloud?.close(), sb?.dispose()]);
+  it.beforeEach(({ box, aws }) => {
+    sb = box;
+    ({ moto, env: awsEnv } = aws);
   });
 
   it('setup creates the role, function and API; status shows the AWS invoke URL; teardown removes them all', { timeout: 120_000 }, async () => {

@@ -7,10 +7,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSamplingRulesCommand, XRayClient } from '@aws-sdk/client-xray';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
-import { makeSandbox, type Sandbox } from '../support/cli.js';
-import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../support/moto.js';
+import { describe, expect } from 'vitest';
+import type { LocalCloud } from '../../src/local/server.js';
+import type { Sandbox } from '../support/cli.js';
+import { awsTargetTest as it } from '../support/fixtures.js';
+import { MOTO_CREDENTIALS, motoAvailable, type Moto } from '../support/moto.js';
 
 const available = motoAvailable();
 if (!available) console.log('skipping the aws-target CLI tests: python3 cannot import moto');
@@ -22,12 +23,9 @@ describe.skipIf(!available)('xray-lab CLI on the aws target (moto)', () => {
   let awsEnv: NodeJS.ProcessEnv;
   const credentials = { accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY };
 
-  beforeAll(async () => {
-    [moto, xrayCloud, sb] = await Promise.all([startMoto(), startLocalCloud({ port: 0 }), makeSandbox()]);
-    awsEnv = { ...MOTO_CREDENTIALS, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: moto.endpoint, AWS_ENDPOINT_URL_XRAY: xrayCloud.endpoint };
-  });
-  afterAll(async () => {
-    await Promise.all([moto?.stop(), xrayCloud?.close(), sb?.dispose()]);
+  it.beforeEach(({ box, aws }) => {
+    sb = box;
+    ({ moto, xrayCloud, env: awsEnv } = aws);
   });
 
   it('refuses to create billable resources without a terminal unless --yes is given', async () => {

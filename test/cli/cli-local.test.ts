@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSandbox, type Sandbox } from '../support/cli.js';
+import { localCliTest } from '../support/fixtures.js';
 
 /** Every file under dir, concatenated, to scan for leaks. */
 async function allText(dir: string): Promise<string> {
@@ -44,16 +45,8 @@ describe('xray-lab CLI, input handling', () => {
 });
 
 describe('xray-lab CLI on the local target', () => {
-  let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await makeSandbox();
-  });
-  afterAll(async () => {
-    await sb.run(['local', 'stop']);
-    await sb.dispose();
-  });
 
-  it('setup starts the local cloud, runs steps 1–4 and prints one JSON document', async () => {
+  localCliTest('setup starts the local cloud, runs steps 1–4 and prints one JSON document', async ({ box: sb }) => {
     const r = await sb.run(['setup', '--json']);
 
     expect(r.code, r.stderr).toBe(0);
@@ -63,7 +56,7 @@ describe('xray-lab CLI on the local target', () => {
     expect(doc.steps[0].notes.join(' ')).toMatch(/cannot match any request of this lab/);
   });
 
-  it('local status --json reports the running cloud', async () => {
+  localCliTest('local status --json reports the running cloud', async ({ box: sb }) => {
     const r = await sb.run(['local', 'status', '--json']);
 
     expect(r.code).toBe(0);
@@ -76,7 +69,7 @@ describe('xray-lab CLI on the local target', () => {
     expect(doc.xray.diskBytes).toBeGreaterThan(0);
   });
 
-  it('status --json lists every recorded resource with step, type, id and creation time', async () => {
+  localCliTest('status --json lists every recorded resource with step, type, id and creation time', async ({ box: sb }) => {
     const r = await sb.run(['status', '--json']);
 
     expect(r.code).toBe(0);
@@ -95,14 +88,14 @@ describe('xray-lab CLI on the local target', () => {
     for (const x of doc.resources) expect(Number.isNaN(Date.parse(x.createdAt))).toBe(false);
   });
 
-  it('teardown without a terminal and without --yes refuses with exit 2 naming --yes', async () => {
+  localCliTest('teardown without a terminal and without --yes refuses with exit 2 naming --yes', async ({ box: sb }) => {
     const r = await sb.run(['teardown']);
 
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--yes');
   });
 
-  it('teardown --yes deletes everything; a second teardown has nothing to do', async () => {
+  localCliTest('teardown --yes deletes everything; a second teardown has nothing to do', async ({ box: sb }) => {
     const first = await sb.run(['teardown', '--yes', '--json']);
     const second = await sb.run(['teardown', '--yes', '--json']);
     const status = await sb.run(['status', '--json']);
@@ -117,7 +110,7 @@ describe('xray-lab CLI on the local target', () => {
     expect(JSON.parse(status.stdout).resources).toEqual([]);
   });
 
-  it('step 1 with a missing or malformed sampling document exits 2 naming it, and records nothing', async () => {
+  localCliTest('step 1 with a missing or malformed sampling document exits 2 naming it, and records nothing', async ({ box: sb }) => {
     const missing = join(sb.root, 'missing.json');
     const bad = join(sb.root, 'bad.json');
     await writeFile(bad, JSON.stringify({ version: 2, default: { fixed_target: 1, rate: 0.1 }, rules: [{ host: '*', http_method: '*', url_path: '*', fixed_target: -1, rate: 0.5 }] }));
@@ -133,13 +126,13 @@ describe('xray-lab CLI on the local target', () => {
     expect(JSON.parse(status.stdout).resources).toEqual([]);
   });
 
-  it('never writes the local credentials into the state or the local cloud files', async () => {
+  localCliTest('never writes the local credentials into the state or the local cloud files', async ({ box: sb }) => {
     const text = (await allText(sb.stateDir)) + (await allText(sb.dataDir));
 
     expect(text).not.toContain('xray-lab-local-not-a-secret');
   });
 
-  it('local stop stops it, and a second stop says it is not running', async () => {
+  localCliTest('local stop stops it, and a second stop says it is not running', async ({ box: sb }) => {
     const stop = await sb.run(['local', 'stop', '--json']);
     const again = await sb.run(['local', 'stop', '--json']);
     const status = await sb.run(['local', 'status', '--json']);

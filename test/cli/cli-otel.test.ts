@@ -6,20 +6,12 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../support/cli.js';
+import { describe, expect } from 'vitest';
+import { localCliTest as it } from '../support/fixtures.js';
 
 describe('xray-lab with --instrumentation otel on the local target', () => {
-  let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await makeSandbox();
-  });
-  afterAll(async () => {
-    await sb.run(['local', 'stop']);
-    await sb.dispose();
-  });
 
-  it('refuses an unknown instrumentation with exit 2 and one line naming the choices', async () => {
+  it('refuses an unknown instrumentation with exit 2 and one line naming the choices', async ({ box: sb }) => {
     const r = await sb.run(['setup', '--yes', '--instrumentation', 'jaeger']);
 
     expect(r.code).toBe(2);
@@ -27,7 +19,7 @@ describe('xray-lab with --instrumentation otel on the local target', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('setup deploys the OpenTelemetry handler and records the choice; status shows it', async () => {
+  it('setup deploys the OpenTelemetry handler and records the choice; status shows it', async ({ box: sb }) => {
     const r = await sb.run(['setup', '--yes', '--json', '--instrumentation', 'otel']);
 
     expect(r.code, r.stderr).toBe(0);
@@ -42,7 +34,7 @@ describe('xray-lab with --instrumentation otel on the local target', () => {
     expect((await sb.run(['status'])).stdout).toContain('Function user-service is traced with OpenTelemetry (otel)');
   });
 
-  it('load, then traces analyze, gives the X-Ray SDK path\'s lesson from complete traces', async () => {
+  it('load, then traces analyze, gives the X-Ray SDK path\'s lesson from complete traces', async ({ box: sb }) => {
     const load = await sb.run(['load', '--requests', '30', '--concurrency', '4', '--json']);
     expect(load.code, load.stderr).toBe(0);
     expect(JSON.parse(load.stdout).errors).toBe(0);
@@ -67,7 +59,7 @@ describe('xray-lab with --instrumentation otel on the local target', () => {
     expect(show.stdout).toContain('user_found=false');
   });
 
-  it('step 3 without the flag keeps OpenTelemetry; with --instrumentation xray-sdk it re-deploys the code', async () => {
+  it('step 3 without the flag keeps OpenTelemetry; with --instrumentation xray-sdk it re-deploys the code', async ({ box: sb }) => {
     const keep = await sb.run(['step', '3', '--json']);
     expect(keep.code, keep.stderr).toBe(0);
     expect(JSON.parse(keep.stdout).steps[0].details).toMatchObject({ instrumentation: 'otel' });

@@ -11,13 +11,12 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetSamplingRulesCommand, XRayClient } from '@aws-sdk/client-xray';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../support/cli.js';
+import { describe, expect } from 'vitest';
+import { localCliTest as it } from '../support/fixtures.js';
 
 const run = promisify(execFile);
 
 describe('xray-lab setup → status → teardown on the local target, with AWS-like faults', () => {
-  let sb: Sandbox;
   const faults = {
     XRAY_LAB_LOCAL_FAULTS: JSON.stringify({ iamPropagationMs: 3_000, apigatewayDeleteThrottles: 1 }),
     // The throttle answers Retry-After: 30 like AWS; the test knob keeps the wait short.
@@ -25,15 +24,7 @@ describe('xray-lab setup → status → teardown on the local target, with AWS-l
   };
   let invokeUrl: string;
 
-  beforeAll(async () => {
-    sb = await makeSandbox();
-  });
-  afterAll(async () => {
-    await sb.run(['local', 'stop']);
-    await sb.dispose();
-  });
-
-  it('setup with an unsupported --runtime exits 2 naming the choices, before anything is created', async () => {
+  it('setup with an unsupported --runtime exits 2 naming the choices, before anything is created', async ({ box: sb }) => {
     const r = await sb.run(['setup', '--yes', '--runtime', 'python3.9']);
     const status = await sb.run(['status', '--json']);
 
@@ -42,7 +33,7 @@ describe('xray-lab setup → status → teardown on the local target, with AWS-l
     expect(JSON.parse(status.stdout).resources).toEqual([]);
   });
 
-  it('setup --yes --json runs steps 1–4, waits for IAM with a message, and prints a URL curl can call', { timeout: 120_000 }, async () => {
+  it('setup --yes --json runs steps 1–4, waits for IAM with a message, and prints a URL curl can call', { timeout: 120_000 }, async ({ box: sb }) => {
     const r = await sb.run(['setup', '--yes', '--json'], faults);
 
     expect(r.code, r.stderr).toBe(0);
@@ -58,14 +49,14 @@ describe('xray-lab setup → status → teardown on the local target, with AWS-l
     expect((await fetch(`${invokeUrl}/users/nonexistent`)).status).toBe(404);
   });
 
-  it('status --json shows the invoke URL', async () => {
+  it('status --json shows the invoke URL', async ({ box: sb }) => {
     const r = await sb.run(['status', '--json']);
 
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).invokeUrl).toBe(invokeUrl);
   });
 
-  it('teardown --yes waits out the throttled DeleteRestApi with a message and leaves nothing behind', { timeout: 120_000 }, async () => {
+  it('teardown --yes waits out the throttled DeleteRestApi with a message and leaves nothing behind', { timeout: 120_000 }, async ({ box: sb }) => {
     const local = JSON.parse((await sb.run(['local', 'status', '--json'])).stdout);
     const cfg = { region: 'us-east-1', endpoint: local.endpoint as string, credentials: { accessKeyId: 'AKIAXRAYLABTEST00002', secretAccessKey: 'x' } };
 

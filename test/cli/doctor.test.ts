@@ -2,29 +2,17 @@
 import { UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient, RemovePermissionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../support/cli.js';
+import { describe, expect } from 'vitest';
 import { apiClient } from '../local/apigateway-helpers.js';
 import { clientConfig, TEST_CREDENTIALS, TEST_CREDENTIALS_ENV } from '../support/local-cloud.js';
-import { startLabStack, type LabStack } from '../support/lab-stack.js';
+import { labStackTest as it } from '../support/fixtures.js';
 
-let stack: LabStack;
-let box: Sandbox;
 const AWS_ENV = TEST_CREDENTIALS_ENV;
 type Report = { ok: boolean; checks: { id: string; status: string; detail: string; hint?: string }[] };
 const byId = (r: Report) => Object.fromEntries(r.checks.map((c) => [c.id, c]));
 
-beforeAll(async () => {
-  stack = await startLabStack();
-  box = await makeSandbox();
-}, 60_000);
-afterAll(async () => {
-  await stack?.close();
-  await box?.dispose();
-});
-
 describe('doctor on the local target', () => {
-  it('passes every check on a healthy lab and finds its resources by their guide names', async () => {
+  it('passes every check on a healthy lab and finds its resources by their guide names', async ({ stack, box }) => {
     const r = await box.run(['doctor', '--endpoint-url', stack.cloud.endpoint, '--json']);
 
     expect(r.code).toBe(0);
@@ -38,7 +26,7 @@ describe('doctor on the local target', () => {
     expect(c['identity']!.detail).toMatch(/fixed local credentials/);
   }, 60_000);
 
-  it('names each of the guide\'s failures: tracing off on function and stage, no X-Ray permission, no invoke permission', async () => {
+  it('names each of the guide\'s failures: tracing off on function and stage, no X-Ray permission, no invoke permission', async ({ stack, box }) => {
     const cfg = clientConfig(stack.cloud);
     const lambda = new LambdaClient(cfg);
     const iam = new IAMClient(cfg);
@@ -67,7 +55,7 @@ describe('doctor on the local target', () => {
     expect(human.stderr).toMatch(/doctor found 4 problems/);
   }, 60_000);
 
-  it('says the local cloud is not running, and how to start it, without starting it', async () => {
+  it('says the local cloud is not running, and how to start it, without starting it', async ({ box }) => {
     const r = await box.run(['doctor']);
 
     expect(r.code).toBe(2);
@@ -77,7 +65,7 @@ describe('doctor on the local target', () => {
 });
 
 describe('doctor on the aws target (endpoint pointed at the local cloud)', () => {
-  it('names the identity and where its credentials come from, never the secret', async () => {
+  it('names the identity and where its credentials come from, never the secret', async ({ stack, box }) => {
     const r = await box.run(['doctor', '--target', 'aws', '--region', 'us-east-1', '--endpoint-url', stack.cloud.endpoint, '--json'], AWS_ENV);
 
     const c = byId(JSON.parse(r.stdout) as Report);
@@ -87,7 +75,7 @@ describe('doctor on the aws target (endpoint pointed at the local cloud)', () =>
     expect(r.stdout + r.stderr).not.toContain(TEST_CREDENTIALS.secretAccessKey);
   }, 30_000);
 
-  it('fails the credentials check with exit 2 when there are none', async () => {
+  it('fails the credentials check with exit 2 when there are none', async ({ stack, box }) => {
     const r = await box.run(['doctor', '--target', 'aws', '--region', 'us-east-1', '--endpoint-url', stack.cloud.endpoint]);
 
     expect(r.code).toBe(2);

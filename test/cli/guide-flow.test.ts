@@ -4,7 +4,7 @@
  */
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { Chalk } from 'chalk';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { runGuide } from '../../src/cli/guide/flow.js';
 import { lessons } from '../../src/cli/guide/lessons/index.js';
 import { QUIZ } from '../../src/cli/guide/quiz.js';
@@ -14,10 +14,10 @@ import { type LabContext } from '../../src/lab/context.js';
 import { RecordingIO } from '../../src/lab/io.js';
 import { StateStore } from '../../src/lab/state.js';
 import { executeTeardown } from '../../src/lab/teardown.js';
-import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
 import { steps as labSteps } from '../../steps/index.js';
 import { loadStepFor } from '../../steps/load.js';
-import { openLabFixture, type LabFixture } from '../support/lab-context.js';
+import { labTest as it } from '../support/fixtures.js';
+import type { LabFixture } from '../support/lab-context.js';
 
 // Step 5 with a one-second load: the walk through all six steps stays quick.
 const steps = labSteps.map((s) => (s.id === 'load' ? loadStepFor(1_000) : s));
@@ -25,25 +25,17 @@ const steps = labSteps.map((s) => (s.id === 'load' ? loadStepFor(1_000) : s));
 const SKIP_REST = ['skip', 'skip', 'skip', 'skip'];
 
 describe('guide flow', () => {
-  let cloud: LocalCloud;
   let state: StateStore;
   let printed: string;
   let lab: LabFixture;
 
-  beforeAll(async () => {
-    cloud = await startLocalCloud({ port: 0 });
-  });
-  afterAll(async () => {
-    await cloud.close();
-  });
-  beforeEach(async () => {
-    lab = await openLabFixture(cloud, 'xray-lab-guide-flow-');
+  it.beforeEach(({ lab: fresh }) => {
+    lab = fresh;
     ({ state } = lab);
     printed = '';
   });
-  afterEach(async () => {
+  it.afterEach(async () => {
     await executeTeardown(context(new RecordingIO()), steps);
-    await lab.dispose();
   });
 
   function context(io: RecordingIO): LabContext {

@@ -1,18 +1,10 @@
 /** The guide without a terminal: it must never wait on a question nobody can answer. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../support/cli.js';
+import { describe, expect } from 'vitest';
+import { localCliTest as it } from '../support/fixtures.js';
 
 describe('xray-lab guide without a terminal', () => {
-  let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await makeSandbox();
-  });
-  afterAll(async () => {
-    await sb.run(['local', 'stop']);
-    await sb.dispose();
-  });
 
-  it('exits 2 with a message, and starts nothing, when --yes is missing', async () => {
+  it('exits 2 with a message, and starts nothing, when --yes is missing', async ({ box: sb }) => {
     const r = await sb.run(['guide']);
 
     expect(r.code).toBe(2);
@@ -22,14 +14,14 @@ describe('xray-lab guide without a terminal', () => {
     expect(local.running).toBe(false);
   });
 
-  it('bare xray-lab prints the help, which lists guide, and exits 0', async () => {
+  it('bare xray-lab prints the help, which lists guide, and exits 0', async ({ box: sb }) => {
     const r = await sb.run([]);
 
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).toMatch(/guide \[options\]\s+the lab step by step in the terminal/);
   });
 
-  it('with --yes runs all six steps, prints lessons and commands, asks nothing and keeps the resources', { timeout: 60_000 }, async () => {
+  it('with --yes runs all six steps, prints lessons and commands, asks nothing and keeps the resources', { timeout: 60_000 }, async ({ box: sb }) => {
     // A one-second load keeps step 5 short (XRAY_LAB_GUIDE_LOAD_SECONDS, the guide's test knob).
     const r = await sb.run(['guide', '--yes'], { XRAY_LAB_GUIDE_LOAD_SECONDS: '1' });
 

@@ -3,29 +3,19 @@
  * processes, real API Gateway data plane, real sockets).
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, REPO_ROOT, type Sandbox, CLI_COMMAND } from '../support/cli.js';
-import { startLabStack, type LabStack } from '../support/lab-stack.js';
+import { describe, expect } from 'vitest';
+import { REPO_ROOT, CLI_COMMAND } from '../support/cli.js';
+import { labStackTest as it } from '../support/fixtures.js';
+import type { LabStack } from '../support/lab-stack.js';
 import { TEST_CREDENTIALS_ENV } from '../support/local-cloud.js';
 
-let stack: LabStack;
-let box: Sandbox;
 const AWS_ENV = TEST_CREDENTIALS_ENV;
 
-beforeAll(async () => {
-  stack = await startLabStack();
-  box = await makeSandbox();
-}, 60_000);
-afterAll(async () => {
-  await stack?.close();
-  await box?.dispose();
-});
-
-const target = () => ['--url', stack.url, '--endpoint-url', stack.cloud.endpoint];
+const target = (stack: LabStack) => ['--url', stack.url, '--endpoint-url', stack.cloud.endpoint];
 
 describe('load against the local stack', () => {
-  it('--requests 200 --json sends exactly 200 requests, sees 200s and 404s, and predicts the traced count from the stage rule', async () => {
-    const r = await box.run(['load', ...target(), '--requests', '200', '--concurrency', '8', '--json']);
+  it('--requests 200 --json sends exactly 200 requests, sees 200s and 404s, and predicts the traced count from the stage rule', async ({ stack, box }) => {
+    const r = await box.run(['load', ...target(stack), '--requests', '200', '--concurrency', '8', '--json']);
 
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -47,8 +37,8 @@ describe('load against the local stack', () => {
     expect(out.sampledAsExpected).toBe(true);
   }, 60_000);
 
-  it('--rate keeps its schedule within 5 % over 10 s', async () => {
-    const r = await box.run(['load', ...target(), '--rate', '20', '--duration', '10s', '--no-warmup', '--json']);
+  it('--rate keeps its schedule within 5 % over 10 s', async ({ stack, box }) => {
+    const r = await box.run(['load', ...target(stack), '--rate', '20', '--duration', '10s', '--no-warmup', '--json']);
 
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -61,8 +51,8 @@ describe('load against the local stack', () => {
     expect(r.stderr).toMatch(/^load \d+% t=.* sent=\d+/m);
   }, 30_000);
 
-  it('prints the human summary with statuses, percentiles and the traced line', async () => {
-    const r = await box.run(['load', ...target(), '--requests', '20', '--concurrency', '4', '--no-warmup']);
+  it('prints the human summary with statuses, percentiles and the traced line', async ({ stack, box }) => {
+    const r = await box.run(['load', ...target(stack), '--requests', '20', '--concurrency', '4', '--no-warmup']);
 
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^20 requests in [\d.]+ s \([\d.]+ req\/s completed, [\d.]+ req\/s started\) to http/m);
@@ -72,8 +62,8 @@ describe('load against the local stack', () => {
     expect(r.stdout).toMatch(/^Traced: \d+ of 20 — rules predict [\d.]+ \(\d+–\d+\)/m);
   }, 30_000);
 
-  it('Ctrl-C mid-run stops sending and still prints the summary', async () => {
-    const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), 'load', ...target(), '--rate', '10', '--duration', '60', '--json'], {
+  it('Ctrl-C mid-run stops sending and still prints the summary', async ({ stack, box }) => {
+    const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), 'load', ...target(stack), '--rate', '10', '--duration', '60', '--json'], {
       cwd: REPO_ROOT, env: box.env, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -99,22 +89,22 @@ describe('load against the local stack', () => {
 });
 
 describe('load refuses bad input with exit 2', () => {
-  it.each([
+  it.for([
     [['--rate', '0'], /--rate.*invalid.*above 0/s],
     [['--duration', '-1'], /--duration.*invalid.*duration/s],
     [['--requests', '1.5'], /--requests.*whole number/s],
     [['--users', 'a,,b'], /--users.*comma-separated/s],
     [['--bogus'], /unknown option '--bogus'/],
     [['--rate', '2', '--concurrency', '3'], /--rate and --concurrency/],
-  ])('%j', async (args, message) => {
+  ] as [string[], RegExp][])('%j', { timeout: 20_000 }, async ([args, message], { box }) => {
     const r = await box.run(['load', '--url', 'http://127.0.0.1:9/prod', ...args]);
 
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
-  }, 20_000);
+  });
 
-  it('says how to get an API when none is recorded and no --url is given', async () => {
+  it('says how to get an API when none is recorded and no --url is given', async ({ stack, box }) => {
     const r = await box.run(['load', '--endpoint-url', stack.cloud.endpoint]);
 
     expect(r.code).toBe(2);
@@ -123,18 +113,18 @@ describe('load refuses bad input with exit 2', () => {
 });
 
 describe('load on the aws target guards the bill', () => {
-  const aws = () => ['--target', 'aws', '--region', 'us-east-1', ...target()];
+  const aws = (stack: LabStack) => ['--target', 'aws', '--region', 'us-east-1', ...target(stack)];
 
-  it('refuses a rate above the safe default unless --i-know-the-cost', async () => {
-    const r = await box.run(['load', ...aws(), '--rate', '50', '--duration', '5', '--yes'], AWS_ENV);
+  it('refuses a rate above the safe default unless --i-know-the-cost', async ({ stack, box }) => {
+    const r = await box.run(['load', ...aws(stack), '--rate', '50', '--duration', '5', '--yes'], AWS_ENV);
 
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--rate 50 is above the 5 requests\/s .* --i-know-the-cost/s);
   }, 20_000);
 
-  it('refuses an unbounded closed loop and too many requests', async () => {
-    const open = await box.run(['load', ...aws(), '--concurrency', '2', '--yes'], AWS_ENV);
-    const many = await box.run(['load', ...aws(), '--rate', '5', '--duration', '10m', '--yes'], AWS_ENV);
+  it('refuses an unbounded closed loop and too many requests', async ({ stack, box }) => {
+    const open = await box.run(['load', ...aws(stack), '--concurrency', '2', '--yes'], AWS_ENV);
+    const many = await box.run(['load', ...aws(stack), '--rate', '5', '--duration', '10m', '--yes'], AWS_ENV);
 
     expect(open.code).toBe(2);
     expect(open.stderr).toMatch(/no upper bound .* --requests/s);
@@ -142,9 +132,9 @@ describe('load on the aws target guards the bill', () => {
     expect(many.stderr).toMatch(/up to 3000 requests, above the 2000/);
   }, 30_000);
 
-  it('shows the estimated cost, then needs --yes without a terminal', async () => {
-    const noYes = await box.run(['load', ...aws(), '--requests', '5', '--no-warmup'], AWS_ENV);
-    const yes = await box.run(['load', ...aws(), '--requests', '5', '--no-warmup', '--yes', '--json'], AWS_ENV);
+  it('shows the estimated cost, then needs --yes without a terminal', async ({ stack, box }) => {
+    const noYes = await box.run(['load', ...aws(stack), '--requests', '5', '--no-warmup'], AWS_ENV);
+    const yes = await box.run(['load', ...aws(stack), '--requests', '5', '--no-warmup', '--yes', '--json'], AWS_ENV);
 
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toMatch(/Estimated AWS cost of 5 requests .*\$0\.0/);

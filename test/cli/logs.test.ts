@@ -1,16 +1,13 @@
 /** `xray-lab logs` against the function's log group on an in-process local cloud. */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { invocationsOf } from '../../src/cli/commands/logs.js';
-import { makeSandbox, REPO_ROOT, type Sandbox, CLI_COMMAND } from '../support/cli.js';
+import { REPO_ROOT, CLI_COMMAND } from '../support/cli.js';
 import { clientConfig } from '../support/local-cloud.js';
-import { startLabStack, type LabStack } from '../support/lab-stack.js';
+import { labStackTest } from '../support/fixtures.js';
 
-let stack: LabStack;
-let box: Sandbox;
-let lambda: LambdaClient;
-const invoke = (path: string, traceHeader?: string) => {
+const invokeWith = (lambda: LambdaClient, path: string, traceHeader?: string) => {
   const cmd = new InvokeCommand({ FunctionName: 'user-service', Payload: Buffer.from(JSON.stringify({ httpMethod: 'GET', path })) });
   if (traceHeader) cmd.middlewareStack.add((next) => (args) => {
     (args.request as { headers: Record<string, string> }).headers['x-amzn-trace-id'] = traceHeader;
@@ -19,19 +16,20 @@ const invoke = (path: string, traceHeader?: string) => {
   return lambda.send(cmd);
 };
 
-beforeAll(async () => {
-  stack = await startLabStack();
-  box = await makeSandbox();
-  lambda = new LambdaClient(clientConfig(stack.cloud));
-}, 60_000);
-afterAll(async () => {
-  lambda?.destroy();
-  await stack?.close();
-  await box?.dispose();
+/** `invoke`: the function, called through a Lambda client on the stack's cloud (closed after the file). */
+const it = labStackTest.extend<{ invoke: (path: string, traceHeader?: string) => ReturnType<typeof invokeWith> }>({
+  invoke: [
+    async ({ stack }, use) => {
+      const lambda = new LambdaClient(clientConfig(stack.cloud));
+      await use((path, traceHeader) => invokeWith(lambda, path, traceHeader));
+      lambda.destroy();
+    },
+    { scope: 'file' },
+  ],
 });
 
 describe('logs', () => {
-  it('prints START/END/REPORT lines and each sampled invocation\'s trace id', async () => {
+  it('prints START/END/REPORT lines and each sampled invocation\'s trace id', async ({ stack, box, invoke }) => {
     const root = '1-6a000000-0123456789abcdef01234567';
     await invoke('/users/user123', `Root=${root};Sampled=1`);
     await invoke('/users/nonexistent');
@@ -54,7 +52,7 @@ describe('logs', () => {
     expect(human.stdout).toContain(`XRAY TraceId: ${root}`);
   }, 30_000);
 
-  it('--follow prints events as they arrive and ends cleanly on Ctrl-C', async () => {
+  it('--follow prints events as they arrive and ends cleanly on Ctrl-C', async ({ stack, box, invoke }) => {
     const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), 'logs', '--follow', '--since', '1s', '--endpoint-url', stack.cloud.endpoint], {
       cwd: REPO_ROOT, env: box.env, stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -77,7 +75,7 @@ describe('logs', () => {
     expect(stdout).toMatch(/START RequestId: /);
   }, 30_000);
 
-  it('rejects a bad --since and names a missing log group with exit 2', async () => {
+  it('rejects a bad --since and names a missing log group with exit 2', async ({ stack, box }) => {
     const bad = await box.run(['logs', '--endpoint-url', stack.cloud.endpoint, '--since', 'yesterday']);
     const missing = await box.run(['logs', '--endpoint-url', stack.cloud.endpoint, '--function', 'nope']);
 

@@ -7,10 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { CHROMIUM, launchChromium as launch } from '../../bench/lib/browser.js';
+import { CHROMIUM, launchChromium as launch } from '../support/browser.js';
 import { CLI_COMMAND, REPO_ROOT } from '../support/cli.js';
 
-export { waitForExpression } from '../../bench/lib/browser.js';
+export { waitForExpression } from '../support/browser.js';
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'console');
 
 export function chromiumAvailable(): boolean {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { AddPermissionCommand, CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
-import { checkTraces, flatten, type TraceDoc } from '../../bench/lib/trace-completeness.js';
+import { checkTraces, flatten, type TraceDoc } from '../support/trace-completeness.js';
 import { buildHandlerZip, type Instrumentation } from '../../src/lab/packaging.js';
 import type { LocalCloud } from '../../src/local/server.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';

@@ -2,8 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSamplingRulesCommand } from '@aws-sdk/client-xray';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
+import { describe, expect } from 'vitest';
 import { type Clients } from '../../src/lab/clients.js';
 import { type LabContext } from '../../src/lab/context.js';
 import { UserError } from '../../src/lab/errors.js';
@@ -14,31 +13,24 @@ import { executeTeardown } from '../../src/lab/teardown.js';
 import { steps } from '../../steps/index.js';
 import { samplingRulesStep } from '../../steps/sampling-rules.js';
 import { userTableStep } from '../../steps/user-table.js';
-import { openLabFixture, type LabFixture } from '../support/lab-context.js';
+import { labTest as it } from '../support/fixtures.js';
+import type { LabFixture } from '../support/lab-context.js';
 
 describe('lab steps 1–2 against the local cloud', () => {
-  let cloud: LocalCloud;
   let dir: string;
   let clients: Clients;
   let state: StateStore;
   let io: RecordingIO;
   let lab: LabFixture;
 
-  beforeAll(async () => {
-    cloud = await startLocalCloud({ port: 0 });
-  });
-  afterAll(async () => {
-    await cloud.close();
-  });
-  beforeEach(async () => {
-    lab = await openLabFixture(cloud, 'xray-lab-steps-');
+  it.beforeEach(({ lab: fresh }) => {
+    lab = fresh;
     ({ dir, clients, state } = lab);
     io = new RecordingIO();
   });
-  afterEach(async () => {
+  it.afterEach(async () => {
     // Leave the shared cloud empty for the next test.
     await executeTeardown(context(), steps);
-    await lab.dispose();
   });
 
   function context(samplingRules?: string): LabContext {

@@ -2,35 +2,22 @@
  * One deleter per resource type: each step's teardown is the shared deleter, so every type reports
  * `already-gone` for a resource that no longer exists (user-function's used to say `deleted`).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { newRecord } from '../../src/lab/context.js';
 import { canDelete, deleteResource } from '../../src/lab/delete.js';
 import { RecordingIO } from '../../src/lab/io.js';
 import { RESOURCE_TYPES, type ResourceType } from '../../src/lab/resource-types.js';
-import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
 import { steps } from '../../steps/index.js';
 import { userFunctionStep } from '../../steps/user-function.js';
-import { openLabFixture, type LabFixture } from '../support/lab-context.js';
+import { fileLabTest as it } from '../support/fixtures.js';
 
 describe('deleting resources that are already gone', () => {
-  let cloud: LocalCloud;
-  let lab: LabFixture;
-
-  beforeAll(async () => {
-    cloud = await startLocalCloud({ port: 0 });
-    lab = await openLabFixture(cloud, 'xray-lab-deleters-');
-  });
-  afterAll(async () => {
-    await lab.dispose();
-    await cloud.close();
-  });
-
-  it.each([
+  it.for([
     [RESOURCE_TYPES.function, 'no-such-function'],
     [RESOURCE_TYPES.role, 'NoSuchRole'],
     [RESOURCE_TYPES.rolePolicy, 'no-such-policy'],
     [RESOURCE_TYPES.logGroup, '/aws/lambda/no-such-function'],
-  ] as [ResourceType, string][])('user-function\'s teardown reports a missing %s as already-gone', async (type, id) => {
+  ] as [ResourceType, string][])('user-function\'s teardown reports a missing %s as already-gone', async ([type, id], { lab }) => {
     const ctx = lab.context({ io: new RecordingIO() });
     const record = newRecord(ctx, { step: userFunctionStep.id, type, id, extra: { roleName: 'NoSuchRole' } });
 

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../src/local/server.js';
+import { describe, expect } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../src/lab/clients.js';
 import type { Clock, LabContext } from '../../src/lab/context.js';
 import { UserError } from '../../src/lab/errors.js';
@@ -12,7 +11,8 @@ import { API_STEP_ID } from '../../steps/user-api.js';
 import { awsCliV2 } from '../support/awscli.js';
 import { runChild } from '../support/child.js';
 import { LAB_MIX, putLabTraces } from '../unit/traces/lab-traces.js';
-import { openLabFixture, type LabFixture } from '../support/lab-context.js';
+import { fileLabTest as it } from '../support/fixtures.js';
+import type { LabFixture } from '../support/lab-context.js';
 
 /** Real time, but waiting costs nothing: sleeping moves this clock forward instead. */
 function fastClock(): Clock {
@@ -48,19 +48,13 @@ function shell(command: string): Promise<{ code: number | null; stdout: string; 
 }
 
 describe('lab step 6 (trace analysis) against the local cloud', () => {
-  let cloud: LocalCloud;
   let state: StateStore;
   let io: RecordingIO;
   let lab: LabFixture;
 
-  beforeAll(async () => {
-    cloud = await startLocalCloud({ port: 0 });
-    lab = await openLabFixture(cloud, 'xray-lab-step6-');
+  it.beforeEach(({ lab: shared }) => {
+    lab = shared;
     ({ state } = lab);
-  });
-  afterAll(async () => {
-    await lab.dispose();
-    await cloud.close();
   });
 
   function context(): LabContext {
@@ -87,7 +81,7 @@ describe('lab step 6 (trace analysis) against the local cloud', () => {
     expect(names).toEqual(['recent-summaries', 'errors', 'service', 'service-graph']);
   });
 
-  it('runs the guide\'s queries on lab traces and prints the AWS CLI command of each', async () => {
+  it('runs the guide\'s queries on lab traces and prints the AWS CLI command of each', async ({ cloud }) => {
     await putLabTraces(cloud, LAB_MIX);
 
     const [run] = await runSteps(context(), steps, [tracesStep]);

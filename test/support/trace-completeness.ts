@@ -6,8 +6,8 @@
  * consistent (the function's SDK sends over UDP), so incomplete traces are asked again until a deadline.
  */
 import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
-import { sdkConfig } from './stack.js';
-import { missingParts, type TraceDoc } from '../../test/support/lab-trace-shape.js';
+import { missingParts, type TraceDoc } from './lab-trace-shape.js';
+import { clientConfig } from './local-cloud.js';
 
 export { flatten, missingParts, type TraceDoc } from '../../test/support/lab-trace-shape.js';
 
@@ -19,7 +19,7 @@ export interface Completeness {
 }
 
 export async function checkTraces(endpoint: string, traceIds: string[], waitMs = 15_000): Promise<Completeness> {
-  const xray = new XRayClient(sdkConfig(endpoint));
+  const xray = new XRayClient(clientConfig({ endpoint }));
   const unique = [...new Set(traceIds)];
   let pending = unique;
   let lacking: Record<string, number> = {};
