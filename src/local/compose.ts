@@ -33,15 +33,20 @@ export const DEFAULT_ACCOUNT = '000000000000';
 
 /** What the composition needs from the caller's options. */
 export interface CompositionOptions {
+  /** Where state persists; omitted = in memory (tests). */
   dataDir?: string;
   accountId?: string;
   region?: string;
   clock?: Clock;
   ids?: IdGenerator;
   faults?: LocalFaults;
+  /** Unpacks uploaded function zips; defaults to the packaging module's safe extractor. */
   extractZip?: ZipExtractor;
+  /** Builds the Lambda execution engine once the endpoint is known; default: the real LambdaEngine. */
   createLambdaRunner?: (hooks: LambdaRunnerHooks) => LambdaRunner;
+  /** Randomness of sampling decisions (tests pass a seeded one). */
   random?: () => number;
+  /** What API Gateway invokes, samples with and writes segments to (Lambda engine, X-Ray engine). */
   apigateway?: DataPlaneDeps;
   /** Local Lambda limits: account concurrency (default 20) and how long an idle environment lives (default 5 min). */
   lambda?: { concurrencyLimit?: number; idleTimeoutMs?: number };

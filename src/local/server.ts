@@ -6,14 +6,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { databaseDiskBytes } from './core/db-files.js';
-import type { Clock, IdGenerator } from './core/types.js';
-import type { LocalCloudEnv, LocalFaults } from './env.js';
-import type { DataPlaneDeps } from './apigateway/index.js';
-import { composeLocalCloud, type LambdaRunnerHooks } from './compose.js';
+import type { LocalCloudEnv } from './env.js';
+import { composeLocalCloud, type CompositionOptions } from './compose.js';
 import { createApiEdge } from './edge/http-edge.js';
 import { isLoopbackName, resolveAllowedHosts } from './edge/request-guard.js';
 import { Lifecycle } from './lifecycle.js';
-import type { LambdaApi, LambdaRunner, ZipExtractor } from './services/lambda/index.js';
+import type { LambdaApi } from './services/lambda/index.js';
 import type { LogsApi } from './services/logs/index.js';
 import type { DaemonStats } from './xray/index.js';
 import { DEFAULT_OTLP_PORT } from './otlp/receiver.js';
@@ -28,38 +26,22 @@ export const DEFAULT_DAEMON_PORT = 2000;
 export const MAX_BODY_BYTES = 70 * 1024 * 1024;
 export const VERSION = '0.1.0';
 
-export interface LocalCloudOptions {
+/** What the composition takes (compose.ts), plus the listeners' own settings. */
+export interface LocalCloudOptions extends CompositionOptions {
   /** Default 4566; 0 picks a free port. */
   port?: number;
   /** Must be a loopback address: the local cloud accepts any credentials, so it never listens beyond this machine. */
   host?: string;
-  /** Where state persists; omitted = in memory (tests). */
-  dataDir?: string;
-  accountId?: string;
-  region?: string;
-  clock?: Clock;
-  ids?: IdGenerator;
-  faults?: LocalFaults;
   maxBodyBytes?: number;
-  /** Unpacks uploaded function zips; defaults to the packaging module's safe extractor. */
-  extractZip?: ZipExtractor;
-  /** Builds the Lambda execution engine once the endpoint is known; default: the real LambdaEngine. */
-  createLambdaRunner?: (hooks: LambdaRunnerHooks) => LambdaRunner;
   /** UDP port of the X-Ray daemon intake on the same host (default 2000; 0 picks a free one; default 0 when `port` is 0, so tests never collide). */
   daemonPort?: number;
   /** TCP port of the standard OTLP/HTTP receiver (default 4318, 0 when `port` is 0); false turns it off. */
   otlpPort?: number | false;
-  /** Randomness of sampling decisions (tests pass a seeded one). */
-  random?: () => number;
-  /** What API Gateway invokes, samples with and writes segments to (Lambda engine, X-Ray engine). */
-  apigateway?: DataPlaneDeps;
   /**
    * Host names to answer besides the loopback ones (127.0.0.1, [::1], localhost, *.localhost);
    * added to those in XRAY_LAB_ALLOWED_HOSTS. `*.example.test` allows its subdomains.
    */
   allowedHosts?: readonly string[];
-  /** Local Lambda limits: account concurrency (default 20) and how long an idle environment lives (default 5 min). */
-  lambda?: { concurrencyLimit?: number; idleTimeoutMs?: number };
 }
 
 export interface LocalCloud {

@@ -8,16 +8,9 @@ import { steps } from '../../../steps/index.js';
 import { ANNOTATION_FILTER } from '../../cli/guide/lessons/trace-analysis.js';
 import { invokeUrlFromState } from '../../lab/load/invoke-url.js';
 import { readStateFile } from '../../lab/state.js';
+import type { LabPage } from '../lab-answer.js';
 
-export interface LabPage {
-  target: 'local' | 'aws';
-  region: string;
-  stateFile: string | null;
-  invokeUrl: string | null;
-  steps: { number: number; id: string; title: string; done: boolean; completedAt?: string }[];
-  resources: { step: string; type: string; id: string; arn?: string; createdAt: string; status: string }[];
-  queries: { title: string; filter: string }[];
-}
+export type { LabPage };
 
 /** Step 6's questions, as the filter expressions the guide teaches. */
 export const LAB_QUERIES: LabPage['queries'] = [

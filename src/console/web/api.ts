@@ -22,15 +22,8 @@ export interface SummariesAnswer {
   EndTime: string;
 }
 
-export interface LabAnswer {
-  target: string;
-  region: string;
-  stateFile: string | null;
-  invokeUrl: string | null;
-  steps: { number: number; id: string; title: string; done: boolean; completedAt?: string }[];
-  resources: { step: string; type: string; id: string; arn?: string; createdAt: string; status: string }[];
-  queries: { title: string; filter: string }[];
-}
+/** The lab page's answer, one shape with the server that writes it. */
+export type { LabPage as LabAnswer } from '../lab-answer.js';
 
 export class ApiError extends Error {
   constructor(message: string, readonly status: number) {
