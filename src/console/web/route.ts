@@ -1,5 +1,5 @@
 /** Views by URL (hash routes), so a map, a filtered list or a trace can be shared on the same machine. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 
 export type Route =
   | { view: 'map'; since: string }
@@ -38,11 +38,13 @@ export function href(r: Route): string {
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  const [hash, setHash] = useState(() => location.hash);
   useEffect(() => {
-    const on = () => setRoute(parseRoute(location.hash));
+    const on = () => setHash(location.hash);
     addEventListener('hashchange', on);
+    // Effects run after the first paint: a hash change in between fired before this listener existed.
+    on();
     return () => removeEventListener('hashchange', on);
   }, []);
-  return route;
+  return useMemo(() => parseRoute(hash), [hash]);
 }
