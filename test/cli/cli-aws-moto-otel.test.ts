@@ -11,7 +11,7 @@ import { describe, expect } from 'vitest';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
 import type { Sandbox } from '../support/cli.js';
 import { awsTargetTest as it } from '../support/fixtures.js';
-import { MOTO_CREDENTIALS, motoAvailable, type Moto } from '../support/moto.js';
+import { motoAvailable, motoClientConfig, type Moto } from '../support/moto.js';
 
 const available = motoAvailable();
 if (!available) console.log('skipping the aws-target OpenTelemetry tests: python3 cannot import moto');
@@ -20,11 +20,7 @@ describe.skipIf(!available)('--instrumentation otel on the aws target (moto)', (
   let moto: Moto;
   let sb: Sandbox;
   let awsEnv: NodeJS.ProcessEnv;
-  const cfg = () => ({
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    credentials: { accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
-  });
+  const cfg = () => motoClientConfig(moto);
   const codeSha = async () => (await new LambdaClient(cfg()).send(new GetFunctionCommand({ FunctionName: 'user-service' }))).Configuration!.CodeSha256;
   const policyActions = async () => {
     const inline = await new IAMClient(cfg()).send(new GetRolePolicyCommand({ RoleName: 'XRayLambdaRole', PolicyName: 'xray-lab-user-service' }));

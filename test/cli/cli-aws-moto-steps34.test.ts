@@ -10,7 +10,7 @@ import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk
 import { describe, expect } from 'vitest';
 import type { Sandbox } from '../support/cli.js';
 import { awsTargetTest as it } from '../support/fixtures.js';
-import { MOTO_CREDENTIALS, motoAvailable, type Moto } from '../support/moto.js';
+import { motoAvailable, motoClientConfig, type Moto } from '../support/moto.js';
 
 const available = motoAvailable();
 if (!available) console.log('skipping the aws-target steps 3–4 tests: python3 cannot import moto');
@@ -19,11 +19,7 @@ describe.skipIf(!available)('steps 3–4 on the aws target (moto)', () => {
   let moto: Moto;
   let sb: Sandbox;
   let awsEnv: NodeJS.ProcessEnv;
-  const cfg = () => ({
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    credentials: { accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
-  });
+  const cfg = () => motoClientConfig(moto);
 
   it.beforeEach(({ box, aws }) => {
     sb = box;

@@ -7,7 +7,7 @@ import { PutTraceSegmentsCommand, XRayClient } from '@aws-sdk/client-xray';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSandbox, type Sandbox } from '../support/cli.js';
-import { MOTO_CREDENTIALS, motoAvailable, startMoto, type Moto } from '../support/moto.js';
+import { MOTO_CREDENTIALS, motoAvailable, motoClientConfig, startMoto, type Moto } from '../support/moto.js';
 import { chromiumAvailable, launchChromium, startConsoleCli, waitForExpression, type ConsoleProcess } from './support.js';
 
 const available = motoAvailable() && chromiumAvailable();
@@ -23,10 +23,7 @@ describe.skipIf(!available)('xray-lab console on the aws target (moto)', () => {
   beforeAll(async () => {
     [moto, sb] = await Promise.all([startMoto(), makeSandbox()]);
     const now = Date.now() / 1000;
-    const xray = new XRayClient({
-      region: 'us-east-1', endpoint: moto.endpoint,
-      credentials: { accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
-    });
+    const xray = new XRayClient(motoClientConfig(moto));
     await xray.send(new PutTraceSegmentsCommand({
       TraceSegmentDocuments: [JSON.stringify({
         trace_id: traceId, id: '70de5b6f19ff9a0a', name: 'user-service', start_time: now - 1, end_time: now,

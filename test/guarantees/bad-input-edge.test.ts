@@ -3,7 +3,6 @@
  * built-ins, and honest NotImplemented answers for what the local cloud does not do, each in the
  * caller's protocol, each followed by a normal answer.
  */
-import { request } from 'node:http';
 import {
   APIGatewayClient, CreateRestApiCommand, GetRestApiCommand, GetRestApisCommand, ImportRestApiCommand, PutRestApiCommand, UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -11,22 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../src/local/server.js';
 import { aws, awsCliV2 } from '../support/awscli.js';
 import { clientConfig, serviceErrorOf, withLocalCloud } from '../support/local-cloud.js';
+import { fakeSigV4, rawCall, type RawReply } from '../support/raw-http.js';
 
-interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
-
-function call(cloud: LocalCloud, headers: Record<string, string>, body: string, path = '/'): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${cloud.endpoint}${path}`, { method: 'POST', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const sig = (service: string) => `AWS4-HMAC-SHA256 Credential=AKIDEDGE/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
+/** A POST to the cloud's API port, with exactly these headers. */
+const call = (cloud: LocalCloud, headers: Record<string, string>, body: string, path = '/'): Promise<RawReply> =>
+  rawCall(cloud.port, 'POST', path, headers, body);
+const sig = fakeSigV4;
 const BUILT_INS = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
 
 describe('bad input at the edge', () => {

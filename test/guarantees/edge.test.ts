@@ -4,8 +4,6 @@
  * URLs still get through; the data plane, the X-Ray SDKs' sampling calls and the health probe stay
  * callable without a signature.
  */
-import { createHash, createHmac } from 'node:crypto';
-import { request } from 'node:http';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CreateFunctionCommand, GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -16,41 +14,12 @@ import { ALLOWED_HOSTS_ENV } from '../../src/local/edge/request-guard.js';
 import { aws, awsCliV2 } from '../support/awscli.js';
 import { createRole, handlerZip } from '../local/lambda-fixtures.js';
 import { clientConfig, TEST_CREDENTIALS, withLocalCloud } from '../support/local-cloud.js';
+import { fakeSigV4, rawCall } from '../support/raw-http.js';
+import { NodeSha256 as Sha256 } from '../support/signed-request.js';
 
-interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
-
-function call(port: number, method: string, path: string, headers: Record<string, string> = {}, body = ''): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const sig = (service: string) => `AWS4-HMAC-SHA256 Credential=AKIDEDGE/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
+const call = rawCall;
+const sig = fakeSigV4;
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
-
-const bytes = (d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
-  typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-
-/** node:crypto behind the Checksum interface SignatureV4 takes. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {}
-}
 
 describe('the API port edge', () => {
   let cloud: LocalCloud;

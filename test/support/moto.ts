@@ -20,6 +20,15 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
+/** An SDK client's configuration for a running moto: its endpoint and the dummy credentials. */
+export function motoClientConfig(moto: Moto) {
+  return {
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+  };
+}
+
 export async function startMoto(deadlineMs = 30_000): Promise<Moto> {
   const port = await freePort();
   const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {

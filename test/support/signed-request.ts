@@ -32,7 +32,7 @@ type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytes = (d: SourceData): string | Uint8Array =>
   typeof d === 'string' ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
 
-class Sha256 {
+export class NodeSha256 {
   private readonly h: Hash | Hmac;
   constructor(secret?: SourceData) {
     this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
@@ -59,7 +59,7 @@ export async function signedFetch(endpoint: string, r: RawRequest): Promise<RawR
     headers: { host: url.host, ...(r.headers ?? {}) },
     body: r.body,
   };
-  const signer = new SignatureV4({ service: r.service, region, credentials: TEST_CREDENTIALS, sha256: Sha256 });
+  const signer = new SignatureV4({ service: r.service, region, credentials: TEST_CREDENTIALS, sha256: NodeSha256 });
   const signed = await signer.sign(request);
   const qs = new URLSearchParams(signed.query as Record<string, string>).toString();
   const headers = { ...signed.headers };
