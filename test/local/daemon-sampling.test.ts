@@ -45,6 +45,21 @@ async function createRules(app: string): Promise<void> {
   await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { ...base, RuleName: `${app}-skip`, Priority: 11, FixedRate: 0, URLPath: '/skip*' } }));
 }
 
+/**
+ * Every /hit request of `app` traced and no /skip one, then the SDK's statistics for both rules, which it
+ * reports to /SamplingTargets every 10 s.
+ */
+async function expectRulesObeyed(app: string): Promise<SamplingStatisticSummary[]> {
+  const hits = await eventually(() => traceCount(`service("${app}") AND http.url CONTAINS "/hit/"`), (n) => n >= REQUESTS, 'sampled /hit traces');
+  expect(hits).toBe(REQUESTS);
+  expect(await traceCount(`service("${app}") AND http.url CONTAINS "/skip/"`)).toBe(0);
+  return eventually(
+    async () => (await xray.send(new GetSamplingStatisticSummariesCommand({}))).SamplingStatisticSummaries ?? [],
+    (s: SamplingStatisticSummary[]) => s.some((x) => x.RuleName === `${app}-hit` && x.RequestCount === REQUESTS) && s.some((x) => x.RuleName === `${app}-skip` && x.RequestCount === REQUESTS),
+    'the SDK\'s sampling statistics', 40_000,
+  );
+}
+
 describe('the daemon\'s /SamplingTargets', () => {
   it('hands an SDK client its reservoir quota and rate for the user\'s rule, as the API does', async () => {
     await xray.send(new CreateSamplingRuleCommand({ SamplingRule: {
@@ -79,15 +94,7 @@ describe('an X-Ray SDK app (aws-xray-sdk-express) on the daemon address', () => 
       for (let i = 0; i < REQUESTS; i++) await fetch(`${express.url}/skip/${i}`);
       for (let i = 0; i < REQUESTS; i++) await fetch(`${express.url}/hit/${i}`);
 
-      const hits = await eventually(() => traceCount(`service("${app}") AND http.url CONTAINS "/hit/"`), (n) => n >= REQUESTS, 'sampled /hit traces');
-      expect(hits).toBe(REQUESTS);
-      expect(await traceCount(`service("${app}") AND http.url CONTAINS "/skip/"`)).toBe(0);
-      // The SDK reports its counts to /SamplingTargets every 10 s.
-      const stats = await eventually(
-        async () => (await xray.send(new GetSamplingStatisticSummariesCommand({}))).SamplingStatisticSummaries ?? [],
-        (s: SamplingStatisticSummary[]) => s.some((x) => x.RuleName === `${app}-hit` && x.RequestCount === REQUESTS) && s.some((x) => x.RuleName === `${app}-skip` && x.RequestCount === REQUESTS),
-        'the SDK\'s sampling statistics', 40_000,
-      );
+      const stats = await expectRulesObeyed(app);
       expect(stats.find((x) => x.RuleName === `${app}-hit`)).toMatchObject({ RequestCount: REQUESTS, SampledCount: REQUESTS, BorrowCount: 0 });
       expect(stats.find((x) => x.RuleName === `${app}-skip`)).toMatchObject({ RequestCount: REQUESTS, SampledCount: 0 });
       expect(express.output()).not.toContain('Failed to');
@@ -112,14 +119,7 @@ describe('an X-Ray SDK for Python app on the daemon address', () => {
       await py.waitFor('DONE');
       expect(py.output()).toContain('RULES-LOADED');
 
-      const hits = await eventually(() => traceCount(`service("${app}") AND http.url CONTAINS "/hit/"`), (n) => n >= REQUESTS, 'sampled /hit traces');
-      expect(hits).toBe(REQUESTS);
-      expect(await traceCount(`service("${app}") AND http.url CONTAINS "/skip/"`)).toBe(0);
-      const stats = await eventually(
-        async () => (await xray.send(new GetSamplingStatisticSummariesCommand({}))).SamplingStatisticSummaries ?? [],
-        (s: SamplingStatisticSummary[]) => s.some((x) => x.RuleName === `${app}-hit` && x.RequestCount === REQUESTS) && s.some((x) => x.RuleName === `${app}-skip` && x.RequestCount === REQUESTS),
-        'the SDK\'s sampling statistics', 40_000,
-      );
+      const stats = await expectRulesObeyed(app);
       expect(stats.find((x) => x.RuleName === `${app}-hit`)).toMatchObject({ RequestCount: REQUESTS, SampledCount: REQUESTS });
       expect(stats.find((x) => x.RuleName === `${app}-skip`)).toMatchObject({ RequestCount: REQUESTS, SampledCount: 0 });
     } finally {
