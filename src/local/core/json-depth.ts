@@ -23,3 +23,19 @@ export function jsonNestsDeeperThan(text: string, limit: number): boolean {
   }
   return false;
 }
+
+/**
+ * The same measure on a value JSON.parse already built (V8's parser is iterative, so parsing deep text
+ * is safe; what overflows is the recursive readers after it). Cheaper than the text scan when the text
+ * is mostly strings: it visits values, not characters. Recursion stops at `limit`, so it cannot overflow.
+ */
+export function valueNestsDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (const v of value) if (valueNestsDeeperThan(v, limit - 1)) return true;
+    return false;
+  }
+  for (const k in value) if (valueNestsDeeperThan((value as Record<string, unknown>)[k], limit - 1)) return true;
+  return false;
+}
