@@ -89,8 +89,10 @@ export function buildTraceSummary(model: TraceModel, idx: TraceIndex, rc: RootCa
  * so a page can splice these texts into its response body exactly as serialising the built object did.
  */
 export function storedSummaryText(model: TraceModel, idx: TraceIndex): string {
-  const s = buildTraceSummary(model, idx, computeRootCauses(model));
-  return JSON.stringify({ ...s, StartTime: s.StartTime!.getTime() / 1000 });
+  const s: Omit<TraceSummary, 'StartTime'> & { StartTime?: Date | number } = buildTraceSummary(model, idx, computeRootCauses(model));
+  // Our own fresh object: replacing the Date in place keeps the key's position, without copying the rest.
+  s.StartTime = (s.StartTime as Date).getTime() / 1000;
+  return JSON.stringify(s);
 }
 
 /** A stored summary in its wire form, MatchedEventTime (epoch seconds) appended last, as built. */
