@@ -141,10 +141,8 @@ export interface IngestLimits {
  * (AWS does not document the ErrorCode values); messages name the offending field.
  */
 export function validateSegmentDocument(text: string, limits: IngestLimits = {}): ValidationResult {
-  // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
-  if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
-    return fail(undefined, 'DocumentTooLarge', `Segment document exceeds ${MAX_DOCUMENT_BYTES} bytes`);
-  }
+  const large = refuseTooLarge(text);
+  if (large) return large;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -154,6 +152,15 @@ export function validateSegmentDocument(text: string, limits: IngestLimits = {})
     return fail(undefined, 'InvalidJson', 'Segment document is not valid JSON');
   }
   return validateParsedSegment(parsed, limits);
+}
+
+/** The size check of a document's text, or undefined when it fits. */
+export function refuseTooLarge(text: string): ValidationResult | undefined {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
+  if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
+    return fail(undefined, 'DocumentTooLarge', `Segment document exceeds ${MAX_DOCUMENT_BYTES} bytes`);
+  }
+  return undefined;
 }
 
 function tooDeep(): ValidationResult {
