@@ -119,3 +119,33 @@ function field(num: number, value: Buffer): Buffer {
   if (value.length > 127) throw new Error('field() writes one-byte lengths only');
   return Buffer.concat([Buffer.from([(num << 3) | 2, value.length]), value]);
 }
+
+describe('the OTLP/gRPC listener', () => {
+  it('can be turned off, leaving the OTLP/HTTP receiver on', async () => {
+    const other = await withLocalCloud({ otlpGrpcPort: false });
+    try {
+      expect(other.listeners.map((l) => l.name)).toEqual(['api', 'xray-daemon-udp', 'xray-daemon-tcp', 'otlp-http']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a taken port is one sentence naming the flag and the way out', async () => {
+    const taken = cloud.listeners.find((l) => l.name === 'otlp-grpc')!.port;
+
+    const start = withLocalCloud({ otlpGrpcPort: taken });
+
+    await expect(start).rejects.toThrow(`TCP port ${taken} on 127.0.0.1 (the OTLP/gRPC receiver) is already in use, perhaps by an OpenTelemetry Collector: stop it, choose another port with --otlp-grpc-port, or turn the receiver off with --otlp-grpc-port off.`);
+  });
+
+  it('once the cloud is closed, an export is UNAVAILABLE (retryable), not lost silently', async () => {
+    const other = await withLocalCloud();
+    const otherPort = other.listeners.find((l) => l.name === 'otlp-grpc')!.port;
+    const tree = recordedTree('grpc-closed', 'c-1', 'Closed');
+    expect(await exportRaw(otherPort, spansMessage(tree.spans))).toMatchObject({ ok: true });
+
+    await other.close();
+
+    expect(await exportRaw(otherPort, spansMessage(tree.spans))).toMatchObject({ ok: false, code: 'UNAVAILABLE' });
+  });
+});
