@@ -2,8 +2,9 @@
  * The OTLP/gRPC receiver (issue 17 item 3): the OTel JS gRPC exporter as an app configures it, and a
  * raw grpc-js client for the limits and malformed messages, against the local cloud on port 0.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { XRayClient } from '@aws-sdk/client-xray';
+import { GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -12,6 +13,7 @@ import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
 import { otelTracer, recordUserRequest, recordedTree, toXrayTraceId } from '../support/otel.js';
 import { expectFound, expectGraphEdge, expectTree, segmentsOf } from '../support/otel-checks.js';
 import { exportRaw, spansMessage } from '../support/otlp-grpc.js';
+import { startChildApp } from '../support/child-app.js';
 
 let cloud: LocalCloud;
 let xray: XRayClient;
@@ -39,6 +41,27 @@ describe('OTLP/gRPC from the OpenTelemetry JS gRPC exporter', () => {
     expectTree(await segmentsOf(xray, traceId), `grpc-${name}`, `g-${name}`, 'Carts');
     await expectFound(xray, `annotation.lab_user = "g-${name}" AND service("grpc-${name}")`, traceId);
     await expectGraphEdge(xray, `grpc-${name}`, 'Carts');
+  });
+});
+
+describe('a plain OpenTelemetry app configured only by OTEL_EXPORTER_OTLP_PROTOCOL=grpc and OTEL_EXPORTER_OTLP_ENDPOINT', () => {
+  it('shows up: its annotation filter finds the request and the graph has its DynamoDB node', async () => {
+    const app = await startChildApp(process.execPath, [join(import.meta.dirname, '..', 'fixtures', 'byo', 'otel-app.mjs')], {
+      PATH: process.env.PATH, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${port}`, OTEL_SERVICE_NAME: 'otel-grpc-app',
+    });
+    try {
+      // The app answers once its exporter has sent the spans.
+      expect(await (await fetch(`${app.url}/users/grpc-app-1`)).text()).toBe('ok');
+
+      const now = Date.now();
+      const found = await xray.send(new GetTraceSummariesCommand({ StartTime: new Date(now - 600_000), EndTime: new Date(now + 60_000), FilterExpression: 'annotation.lab_user = "grpc-app-1"' }));
+      expect(found.TraceSummaries, app.output()).toHaveLength(1);
+      const names = (await segmentsOf(xray, found.TraceSummaries![0]!.Id!)).map((d) => d.name).sort();
+      expect(names).toEqual(['DynamoDB', 'otel-grpc-app']);
+      await expectGraphEdge(xray, 'otel-grpc-app', 'Users');
+    } finally {
+      await app.stop();
+    }
   });
 });
 
