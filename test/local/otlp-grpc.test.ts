@@ -2,6 +2,7 @@
  * The OTLP/gRPC receiver (issue 17 item 3): the OTel JS gRPC exporter as an app configures it, and a
  * raw grpc-js client for the limits and malformed messages, against the local cloud on port 0.
  */
+import { connect } from 'node:http2';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
@@ -9,6 +10,8 @@ import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { LocalCloud } from '../../src/local/server.js';
+import { startOtlpGrpcReceiver } from '../../src/local/otlp/grpc-receiver.js';
+import type { OtlpSink } from '../../src/local/otlp/ingest.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
 import { otelTracer, recordUserRequest, recordedTree, toXrayTraceId } from '../support/otel.js';
 import { expectFound, expectGraphEdge, expectTree, segmentsOf } from '../support/otel-checks.js';
@@ -170,5 +173,25 @@ describe('the OTLP/gRPC listener', () => {
     await other.close();
 
     expect(await exportRaw(otherPort, spansMessage(tree.spans))).toMatchObject({ ok: false, code: 'UNAVAILABLE' });
+  });
+
+  it('close() ends even when a client never finishes its call (the drain is bounded)', async () => {
+    const stored: string[][] = [];
+    const sink: OtlpSink = { put: (docs) => (stored.push(docs), 0), clock: { now: () => Date.now() } };
+    const receiver = await startOtlpGrpcReceiver(sink, '127.0.0.1', 0, []);
+    const session = connect(`http://127.0.0.1:${receiver.port}`);
+    session.on('error', () => {});
+    const stream = session.request({ ':method': 'POST', ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export', 'content-type': 'application/grpc', te: 'trailers' });
+    stream.on('error', () => {});
+    const reset = new Promise<void>((resolve) => stream.on('close', () => resolve()));
+    // Half a gRPC frame: a 10-byte message announced, nothing more sent, the stream never ended.
+    stream.write(Buffer.from([0, 0, 0, 0, 10]));
+    await new Promise<void>((resolve) => session.once('remoteSettings', () => resolve()));
+
+    await receiver.close();
+
+    await reset;
+    expect(stored).toEqual([]);
+    session.destroy();
   });
 });
