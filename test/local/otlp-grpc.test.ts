@@ -10,7 +10,8 @@ import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { LocalCloud } from '../../src/local/server.js';
-import { startOtlpGrpcReceiver } from '../../src/local/otlp/grpc-receiver.js';
+import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
+import { startOtlpGrpcReceiver, traceServiceDefinition, type ExportResult } from '../../src/local/otlp/grpc-receiver.js';
 import type { OtlpSink } from '../../src/local/otlp/ingest.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
 import { otelTracer, recordUserRequest, recordedTree, toXrayTraceId } from '../support/otel.js';
@@ -93,6 +94,22 @@ describe('OTLP/gRPC answers', () => {
     // The fresh span (an INTERNAL root, named after itself) is stored; the old one is not.
     expect((await segmentsOf(xray, toXrayTraceId(fresh.spanContext().traceId))).map((d) => d.name)).toEqual(['fresh']);
     expect(await segmentsOf(xray, toXrayTraceId(tooOld.spanContext().traceId))).toEqual([]);
+  });
+
+  it('the receiver\'s service definition also works as a client: it reads the partial success back', async () => {
+    const mem = new InMemorySpanExporter();
+    const { tracer } = otelTracer('grpc-definition', mem);
+    const old = Date.now() - 20 * DAY_MS;
+    tracer.startSpan('too-old', { startTime: old }).end(old + 1000);
+    const Client = makeGenericClientConstructor(traceServiceDefinition, 'TraceService');
+    const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+
+    const result = await new Promise<ExportResult>((resolve, reject) => {
+      client.makeUnaryRequest(traceServiceDefinition.Export.path, traceServiceDefinition.Export.requestSerialize, traceServiceDefinition.Export.responseDeserialize, spansMessage(mem.getFinishedSpans()), (err, res) => (err ? reject(err) : resolve(res!)));
+    });
+    client.close();
+
+    expect(result).toEqual({ rejected: 1, message: '1 of 1 spans rejected: span timestamps must lie between 14 days in the past and 2 hours in the future.' });
   });
 
   it('a message that is not an ExportTraceServiceRequest is INVALID_ARGUMENT', async () => {
