@@ -83,14 +83,14 @@ export async function startTracingListeners(opts: TracingListenerOptions): Promi
     if (opts.otlpPort !== false) {
       const port = opts.otlpPort;
       otlp = await startOtlpReceiver(opts.otlpSink, opts.host, port, opts.allowedHosts).catch((err: unknown) => {
-        if (inUse(err)) throw new ListenerStartError(`TCP port ${port} on ${opts.host} (the OTLP/HTTP receiver) is already in use, perhaps by an OpenTelemetry Collector: stop it, choose another port with --otlp-port, or turn the receiver off with --otlp-port off.`);
+        if (inUse(err)) throw new ListenerStartError(`TCP port ${port} on ${opts.host} (the OTLP/HTTP receiver) is already in use, perhaps by an OpenTelemetry Collector: stop it, or choose another port with --otlp-port or XRAY_LAB_OTLP_PORT ("off" turns the receiver off).`);
         throw err;
       });
     }
     if (opts.otlpGrpcPort !== false) {
       const port = opts.otlpGrpcPort;
       otlpGrpc = await startOtlpGrpcReceiver(opts.otlpSink, opts.host, port, opts.allowedHosts).catch((err: unknown) => {
-        if (inUse(err)) throw new ListenerStartError(`TCP port ${port} on ${opts.host} (the OTLP/gRPC receiver) is already in use, perhaps by an OpenTelemetry Collector: stop it, choose another port with --otlp-grpc-port, or turn the receiver off with --otlp-grpc-port off.`);
+        if (inUse(err)) throw new ListenerStartError(`TCP port ${port} on ${opts.host} (the OTLP/gRPC receiver) is already in use, perhaps by an OpenTelemetry Collector: stop it, or choose another port with --otlp-grpc-port or XRAY_LAB_OTLP_GRPC_PORT ("off" turns the receiver off).`);
         throw err;
       });
     }

@@ -178,7 +178,7 @@ describe('the OTLP/gRPC listener', () => {
 
     const start = withLocalCloud({ otlpGrpcPort: taken });
 
-    await expect(start).rejects.toThrow(`TCP port ${taken} on 127.0.0.1 (the OTLP/gRPC receiver) is already in use, perhaps by an OpenTelemetry Collector: stop it, choose another port with --otlp-grpc-port, or turn the receiver off with --otlp-grpc-port off.`);
+    await expect(start).rejects.toThrow(`TCP port ${taken} on 127.0.0.1 (the OTLP/gRPC receiver) is already in use, perhaps by an OpenTelemetry Collector: stop it, or choose another port with --otlp-grpc-port or XRAY_LAB_OTLP_GRPC_PORT ("off" turns the receiver off).`);
   });
 
   it('once the cloud is closed, an export is UNAVAILABLE (retryable), not lost silently', async () => {
