@@ -30,7 +30,12 @@ function duration(e: EntityDoc): number {
 function exceptionsOf(e: EntityDoc): RootCauseException[] {
   const c = e.cause;
   if (!c || typeof c === 'string') return [];
-  return ((c as CauseObject).exceptions ?? []).map((x) => ({ ...(x.type ? { Name: x.type } : {}), ...(x.message ? { Message: x.message } : {}) }));
+  return ((c as CauseObject).exceptions ?? []).map((x) => {
+    const out: RootCauseException = {};
+    if (x.type) out.Name = x.type;
+    if (x.message) out.Message = x.message;
+    return out;
+  });
 }
 
 function isRemote(e: EntityDoc): boolean {
@@ -101,9 +106,24 @@ function firstBest(children: EntityDoc[], eligible: (c: EntityDoc) => boolean, b
   return best;
 }
 
-function serviceOf(model: TraceModel, seg: SegmentDoc) {
-  const n = model.nodes[model.nodeOfSegment.get(seg)!];
-  return { Name: n.name, Names: [n.name], ...(n.type ? { Type: n.type } : {}), ...(n.accountId ? { AccountId: n.accountId } : {}), Inferred: n.inferred };
+interface RootCauseService<P> {
+  Name: string;
+  Names: string[];
+  Type?: string;
+  AccountId?: string;
+  Inferred?: boolean;
+  EntityPath?: P;
+}
+
+/** A root cause's service with its entity path, members assigned in wire order (not spread: see summary.ts serviceId). */
+function serviceOf<P>(model: TraceModel, seg: SegmentDoc, EntityPath: P): RootCauseService<P> {
+  const n = model.nodes[model.nodeOfSegment.get(seg)!]!;
+  const s: RootCauseService<P> = { Name: n.name, Names: [n.name] };
+  if (n.type) s.Type = n.type;
+  if (n.accountId) s.AccountId = n.accountId;
+  s.Inferred = n.inferred;
+  s.EntityPath = EntityPath;
+  return s;
 }
 
 export function computeRootCauses(model: TraceModel): RootCauses {
@@ -114,19 +134,13 @@ export function computeRootCauses(model: TraceModel): RootCauses {
   for (const flag of ['fault', 'error'] as const) {
     if (!w.hasFlag(root, flag)) continue;
     const hops = w.follow(root, (children) => firstBest(children, (c) => w.hasFlag(c, flag), (c, best) => c.start_time < best.start_time));
-    const Services = hops.map((h) => ({
-      ...serviceOf(model, h.seg),
-      EntityPath: h.path.map((e) => ({ Name: e.name, Exceptions: exceptionsOf(e), Remote: isRemote(e) })),
-    }));
+    const Services = hops.map((h) => serviceOf(model, h.seg, h.path.map((e) => ({ Name: e.name, Exceptions: exceptionsOf(e), Remote: isRemote(e) }))));
     out[flag].push({ Services, ClientImpacting: root[flag] === true });
   }
   const total = duration(root);
   const hops = w.follow(root, (children) => firstBest(children, (c) => !c.in_progress, (c, best) => duration(c) > duration(best)));
   out.responseTime.push({
-    Services: hops.map((h) => ({
-      ...serviceOf(model, h.seg),
-      EntityPath: h.path.map((e) => ({ Name: e.name, Coverage: total > 0 ? Math.min(1, duration(e) / total) : 0, Remote: isRemote(e) })),
-    })),
+    Services: hops.map((h) => serviceOf(model, h.seg, h.path.map((e) => ({ Name: e.name, Coverage: total > 0 ? Math.min(1, duration(e) / total) : 0, Remote: isRemote(e) })))),
     ClientImpacting: true,
   });
   return out;
