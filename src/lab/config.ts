@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
 import { blockedRuntimeMessage, isBlocked } from '../local/lambda/runtime-lifecycle.js';
+import { DEFAULT_OTLP_GRPC_PORT, DEFAULT_OTLP_PORT } from '../local/otlp/ports.js';
 import { INSTRUMENTATIONS, type Instrumentation } from './packaging/bundle.js';
 import { NODE_RUNTIMES } from './packaging/runtimes.js';
 import { crashPointFromEnv, defaultDataDir, defaultStateDir, guideLoadSecondsFromEnv, lambdaLimitsFromEnv, localFaultsFromEnv, localPortsFromEnv, maxRetryWaitFromEnv } from './config-env.js';
@@ -81,8 +82,7 @@ export interface LocalCloudConfig {
   lambda: { concurrencyLimit?: number; idleTimeoutMs?: number };
 }
 
-export const DEFAULT_OTLP_PORT = 4318;
-export const DEFAULT_OTLP_GRPC_PORT = 4317;
+export { DEFAULT_OTLP_GRPC_PORT, DEFAULT_OTLP_PORT } from '../local/otlp/ports.js';
 
 export const DEFAULT_LOCAL_PORT = 4566;
 export const DEFAULT_DAEMON_PORT = 2000;

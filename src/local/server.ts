@@ -14,8 +14,7 @@ import { Lifecycle } from './lifecycle.js';
 import type { LambdaApi } from './services/lambda/index.js';
 import type { LogsApi } from './services/logs/index.js';
 import type { DaemonStats } from './xray/index.js';
-import { DEFAULT_OTLP_PORT } from './otlp/receiver.js';
-import { DEFAULT_OTLP_GRPC_PORT } from './otlp/grpc-receiver.js';
+import { DEFAULT_OTLP_GRPC_PORT, DEFAULT_OTLP_PORT } from './otlp/ports.js';
 import { ListenerStartError, startTracingListeners, type ListenerInfo } from './tracing-listeners.js';
 
 export { DEFAULT_ACCOUNT, type LambdaRunnerHooks } from './compose.js';

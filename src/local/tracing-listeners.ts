@@ -6,7 +6,7 @@
 import type { HttpResponse } from './core/types.js';
 import { storeProtobufPayload, type OtlpSink } from './otlp/ingest.js';
 import { startOtlpReceiver, type OtlpReceiver } from './otlp/receiver.js';
-import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from './otlp/grpc-receiver.js';
+import type { OtlpGrpcReceiver } from './otlp/grpc-receiver.js';
 import { startDaemon, type Daemon } from './xray/daemon.js';
 import { startSamplingProxy, type SamplingProxy } from './xray/daemon-tcp.js';
 
@@ -89,6 +89,8 @@ export async function startTracingListeners(opts: TracingListenerOptions): Promi
     }
     if (opts.otlpGrpcPort !== false) {
       const port = opts.otlpGrpcPort;
+      // Loaded only when on: grpc-js takes ~0.1 s to import.
+      const { startOtlpGrpcReceiver } = await import('./otlp/grpc-receiver.js');
       otlpGrpc = await startOtlpGrpcReceiver(opts.otlpSink, opts.host, port, opts.allowedHosts).catch((err: unknown) => {
         if (inUse(err)) throw new ListenerStartError(`TCP port ${port} on ${opts.host} (the OTLP/gRPC receiver) is already in use, perhaps by an OpenTelemetry Collector: stop it, or choose another port with --otlp-grpc-port or XRAY_LAB_OTLP_GRPC_PORT ("off" turns the receiver off).`);
         throw err;

@@ -17,7 +17,7 @@ import { MAX_REQUEST_BYTES, storeSpans, tooManySpans, type OtlpSink } from './in
 import { decodeRequest, decodeResponse, encodeResponse } from './proto.js';
 import { OtlpFormatError, countSpans, resourceSpanGroups, type ResourceSpanGroup } from './spans.js';
 
-export const DEFAULT_OTLP_GRPC_PORT = 4317;
+export { DEFAULT_OTLP_GRPC_PORT } from './ports.js';
 export const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 /** How long close() lets calls in flight finish before cutting the connections. */
 const DRAIN_MS = 1000;
