@@ -107,7 +107,10 @@ export async function composeLocalCloud(
   const xray = createXrayEngine(env, rules, options.random);
   // Closed after the functions stop (it was started before them), so their last datagrams still land.
   const services = new Map<string, LocalService>();
-  const otlpSink: OtlpSink = { clock: env.clock, put: (docs) => xray.store.putTraceSegments(docs).UnprocessedTraceSegments.length };
+  const otlpSink: OtlpSink = {
+    clock: env.clock,
+    putBuilt: (docs) => xray.store.putBuiltSegments(docs).UnprocessedTraceSegments.length,
+  };
   const tracing = await listeners.startDaemon({
     onDocuments: (docs) => xray.putSegments(docs),
     otlpSink,
