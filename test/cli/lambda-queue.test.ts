@@ -1,0 +1,70 @@
+/**
+ * The opt-in environment queue (XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS=1) through the whole local stack:
+ * API Gateway → Lambda with tracing, then `xray-lab traces analyze --json`, which must report the wait
+ * as the local cloud's queue. Counts and names are asserted, never durations.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
+import type { LocalCloud } from '../../src/local/server.js';
+import { LOCAL_QUEUE_SUBSEGMENT } from '../../src/local/lambda/segments.js';
+import { makeSandbox, type Sandbox } from '../support/cli.js';
+import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
+import { apiClient, createLabApi, httpCall, invokePath, type Loose } from '../local/apigateway-helpers.js';
+import { createRole, handlerZip } from '../local/lambda-fixtures.js';
+
+const SLOW = `exports.handler = async (event) => {
+  console.log('ran ' + event.path);
+  await new Promise((r) => setTimeout(r, 200));
+  return { statusCode: 200, body: JSON.stringify({ pid: process.pid }) };
+};`;
+
+let cloud: LocalCloud;
+let sb: Sandbox;
+let apiId: string;
+
+beforeAll(async () => {
+  cloud = await withLocalCloud({ lambda: { maxEnvironments: 1 } });
+  sb = await makeSandbox();
+  const lambda = new LambdaClient(clientConfig(cloud));
+  const xray = new XRayClient(clientConfig(cloud));
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'queued', Role: await createRole(cloud.endpoint), Runtime: 'nodejs22.x', Handler: 'index.handler', Code: { ZipFile: await handlerZip(SLOW) } }));
+  await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { RuleName: 'all', ResourceARN: '*', Priority: 1, FixedRate: 1, ReservoirSize: 0, ServiceName: 'user-api/prod', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1 } }));
+  ({ apiId } = await createLabApi(apiClient(cloud.endpoint), { tracing: true, fn: 'queued' }));
+  await lambda.send(new AddPermissionCommand({
+    FunctionName: 'queued', StatementId: 'apigateway-invoke', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
+    SourceArn: `arn:aws:execute-api:us-east-1:${cloud.env.accountId}:${apiId}/*/GET/users/*`,
+  }));
+}, 60_000);
+
+afterAll(async () => {
+  await cloud.close();
+  await sb.dispose();
+});
+
+describe('XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS=1 through API Gateway', () => {
+  it('serves 3 concurrent requests from one environment, traces 2 queue waits, and traces analyze reports them', async () => {
+    const startedAt = Date.now() / 1000;
+    const answers = await Promise.all([0, 1, 2].map((i) => httpCall(cloud.port, 'GET', invokePath(apiId, `/users/u${i}`))));
+
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(new Set(answers.map((a) => (JSON.parse(a.body) as { pid: number }).pid)).size).toBe(1);
+    const xray = new XRayClient(clientConfig(cloud));
+    const window = { StartTime: new Date((startedAt - 60) * 1000), EndTime: new Date((startedAt + 60) * 1000) };
+    const { TraceSummaries } = await xray.send(new GetTraceSummariesCommand(window));
+    expect(TraceSummaries).toHaveLength(3);
+    const { Traces } = await xray.send(new BatchGetTracesCommand({ TraceIds: TraceSummaries!.map((t) => t.Id!) }));
+    const waits = Traces!.flatMap((t) => t.Segments!.map((s) => JSON.parse(s.Document!) as Loose))
+      .filter((d) => d.origin === 'AWS::Lambda' && !d.inferred)
+      .flatMap((d) => (d.subsegments ?? []) as Loose[])
+      .filter((s) => s.name === LOCAL_QUEUE_SUBSEGMENT);
+    expect(waits).toHaveLength(2);
+
+    const r = await sb.run(['traces', 'analyze', '--json', '--endpoint-url', cloud.endpoint]);
+
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { Report: { platform: { localQueue: { count: number; functions: string[] }; notes: string[] } } };
+    expect(doc.Report.platform.localQueue).toMatchObject({ count: 2, functions: ['queued'] });
+    expect(doc.Report.platform.notes.join('\n')).toMatch(/2 invocations waited in the local cloud's environment queue, \d+ ms on average/);
+  }, 60_000);
+});
