@@ -10,61 +10,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoad } from '../src/lab/load/run-load.js';
 import type { LoadReport } from '../src/lab/load/types.js';
 import { bundleHandler, defaultHandlerDir } from '../src/lab/packaging/bundle.js';
-import { autocannon, type CannonResult } from './lib/autocannon.js';
 import type { Benchmark, BenchBody, Cell } from './lib/result.js';
 import { REPO_ROOT, target } from './lib/result.js';
-import { childPids, cpuOfTree } from './lib/proc.js';
+import { atRate, FIXED_RPS, med, shot, TARGET_CONNECTIONS, type Environments, type Shot } from './lib/request-shots.js';
 import { startChildServer } from './lib/server.js';
 import { startBenchStack } from './lib/stack.js';
 import { checkTraces, type Completeness } from '../test/support/trace-completeness.js';
 import { alternate, median, round } from './lib/stats.js';
 
-interface Shot {
-  rps: number;
-  p50: number;
-  p99: number;
-  bad: number;
-  /** CPU ms per request of the server process, its children (Lambda functions) and the generator (this process). */
-  cpu?: { server: number; children: number; generator: number };
-  /** Stack only: its execution environments (the cloud's child processes) at the end, and how many started during the run (cold starts). */
-  envs?: Environments;
-}
-
-interface Environments {
-  live: number;
-  started: number;
-}
-
-/**
- * Counts the local cloud's execution environments around `work`: every function process is a child of
- * the cloud, so a pid that was not there before is a cold start of this run.
- */
-async function countingEnvironments<T>(cloudPid: number | undefined, work: () => Promise<T>): Promise<{ result: T; envs?: Environments }> {
-  if (cloudPid === undefined) return { result: await work() };
-  const before = new Set(childPids(cloudPid));
-  const result = await work();
-  const after = childPids(cloudPid);
-  return { result, envs: { live: after.length, started: after.filter((p) => !before.has(p)).length } };
-}
-
-async function shot(url: string, connections: number, seconds: number | undefined, amount?: number, serverPid?: number, cloudPid?: number): Promise<Shot> {
-  const tree = serverPid ? cpuOfTree(serverPid) : undefined;
-  const gen0 = process.cpuUsage();
-  const { result: r, envs } = await countingEnvironments<CannonResult>(cloudPid, () => autocannon({ url, connections, ...(amount ? { amount } : { duration: seconds }) }));
-  const gen = process.cpuUsage(gen0);
-  const used = tree?.stop();
-  const n = Math.max(1, r.requests.total);
-  const cpu = used ? { server: used.self / n, children: used.children / n, generator: (gen.user + gen.system) / 1000 / n } : undefined;
-  return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx, cpu, envs };
-}
-
 /** The targets: ≥ 500 req/s at 32 connections; p99 ≤ 50 ms at a fixed 250 req/s over 32 connections (issue 15). */
 const TARGET_RPS = 500;
-const FIXED_RPS = 250;
-const TARGET_CONNECTIONS = 32;
 const TARGET_P99_MS = 50;
 
 /**
@@ -79,31 +36,6 @@ function ceilingNote(cpu: NonNullable<Shot['cpu']>): string {
     + `a mean latency of at least ${round((TARGET_CONNECTIONS * 1000) / ceiling, 1)} ms (Little's law: ${TARGET_CONNECTIONS} connections / throughput); p99 ≤ ${TARGET_P99_MS} ms needs ≥ ${needed} req/s.`;
 }
 
-
-/**
- * Fixed-rate run with `xray-lab load`'s engine (wrk2-style, checked by the load-honesty benchmark):
- * requests go out on a schedule whatever the server does, latency counts from the scheduled time, and
- * requests finding all 32 connections busy wait for one — that wait is part of their latency.
- */
-async function atRate(baseUrl: string, seconds: number, rps = FIXED_RPS, cloudPid?: number): Promise<{ report: LoadReport; sampledIds: string[]; envs?: Environments }> {
-  const sampledIds: string[] = [];
-  const { result: report, envs } = await countingEnvironments(cloudPid, () => runLoad({
-    baseUrl, users: ['user123'], mode: { kind: 'rate', rps }, duration: seconds * 1000,
-    maxConnections: TARGET_CONNECTIONS, timeoutMs: 10_000,
-    onSample: (s) => {
-      if (s.sampled && s.traceId) sampledIds.push(s.traceId);
-    },
-  }));
-  return { report, sampledIds, envs };
-}
-
-function med(shots: Shot[]): Shot {
-  const cpus = shots.flatMap((s) => (s.cpu ? [s.cpu] : []));
-  const cpu = cpus.length ? { server: median(cpus.map((c) => c.server)), children: median(cpus.map((c) => c.children)), generator: median(cpus.map((c) => c.generator)) } : undefined;
-  const envs = shots.flatMap((s) => (s.envs ? [s.envs] : []));
-  return { rps: median(shots.map((s) => s.rps)), p50: median(shots.map((s) => s.p50)), p99: median(shots.map((s) => s.p99)), bad: shots.reduce((n, s) => n + s.bad, 0), cpu,
-    envs: envs.length ? { live: Math.max(...envs.map((e) => e.live)), started: envs.reduce((n, e) => n + e.started, 0) } : undefined };
-}
 
 export const requestPath: Benchmark = {
   name: 'request-path',
