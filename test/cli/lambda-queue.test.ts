@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
+import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import type { LocalCloud } from '../../src/local/server.js';
 import { LOCAL_QUEUE_SUBSEGMENT } from '../../src/local/lambda/segments.js';
 import { makeSandbox, type Sandbox } from '../support/cli.js';
@@ -59,6 +59,11 @@ describe('XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS=1 through API Gateway', () => {
       .flatMap((d) => (d.subsegments ?? []) as Loose[])
       .filter((s) => s.name === LOCAL_QUEUE_SUBSEGMENT);
     expect(waits).toHaveLength(2);
+    // The queue is a plain subsegment of AWS::Lambda: no node of its own in the graph, and filters see the usual services.
+    const graph = await xray.send(new GetServiceGraphCommand(window));
+    expect(graph.Services!.map((s) => `${s.Name} ${s.Type}`).sort()).toEqual(['queued AWS::Lambda', 'queued AWS::Lambda::Function', 'undefined client', 'user-api/prod AWS::ApiGateway::Stage']);
+    const filtered = await xray.send(new GetTraceSummariesCommand({ ...window, FilterExpression: 'service("queued") { fault = false }' }));
+    expect(filtered.TraceSummaries).toHaveLength(3);
 
     const r = await sb.run(['traces', 'analyze', '--json', '--endpoint-url', cloud.endpoint]);
 
