@@ -11,11 +11,10 @@ import type { Clock } from '../core/types.js';
 import { validateSegmentDocument, type SegmentDoc } from './segments.js';
 import { assembleTrace, type AssembledTrace } from './assemble.js';
 import { buildModel, type TraceModel } from './model.js';
-import { buildIndex, IndexContext, internTexts, TraceIndex } from './trace-index.js';
-import { lowerBound, TraceOrder, type OrderKeys, type Spread } from './trace-order.js';
-import { decodeRecord, encodeRecord } from './index-codec.js';
-import { BLOCK_TRACES, decodeBlock, encodeBlock, encodeTexts } from './snapshot-codec.js';
-import { compareIds, ID_WORDS } from './trace-ids.js';
+import { buildIndex, type IndexContext, type TraceIndex } from './trace-index.js';
+import type { Spread } from './trace-order.js';
+import { encodeRecord } from './index-codec.js';
+import { LiveIndex } from './live-index.js';
 import { TraceTables } from './store-tables.js';
 import { storedSummaryText } from './summary.js';
 import { ServiceError } from '../core/errors.js';
@@ -57,36 +56,11 @@ interface Indexed {
   summary: string;
 }
 
-/** Journal rows (records and drops since the snapshot) that trigger a new snapshot: at least this many … */
-const SNAPSHOT_MIN_JOURNAL = 65_536;
-/** … and at least this fraction of the store, so snapshots cost O(1) per trace written. */
-const SNAPSHOT_JOURNAL_FRACTION = 0.25;
-
-/** Result order of trace slots: start, then id (as the id strings compare). */
-function slotKeys(ctx: IndexContext): OrderKeys<number> {
-  const s = ctx.slots;
-  return {
-    start: (t) => s.times[t * 2],
-    end: (t) => s.times[t * 2 + 1],
-    idEpoch: (t) => s.ids[t * ID_WORDS],
-    compare: (a, b) => s.times[a * 2] - s.times[b * 2] || compareIds(s.ids, a, b),
-    compareKey: (t, start, id) => {
-      const d = s.times[t * 2] - start;
-      if (d !== 0) return d;
-      const own = s.idOf(t);
-      return own < id ? -1 : own > id ? 1 : 0;
-    },
-  };
-}
-
 export class TraceStore {
-  /** Shared columns, trace slots and identities: the whole in-memory index. */
-  readonly ctx = new IndexContext();
-  /** The live trace slots in result order, for paging. */
-  private readonly order: TraceOrder<number>;
-  private readonly keys: OrderKeys<number>;
-  /** Journal rows written since the snapshot (an upper bound: a trace rewritten counts again). */
-  private journal = 0;
+  /** The in-memory index and its snapshot/journal persistence. */
+  private readonly index: LiveIndex;
+  /** Shared columns, trace slots and identities the trace records point into. */
+  readonly ctx: IndexContext;
   private readonly clock: Clock;
   private readonly retentionMs: number;
   private readonly sweepEveryMs: number;
@@ -99,9 +73,8 @@ export class TraceStore {
     this.retentionMs = (opts.retentionDays ?? 30) * DAY_MS;
     this.sweepEveryMs = opts.sweepEveryMs ?? 3_600_000;
     this.tables = new TraceTables(db);
-    const slots = this.ctx.slots;
-    this.keys = slotKeys(this.ctx);
-    this.order = new TraceOrder<number>((s) => slots.live[s] === 1, this.keys, () => slots.recycle());
+    this.index = new LiveIndex(this.tables);
+    this.ctx = this.index.ctx;
     // Documents, the traces' new records and summaries and any new node identities commit together: a
     // reopened store's records and summaries always describe exactly the documents it holds.
     this.writeBatch = this.tables.transaction((groups: Map<string, Pending[]>) => {
@@ -110,57 +83,37 @@ export class TraceStore {
       this.tables.saveNodes(this.ctx.unsaved);
     });
     if (this.tables.recordsStale) this.rebuildFromDocuments();
-    else this.loadRecords();
+    else this.index.load();
   }
 
   /** Traces held, expired ones not yet swept included. */
   get size(): number {
-    return this.ctx.slots.size;
+    return this.index.size;
   }
 
   /** The compact record of a trace, or undefined when unknown or past retention. */
   get(traceId: string): TraceIndex | undefined {
-    const slot = this.ctx.slots.find(traceId);
-    if (slot < 0 || this.ctx.slots.times[slot * 2 + 1] < this.cutoffSeconds()) return undefined;
-    return new TraceIndex(this.ctx.slots, slot);
+    const t = this.index.find(traceId);
+    return t && t.end >= this.cutoffSeconds() ? t : undefined;
   }
 
   /** Every retained trace, in no particular order. */
   *traces(): Generator<TraceIndex> {
     const cutoff = this.cutoffSeconds();
-    for (const t of this.all()) if (t.end >= cutoff) yield t;
-  }
-
-  /** Every held trace, expired ones not yet swept included. */
-  private *all(): Generator<TraceIndex> {
-    const slots = this.ctx.slots;
-    for (let s = 0; s < slots.high; s++) if (slots.live[s] === 1) yield new TraceIndex(slots, s);
+    for (const t of this.index.all()) if (t.end >= cutoff) yield t;
   }
 
   /** How far other times lie from start times, to turn a window into a start range. */
   get spread(): Readonly<Spread> {
-    return this.order.spread;
+    return this.index.spread;
   }
 
   /**
    * Retained traces whose start lies in [fromStart, toStart), newest first, beginning after `after`
    * (a trace already returned). Costs the records walked, not the store size.
    */
-  *newestFirst(fromStart: number, toStart: number, after?: { start: number; id: string }): Generator<TraceIndex> {
-    const arr = this.order.settle();
-    const { slots } = this.ctx;
-    const { times, live } = slots;
-    const cutoff = this.cutoffSeconds();
-    let i = lowerBound(arr, toStart, '', this.keys) - 1;
-    if (after && after.start < toStart) i = lowerBound(arr, after.start, after.id, this.keys) - 1;
-    for (; i >= 0; i--) {
-      const s = arr[i];
-      if (times[s * 2] < fromStart) return;
-      // Skip replaced records and the one equal to the cursor (lowerBound stops at it).
-      if (live[s] !== 1 || times[s * 2 + 1] < cutoff) continue;
-      if (after && this.keys.compareKey(s, after.start, after.id) >= 0) continue;
-      yield new TraceIndex(slots, s);
-    }
+  newestFirst(fromStart: number, toStart: number, after?: { start: number; id: string }): Generator<TraceIndex> {
+    return this.index.newestFirst(fromStart, toStart, this.cutoffSeconds(), after);
   }
 
   /** Traces whose last activity is before this (epoch seconds) are gone, swept or not: retention does not wait for the sweep. */
@@ -184,8 +137,7 @@ export class TraceStore {
     }
     if (groups.size > 0) {
       this.writeBatch(groups);
-      this.ctx.cols.maybeCompact(this.all());
-      this.maybeSnapshot();
+      this.index.tidy();
     }
     this.maybeSweep();
     return { UnprocessedTraceSegments: unprocessed };
@@ -228,7 +180,7 @@ export class TraceStore {
   sweep(): number {
     const cutoffSeconds = this.cutoffSeconds();
     const doomed: TraceIndex[] = [];
-    for (const t of this.all()) if (t.end < cutoffSeconds) doomed.push(t);
+    for (const t of this.index.all()) if (t.end < cutoffSeconds) doomed.push(t);
     if (doomed.length === 0) return 0;
     this.tables.transaction(() => {
       for (const { id } of doomed) {
@@ -239,13 +191,9 @@ export class TraceStore {
         this.tables.insertDropped.run(id);
       }
     })();
-    this.journal += doomed.length;
-    for (const t of doomed) {
-      this.ctx.cols.release(t);
-      this.ctx.slots.remove(t.slot);
-      this.order.dropped();
-    }
-    this.ctx.cols.maybeCompact(this.all());
+    this.index.journaled(doomed.length);
+    for (const t of doomed) this.index.drop(t);
+    this.index.tidy();
     return doomed.length;
   }
 
@@ -258,93 +206,34 @@ export class TraceStore {
 
   /** A trace's record and summary, rebuilt from all its documents (including parts that arrived earlier). */
   private reindex(traceId: string, batch: Pending[]): Indexed {
-    const prevSlot = this.ctx.slots.find(traceId);
-    const prev = prevSlot < 0 ? undefined : new TraceIndex(this.ctx.slots, prevSlot);
+    const prev = this.index.find(traceId);
     // A new trace's documents are all in this batch (already parsed): no read-back.
     const trace = prev ? this.assembleStored(traceId)! : assemble(traceId, latestPerId(batch));
-    if (prev) {
-      this.ctx.cols.release(prev);
-      this.order.dropped();
-    }
+    if (prev) this.index.replacing(prev);
     return this.index1(trace, (prev?.revision ?? 0) + batch.length);
   }
 
   /** Record (kept in memory) and summary text of an assembled trace; revision = documents received. */
   private index1(trace: AssembledTrace, revision: number): Indexed {
     const model = buildModel(trace);
-    const t = this.keep(buildIndex(model, { revision, bytes: trace.bytes }, this.ctx));
+    const t = this.index.keep(buildIndex(model, { revision, bytes: trace.bytes }, this.ctx));
     return { t, summary: storedSummaryText(model, t) };
   }
 
   private persist({ t, summary }: Indexed): void {
     this.tables.upsertRecord.run(t.id, encodeRecord(t, this.ctx));
     this.tables.upsertSummary.run(t.id, summary);
-    this.journal++;
+    this.index.journaled(1);
   }
 
-  /** Publishes a trace's new slot; the slot it replaces (if any) is retired. */
-  private keep(t: TraceIndex): TraceIndex {
-    const old = this.ctx.slots.put(t.slot);
-    if (old >= 0) this.ctx.slots.retire(old);
-    this.order.add(t.slot);
-    return t;
+  /** Writes the whole index as a snapshot and empties the journal (live-index.ts); `blockTraces` for tests. */
+  snapshot(blockTraces?: number): void {
+    this.index.snapshot(blockTraces);
   }
 
-  /**
-   * Writes the whole index as a snapshot and empties the journal (one transaction), so the next open
-   * copies blocks instead of replaying rows. Done when the journal has grown large, after a rebuild,
-   * and when the local cloud stops.
-   */
-  snapshot(blockTraces = BLOCK_TRACES): void {
-    const order = this.order.settle().filter((s) => this.ctx.slots.live[s] === 1);
-    const { part, remap } = encodeTexts(this.ctx, order);
-    const ctx = this.ctx;
-    function* parts(): Generator<Buffer> {
-      yield part;
-      for (let i = 0; i < order.length; i += blockTraces) yield encodeBlock(ctx, order, i, Math.min(order.length, i + blockTraces), remap);
-    }
-    this.tables.writeSnapshot(parts());
-    this.journal = 0;
-  }
-
-  /** A snapshot if anything changed since the last one (the local cloud's stop). */
+  /** A snapshot if anything changed since the last one: the local cloud's stop, so the next start copies blocks. */
   checkpoint(): void {
-    if (this.journal > 0) this.snapshot();
-  }
-
-  private maybeSnapshot(): void {
-    if (this.journal >= SNAPSHOT_MIN_JOURNAL && this.journal >= this.size * SNAPSHOT_JOURNAL_FRACTION) this.snapshot();
-  }
-
-  /** On open: copy the snapshot's blocks, then replay the journal (drops, then records); no document parsed. */
-  private loadRecords(): void {
-    for (const n of this.tables.nodes()) this.ctx.restoreIdentity(n.id, n.name, n.type ?? undefined, n.account ?? undefined, n.inferred === 1);
-    let texts: number[] = [];
-    for (const [part, data] of this.tables.snapshotParts()) {
-      if (part === 0) texts = (JSON.parse(data.toString('utf8')) as string[]).map((json) => internTexts(this.ctx, json));
-      else decodeBlock(this.ctx, data, texts, (s) => this.order.appendSorted(s));
-    }
-    const slots = this.ctx.slots;
-    for (const id of this.tables.dropped()) {
-      const s = slots.find(id);
-      if (s < 0) continue;
-      this.ctx.cols.release(new TraceIndex(slots, s));
-      slots.remove(s);
-      this.order.dropped();
-    }
-    for (const [id, rec] of this.tables.records()) {
-      const prev = slots.find(id);
-      if (prev >= 0) {
-        this.ctx.cols.release(new TraceIndex(slots, prev));
-        this.order.dropped();
-      }
-      this.keep(decodeRecord(this.ctx, id, rec));
-    }
-    this.journal = this.tables.journalRows();
-    this.order.settle();
-    this.ctx.cols.maybeCompact(this.all());
-    this.ctx.cols.trim();
-    slots.trim();
+    this.index.checkpoint();
   }
 
   /**
@@ -373,10 +262,8 @@ export class TraceStore {
       })();
     }
     this.tables.markRecordsCurrent();
-    this.order.settle();
-    this.ctx.cols.trim();
-    this.ctx.slots.trim();
-    this.snapshot();
+    this.index.settled();
+    this.index.snapshot();
   }
 }
 
