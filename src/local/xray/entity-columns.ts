@@ -105,6 +105,16 @@ export class EntityColumns {
     if (layCap < this.layout.length) this.layout = this.layout.slice(0, layCap);
   }
 
+  /** Room for `entities` more entities and `words` more layout words without growing (a bulk load of known size). */
+  ensureRoom(entities: number, words: number): void {
+    if (this.length + entities > this.start.length) this.resize(this.length + entities);
+    if (this.layoutLength + words > this.layout.length) {
+      const next = new Int32Array(this.layoutLength + words);
+      next.set(this.layout.subarray(0, this.layoutLength));
+      this.layout = next;
+    }
+  }
+
   private resize(cap: number): void {
     const grow = <T extends Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);

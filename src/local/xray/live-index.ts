@@ -7,7 +7,7 @@
 import { IndexContext, TraceIndex } from './trace-index.js';
 import { lowerBound, TraceOrder, type OrderKeys, type Spread } from './trace-order.js';
 import { decodeRecord } from './index-codec.js';
-import { BLOCK_TRACES, decodeBlock, encodeBlock, encodeTexts } from './snapshot-codec.js';
+import { BLOCK_TRACES, decodeBlock, encodeBlock, encodeHead, type SnapshotHead } from './snapshot-codec.js';
 import { compareIds, ID_WORDS } from './trace-ids.js';
 import { internTexts } from './trace-index.js';
 import type { TraceTables } from './store-tables.js';
@@ -125,7 +125,7 @@ export class LiveIndex {
    */
   snapshot(blockTraces = BLOCK_TRACES): void {
     const order = this.order.settle().filter((s) => this.ctx.slots.live[s] === 1);
-    const { part, remap } = encodeTexts(this.ctx, order);
+    const { part, remap } = encodeHead(this.ctx, order);
     const ctx = this.ctx;
     function* parts(): Generator<Buffer> {
       yield part;
@@ -145,8 +145,15 @@ export class LiveIndex {
     for (const n of this.tables.nodes()) this.ctx.restoreIdentity(n.id, n.name, n.type ?? undefined, n.account ?? undefined, n.inferred === 1);
     let texts: number[] = [];
     for (const [part, data] of this.tables.snapshotParts()) {
-      if (part === 0) texts = (JSON.parse(data.toString('utf8')) as string[]).map((json) => internTexts(this.ctx, json));
-      else decodeBlock(this.ctx, data, texts, (s) => this.order.appendSorted(s));
+      if (part === 0) {
+        const head = JSON.parse(data.toString('utf8')) as SnapshotHead;
+        // Sized once, with the 1/8 headroom trim keeps (room for the journal and the next traces):
+        // growing by doubling while loading would overshoot by up to half, then copy to trim.
+        const room = (n: number) => Math.ceil(n * 1.125);
+        this.ctx.slots.ensureRoom(room(head.traces));
+        this.ctx.cols.ensureRoom(room(head.entities), room(head.layout));
+        texts = head.texts.map((json) => internTexts(this.ctx, json));
+      } else decodeBlock(this.ctx, data, texts, (s) => this.order.appendSorted(s));
     }
     for (const id of this.tables.dropped()) {
       const t = this.find(id);

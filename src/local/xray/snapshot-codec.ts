@@ -2,7 +2,8 @@
  * The whole index as a few large BLOBs (xray_snapshot), so opening a store copies columns in blocks
  * instead of decoding one SQLite row per trace (at a million traces the per-row path cost ~9 µs a
  * trace: row stepping, a Buffer per row and its GC, a decode and a map insert).
- * Part 0: the text tuples the traces use, as a JSON array of their persisted JSON strings.
+ * Part 0, JSON: the totals (traces, entities, layout words: the columns are sized once on load) and
+ * the text tuples the traces use, as an array of their persisted JSON strings.
  * Parts 1…: blocks of up to BLOCK_TRACES traces in result order (start, id), so the order is rebuilt
  * by appending. A block, little-endian, f64 sections first so every section stays aligned:
  *   u32 traces n, entities e, layout words l, 0;
@@ -19,19 +20,30 @@ import { ID_WORDS } from './trace-ids.js';
 /** ~25 MB per block for lab traces: large enough to make rows rare, small enough to keep the snapshot's memory peak low. */
 export const BLOCK_TRACES = 65_536;
 
-/** The texts part and the maps from in-memory tuple indexes to the snapshot's (only tuples in use are written). */
-export function encodeTexts(ctx: IndexContext, order: readonly number[]): { part: Buffer; remap: Int32Array } {
+/** Part 0 of a snapshot. */
+export interface SnapshotHead {
+  traces: number;
+  entities: number;
+  layout: number;
+  texts: string[];
+}
+
+/** Part 0 and the map from in-memory tuple indexes to the snapshot's (only tuples in use are written). */
+export function encodeHead(ctx: IndexContext, order: readonly number[]): { part: Buffer; remap: Int32Array } {
   const { slots } = ctx;
   const remap = new Int32Array(slots.texts.length).fill(-1);
-  const used: string[] = [];
+  const head: SnapshotHead = { traces: order.length, entities: 0, layout: 0, texts: [] };
   for (const s of order) {
-    const t = slots.ints[s * INTS + F.texts];
+    const r = s * INTS;
+    head.entities += slots.ints[r + F.entCount];
+    head.layout += layoutSize({ nodeCount: slots.ints[r + F.nodeCount], edgeCount: slots.ints[r + F.edgeCount] });
+    const t = slots.ints[r + F.texts];
     if (remap[t] === -1) {
-      remap[t] = used.length;
-      used.push(slots.texts[t].json);
+      remap[t] = head.texts.length;
+      head.texts.push(slots.texts[t].json);
     }
   }
-  return { part: Buffer.from(JSON.stringify(used)), remap };
+  return { part: Buffer.from(JSON.stringify(head)), remap };
 }
 
 /** Encodes the live slots `order[from … to)` (already in result order) as one block. */

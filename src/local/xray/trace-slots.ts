@@ -165,6 +165,11 @@ export class TraceSlots {
     this.live = copy(this.live, new Uint8Array(cap), 1);
   }
 
+  /** Room for `n` more slots without growing (a bulk load of known size). */
+  ensureRoom(n: number): void {
+    if (this.high + n > this.live.length) this.resize(this.high + n);
+  }
+
   /** Keeps 1/8 headroom above the slots in use. */
   trim(): void {
     const cap = Math.max(1024, Math.ceil(this.high * 1.125));
