@@ -12,10 +12,30 @@ export function layoutSize(t: Pick<TraceIndex, 'nodeCount' | 'edgeCount'>): numb
   return t.nodeCount * NODE_WORDS + t.edgeCount * EDGE_WORDS;
 }
 
+/** The interning key of a layout: its words. */
+function layoutKey(words: ArrayLike<number>, from: number, n: number): string {
+  let key = '';
+  for (let i = 0; i < n; i++) key += `${words[from + i]},`;
+  return key;
+}
+
+/** One distinct layout: where it lies, its size, and how many live traces use it. */
+interface SharedLayout {
+  off: number;
+  size: number;
+  users: number;
+}
+
+/** Columns grow by half beyond this many elements (doubling a 100 MB column overshoots by 100 MB). */
+const GROW_GENTLY_ABOVE = 1 << 20;
+const grown = (cap: number, need: number) => Math.max(cap >= GROW_GENTLY_ABOVE ? Math.ceil(cap * 1.5) : cap * 2, need);
+
 /**
  * Numbers for all traces in shared typed arrays: a trace owns the entity block
- * [entOff, entOff + entCount) and the layout block [layOff, layOff + 3 × nodeCount + 4 × edgeCount).
- * Blocks of dropped or re-indexed traces become garbage until the next compaction.
+ * [entOff, entOff + entCount); blocks of dropped or re-indexed traces become garbage until the next
+ * compaction. Layout blocks [layOff, layOff + 3 × nodeCount + 4 × edgeCount) are shared by every trace of
+ * the same shape (same services, segment counts and calls: lab traffic has a few hundred shapes for a
+ * million traces), counted, and garbage once their last trace goes.
  */
 export class EntityColumns {
   start = new Float64Array(1024);
@@ -29,9 +49,10 @@ export class EntityColumns {
   layout = new Int32Array(1024);
   layoutLength = 0;
   layoutDead = 0;
+  private readonly layouts = new Map<string, SharedLayout>();
 
   reserve(n: number): number {
-    if (this.length + n > this.start.length) this.resize(Math.max(this.start.length * 2, this.length + n));
+    if (this.length + n > this.start.length) this.resize(grown(this.start.length, this.length + n));
     const off = this.length;
     this.length += n;
     return off;
@@ -39,7 +60,7 @@ export class EntityColumns {
 
   reserveLayout(n: number): number {
     if (this.layoutLength + n > this.layout.length) {
-      const next = new Int32Array(Math.max(this.layout.length * 2, this.layoutLength + n));
+      const next = new Int32Array(grown(this.layout.length, this.layoutLength + n));
       next.set(this.layout.subarray(0, this.layoutLength));
       this.layout = next;
     }
@@ -48,9 +69,33 @@ export class EntityColumns {
     return off;
   }
 
+  /** The offset of a layout equal to `words[from … from + n)`, shared; `users` traces start using it. */
+  internLayout(words: ArrayLike<number>, from = 0, n = words.length - from, users = 1): number {
+    const key = layoutKey(words, from, n);
+    let shared = this.layouts.get(key);
+    if (!shared) {
+      const off = this.reserveLayout(n);
+      for (let i = 0; i < n; i++) this.layout[off + i] = words[from + i];
+      shared = { off, size: n, users: 0 };
+      this.layouts.set(key, shared);
+    }
+    shared.users += users;
+    return shared.off;
+  }
+
+  /** Distinct layouts held. */
+  get layoutCount(): number {
+    return this.layouts.size;
+  }
+
   release(t: TraceIndex): void {
     this.dead += t.entCount;
-    this.layoutDead += layoutSize(t);
+    const size = layoutSize(t);
+    const key = layoutKey(this.layout, t.layOff, size);
+    const shared = this.layouts.get(key)!;
+    if (--shared.users > 0) return;
+    this.layouts.delete(key);
+    this.layoutDead += size;
   }
 
   set(i: number, s: EntityStat): void {
@@ -79,24 +124,29 @@ export class EntityColumns {
     const next = new EntityColumns();
     next.resize(Math.max(1024, Math.ceil((this.length - this.dead) * 1.5)));
     next.layout = new Int32Array(Math.max(1024, Math.ceil((this.layoutLength - this.layoutDead) * 1.5)));
+    // Each live layout once, in the new column; then every trace follows its layout there.
+    const moved = new Map<number, number>();
+    for (const shared of this.layouts.values()) {
+      const lo = next.reserveLayout(shared.size);
+      next.layout.set(this.layout.subarray(shared.off, shared.off + shared.size), lo);
+      if (shared.size > 0) moved.set(shared.off, lo);
+      shared.off = lo;
+    }
     for (const t of traces) {
       const off = next.reserve(t.entCount);
       next.start.set(this.start.subarray(t.entOff, t.entOff + t.entCount), off);
       next.end.set(this.end.subarray(t.entOff, t.entOff + t.entCount), off);
       next.meta.set(this.meta.subarray(t.entOff, t.entOff + t.entCount), off);
       t.entOff = off;
-      const n = layoutSize(t);
-      const lo = next.reserveLayout(n);
-      next.layout.set(this.layout.subarray(t.layOff, t.layOff + n), lo);
-      t.layOff = lo;
+      t.layOff = moved.get(t.layOff) ?? 0;
     }
     Object.assign(this, { start: next.start, end: next.end, meta: next.meta, length: next.length, dead: 0 });
     Object.assign(this, { layout: next.layout, layoutLength: next.layoutLength, layoutDead: 0 });
   }
 
   /**
-   * Gives back the slack that doubling left (up to half of each column) once a bulk load is done: at a
-   * million traces that is over 100 MB. Keeps 1/8 headroom for the traces that follow.
+   * Gives back the slack that growing left once a bulk load is done (at a million traces that can be
+   * over 100 MB). Keeps 1/8 headroom for the traces that follow.
    */
   trim(): void {
     const cap = Math.max(1024, Math.ceil(this.length * 1.125));

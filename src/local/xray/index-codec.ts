@@ -62,8 +62,9 @@ export function decodeRecord(ctx: IndexContext, id: string, buf: Buffer): TraceI
   o += buf.copy(bytesOf(cols.end), entOff * 8, o, o + entCount * 8);
   o += buf.copy(bytesOf(cols.meta), entOff * 4, o, o + entCount * 4);
   const lay = layoutSize({ nodeCount, edgeCount });
-  const layOff = cols.reserveLayout(lay);
-  o += buf.copy(bytesOf(cols.layout), layOff * 4, o, o + lay * 4);
+  const words = new Int32Array(lay);
+  for (let i = 0; i < lay; i++, o += 4) words[i] = buf.readInt32LE(o);
+  const layOff = cols.internLayout(words);
   const slot = ctx.slots.alloc(id);
   writeSlot(ctx.slots, slot, buf.readDoubleLE(0), buf.readDoubleLE(8), {
     revision: buf.readInt32LE(16), bytes: buf.readInt32LE(20), entOff, entCount, layOff, nodeCount, edgeCount,

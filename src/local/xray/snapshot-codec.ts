@@ -9,7 +9,8 @@
  *   u32 traces n, entities e, layout words l, 0;
  *   n × (f64 start, f64 end); e × f64 entity start; e × f64 entity end;
  *   n × 4 u32 packed id; n × INTS i32 slot fields (entOff and layOff relative to the block, texts = an
- *   index into part 0); e × u32 entity meta; l × i32 layout.
+ *   index into part 0); e × u32 entity meta; l × i32 layouts, each distinct layout of the block once
+ *   (traces of the same shape point at the same words, as in memory).
  * Written with the journal cleared in the same transaction (store-tables.ts), so the snapshot plus the
  * journal always describe exactly the documents the store holds.
  */
@@ -17,8 +18,8 @@ import { layoutSize, type IndexContext } from './trace-index.js';
 import { F, INTS } from './trace-slots.js';
 import { ID_WORDS } from './trace-ids.js';
 
-/** ~25 MB per block for lab traces: large enough to make rows rare, small enough to keep the snapshot's memory peak low. */
-export const BLOCK_TRACES = 65_536;
+/** ~3.5 MB per block for lab traces: few rows, and a small memory peak on both sides (each block is one Buffer; glibc keeps freed chunks below 32 MB in its heap rather than returning them). */
+export const BLOCK_TRACES = 16_384;
 
 /** Part 0 of a snapshot. */
 export interface SnapshotHead {
@@ -32,11 +33,11 @@ export interface SnapshotHead {
 export function encodeHead(ctx: IndexContext, order: readonly number[]): { part: Buffer; remap: Int32Array } {
   const { slots } = ctx;
   const remap = new Int32Array(slots.texts.length).fill(-1);
-  const head: SnapshotHead = { traces: order.length, entities: 0, layout: 0, texts: [] };
+  // Layout words: an upper bound (each block holds its distinct layouts).
+  const head: SnapshotHead = { traces: order.length, entities: 0, layout: ctx.cols.layoutLength, texts: [] };
   for (const s of order) {
     const r = s * INTS;
     head.entities += slots.ints[r + F.entCount];
-    head.layout += layoutSize({ nodeCount: slots.ints[r + F.nodeCount], edgeCount: slots.ints[r + F.edgeCount] });
     const t = slots.ints[r + F.texts];
     if (remap[t] === -1) {
       remap[t] = head.texts.length;
@@ -52,10 +53,16 @@ export function encodeBlock(ctx: IndexContext, order: readonly number[], from: n
   const n = to - from;
   let e = 0;
   let l = 0;
+  // The block's distinct layouts: global offset → offset in the block.
+  const layouts = new Map<number, number>();
   for (let i = from; i < to; i++) {
     const r = order[i] * INTS;
     e += slots.ints[r + F.entCount];
-    l += layoutSize({ nodeCount: slots.ints[r + F.nodeCount], edgeCount: slots.ints[r + F.edgeCount] });
+    const words = layoutSize({ nodeCount: slots.ints[r + F.nodeCount], edgeCount: slots.ints[r + F.edgeCount] });
+    if (words > 0 && !layouts.has(slots.ints[r + F.layOff])) {
+      layouts.set(slots.ints[r + F.layOff], l);
+      l += words;
+    }
   }
   const ab = new ArrayBuffer(16 + n * 16 + e * 16 + n * ID_WORDS * 4 + n * INTS * 4 + e * 4 + l * 4);
   new Uint32Array(ab, 0, 4).set([n, e, l, 0]);
@@ -72,8 +79,8 @@ export function encodeBlock(ctx: IndexContext, order: readonly number[], from: n
   const ints = section((at) => new Int32Array(ab, at, n * INTS), n * INTS * 4);
   const meta = section((at) => new Uint32Array(ab, at, e), e * 4);
   const lay = section((at) => new Int32Array(ab, at, l), l * 4);
+  const written = new Set<number>();
   let eo = 0;
-  let lo = 0;
   for (let k = 0; k < n; k++) {
     const s = order[from + k];
     times[2 * k] = slots.times[2 * s];
@@ -92,9 +99,12 @@ export function encodeBlock(ctx: IndexContext, order: readonly number[], from: n
     eo += count;
     const layOff = ints[r + F.layOff];
     const words = layoutSize({ nodeCount: ints[r + F.nodeCount], edgeCount: ints[r + F.edgeCount] });
-    for (let i = 0; i < words; i++) lay[lo + i] = cols.layout[layOff + i];
-    ints[r + F.layOff] = lo;
-    lo += words;
+    const local = words > 0 ? layouts.get(layOff)! : 0;
+    if (words > 0 && !written.has(local)) {
+      written.add(local);
+      for (let i = 0; i < words; i++) lay[local + i] = cols.layout[layOff + i];
+    }
+    ints[r + F.layOff] = local;
     ints[r + F.texts] = remap[ints[r + F.texts]];
   }
   return Buffer.from(ab);
@@ -117,7 +127,6 @@ export function decodeBlock(ctx: IndexContext, buf: Buffer, texts: readonly numb
   const l = buf.readUInt32LE(8);
   const first = slots.allocBlock(n);
   const entBase = cols.reserve(e);
-  const layBase = cols.reserveLayout(l);
   let o = 16;
   o = copyInto(slots.times, first * 2, buf, o, n * 16);
   o = copyInto(cols.start, entBase, buf, o, e * 8);
@@ -125,12 +134,25 @@ export function decodeBlock(ctx: IndexContext, buf: Buffer, texts: readonly numb
   o = copyInto(slots.ids, first * ID_WORDS, buf, o, n * ID_WORDS * 4);
   o = copyInto(slots.ints, first * INTS, buf, o, n * INTS * 4);
   o = copyInto(cols.meta, entBase, buf, o, e * 4);
-  copyInto(cols.layout, layBase, buf, o, l * 4);
+  const lay = new Int32Array(l);
+  copyInto(lay, 0, buf, o, l * 4);
   const ints = slots.ints;
+  // The block's layouts, each interned once with its number of traces: no per-trace key.
+  const layouts = new Map<number, { size: number; users: number; off: number }>();
   for (let s = first; s < first + n; s++) {
     const r = s * INTS;
+    const size = layoutSize({ nodeCount: ints[r + F.nodeCount], edgeCount: ints[r + F.edgeCount] });
+    const local = size > 0 ? ints[r + F.layOff] : -1 - size;
+    const seen = layouts.get(local);
+    if (seen) seen.users++;
+    else layouts.set(local, { size, users: 1, off: 0 });
+  }
+  for (const [local, l] of layouts) l.off = cols.internLayout(lay, Math.max(local, 0), l.size, l.users);
+  for (let s = first; s < first + n; s++) {
+    const r = s * INTS;
+    const size = layoutSize({ nodeCount: ints[r + F.nodeCount], edgeCount: ints[r + F.edgeCount] });
     ints[r + F.entOff] += entBase;
-    ints[r + F.layOff] += layBase;
+    ints[r + F.layOff] = layouts.get(size > 0 ? ints[r + F.layOff] : -1 - size)!.off;
     ints[r + F.texts] = texts[ints[r + F.texts]];
     slots.put(s);
     onSlot(s);

@@ -282,12 +282,9 @@ export function buildIndex(model: TraceModel, meta: { revision: number; bytes: n
  * entity count], then per edge [caller node, callee node, first call, call count]. Entity positions
  * returned here are absolute indexes into the entity columns. Adding a field touches this file only.
  */
-/** Writes a trace's node and edge layout (the inverse of the readers below). */
+/** Writes a trace's node and edge layout (the inverse of the readers below), shared with traces of its shape. */
 function writeLayout(cols: EntityColumns, nodes: readonly number[], edges: readonly number[]): number {
-  const off = cols.reserveLayout(nodes.length + edges.length);
-  cols.layout.set(nodes, off);
-  cols.layout.set(edges, off + nodes.length);
-  return off;
+  return cols.internLayout(nodes.length === 0 ? edges : edges.length === 0 ? nodes : nodes.concat(edges));
 }
 
 /** Identity id of node `n` of a trace. */
