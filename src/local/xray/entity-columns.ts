@@ -50,6 +50,10 @@ export class EntityColumns {
   layoutLength = 0;
   layoutDead = 0;
   private readonly layouts = new Map<string, SharedLayout>();
+  /** The same layouts by offset (sizes > 0 have distinct offsets), so releasing needs no key. */
+  private readonly layoutAt = new Map<number, SharedLayout>();
+  /** The layout interned last: consecutive traces mostly share their shape, and then no key is built. */
+  private lastLayout?: SharedLayout;
 
   reserve(n: number): number {
     if (this.length + n > this.start.length) this.resize(grown(this.start.length, this.length + n));
@@ -71,16 +75,27 @@ export class EntityColumns {
 
   /** The offset of a layout equal to `words[from … from + n)`, shared; `users` traces start using it. */
   internLayout(words: ArrayLike<number>, from = 0, n = words.length - from, users = 1): number {
-    const key = layoutKey(words, from, n);
-    let shared = this.layouts.get(key);
-    if (!shared) {
-      const off = this.reserveLayout(n);
-      for (let i = 0; i < n; i++) this.layout[off + i] = words[from + i];
-      shared = { off, size: n, users: 0 };
-      this.layouts.set(key, shared);
+    let shared = this.lastLayout;
+    if (!shared || shared.users === 0 || !this.equalsLayout(shared, words, from, n)) {
+      const key = layoutKey(words, from, n);
+      shared = this.layouts.get(key);
+      if (!shared) {
+        const off = this.reserveLayout(n);
+        for (let i = 0; i < n; i++) this.layout[off + i] = words[from + i];
+        shared = { off, size: n, users: 0 };
+        this.layouts.set(key, shared);
+        if (n > 0) this.layoutAt.set(off, shared);
+      }
+      this.lastLayout = shared;
     }
     shared.users += users;
     return shared.off;
+  }
+
+  private equalsLayout(shared: SharedLayout, words: ArrayLike<number>, from: number, n: number): boolean {
+    if (shared.size !== n) return false;
+    for (let i = 0; i < n; i++) if (this.layout[shared.off + i] !== words[from + i]) return false;
+    return true;
   }
 
   /** Distinct layouts held. */
@@ -91,10 +106,10 @@ export class EntityColumns {
   release(t: TraceIndex): void {
     this.dead += t.entCount;
     const size = layoutSize(t);
-    const key = layoutKey(this.layout, t.layOff, size);
-    const shared = this.layouts.get(key)!;
+    const shared = size > 0 ? this.layoutAt.get(t.layOff)! : this.layouts.get('')!;
     if (--shared.users > 0) return;
-    this.layouts.delete(key);
+    this.layouts.delete(layoutKey(this.layout, shared.off, size));
+    this.layoutAt.delete(shared.off);
     this.layoutDead += size;
   }
 
@@ -126,10 +141,14 @@ export class EntityColumns {
     next.layout = new Int32Array(Math.max(1024, Math.ceil((this.layoutLength - this.layoutDead) * 1.5)));
     // Each live layout once, in the new column; then every trace follows its layout there.
     const moved = new Map<number, number>();
+    this.layoutAt.clear();
     for (const shared of this.layouts.values()) {
       const lo = next.reserveLayout(shared.size);
       next.layout.set(this.layout.subarray(shared.off, shared.off + shared.size), lo);
-      if (shared.size > 0) moved.set(shared.off, lo);
+      if (shared.size > 0) {
+        moved.set(shared.off, lo);
+        this.layoutAt.set(lo, shared);
+      }
       shared.off = lo;
     }
     for (const t of traces) {

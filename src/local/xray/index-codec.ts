@@ -35,13 +35,20 @@ function bytesOf(a: Float64Array | Uint32Array | Int32Array): Buffer {
 
 export function encodeRecord(t: TraceIndex, ctx: IndexContext): Buffer {
   const cols = ctx.cols;
-  const json = Buffer.from(t.textsJson);
+  const json = t.textsBytes;
   const lay = layoutSize(t);
   const buf = Buffer.allocUnsafe(FIXED + t.entCount * ENTITY + lay * 4 + json.length);
   buf.writeDoubleLE(t.start, 0);
   buf.writeDoubleLE(t.end, 8);
   let o = 16;
-  for (const v of [t.revision, t.bytes, t.entCount, t.nodeCount, t.edgeCount, t.rootNode, t.rootEnt, t.flags]) o = buf.writeInt32LE(v, o);
+  o = buf.writeInt32LE(t.revision, o);
+  o = buf.writeInt32LE(t.bytes, o);
+  o = buf.writeInt32LE(t.entCount, o);
+  o = buf.writeInt32LE(t.nodeCount, o);
+  o = buf.writeInt32LE(t.edgeCount, o);
+  o = buf.writeInt32LE(t.rootNode, o);
+  o = buf.writeInt32LE(t.rootEnt, o);
+  o = buf.writeInt32LE(t.flags, o);
   o += bytesOf(cols.start).copy(buf, o, t.entOff * 8, (t.entOff + t.entCount) * 8);
   o += bytesOf(cols.end).copy(buf, o, t.entOff * 8, (t.entOff + t.entCount) * 8);
   o += bytesOf(cols.meta).copy(buf, o, t.entOff * 4, (t.entOff + t.entCount) * 4);
@@ -71,5 +78,5 @@ export function decodeRecord(ctx: IndexContext, id: string, buf: Buffer): TraceI
     rootNode: buf.readInt32LE(36), rootEnt: buf.readInt32LE(40), flags: buf.readInt32LE(44),
     texts: internTexts(ctx, buf.toString('utf8', o)),
   });
-  return new TraceIndex(ctx.slots, slot);
+  return new TraceIndex(ctx.slots, slot, id);
 }

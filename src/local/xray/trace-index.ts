@@ -48,9 +48,8 @@ export interface NodeIdentity {
  * current: a view must not outlive the call that obtained it (its slot is reused once retired).
  */
 export class TraceIndex {
-  private cachedId?: string;
-
-  constructor(readonly slots: TraceSlots, readonly slot: number) {}
+  /** `id`: the trace id when the caller has it already (else unpacked on first use). */
+  constructor(readonly slots: TraceSlots, readonly slot: number, private cachedId?: string) {}
 
   private int(f: number): number { return this.slots.ints[this.slot * INTS + f]; }
   private get texts(): TraceTexts { return this.slots.texts[this.int(F.texts)]; }
@@ -85,8 +84,8 @@ export class TraceIndex {
   get arns(): readonly string[] { return this.texts.arns; }
   get instanceIds(): readonly string[] { return this.texts.instanceIds; }
   get zones(): readonly string[] { return this.texts.zones; }
-  /** The persisted form of the texts (index-codec.ts). */
-  get textsJson(): string { return this.texts.json; }
+  /** The persisted form of the texts (index-codec.ts), as UTF-8. */
+  get textsBytes(): Buffer { return this.texts.jsonBytes; }
 }
 
 /** The numbers a slot holds besides its times, id and texts, as written by buildIndex and the codecs. */
@@ -274,7 +273,7 @@ export function buildIndex(model: TraceModel, meta: { revision: number; bytes: n
     flags: (model.partial ? T_PARTIAL : 0) | (model.hasInferred ? T_INFERRED : 0) | (lists.throttle ? T_THROTTLE : 0),
     texts: internTexts(ctx, JSON.stringify(texts), texts),
   });
-  return new TraceIndex(ctx.slots, slot);
+  return new TraceIndex(ctx.slots, slot, t.id);
 }
 
 /**

@@ -20,6 +20,8 @@ export const INTS = 11;
 /** A trace's root HTTP fields and value lists; `json` is its persisted form (also its interning key). */
 export interface TraceTexts {
   json: string;
+  /** `json` as UTF-8, made once per tuple for the journal records of all its traces. */
+  jsonBytes: Buffer;
   rootUrl?: string;
   rootMethod?: string;
   rootUserAgent?: string;
@@ -130,11 +132,11 @@ export class TraceSlots {
   }
 
   /** The index of the tuple whose persisted form is `json`, made by `make` when new. */
-  internTexts(json: string, make: () => Omit<TraceTexts, 'json'>): number {
+  internTexts(json: string, make: () => Omit<TraceTexts, 'json' | 'jsonBytes'>): number {
     let i = this.textsByJson.get(json);
     if (i === undefined) {
       i = this.texts.length;
-      this.texts.push({ json, ...make() });
+      this.texts.push({ json, jsonBytes: Buffer.from(json), ...make() });
       this.textsByJson.set(json, i);
     }
     return i;
