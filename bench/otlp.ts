@@ -1,7 +1,8 @@
 /**
  * OTLP ingest and the daemon's sampling proxy (issue 17). Ingest: spans recorded by the OTel JS SDK
  * (X-Ray ids; SERVER → INTERNAL → CLIENT DynamoDB trees) exported by the OTel protobuf exporter to the
- * local cloud's OTLP receiver in batches of 512, 4 exports in flight, alternated round by round with
+ * local cloud's OTLP/HTTP receiver, and by the OTel gRPC exporter to its OTLP/gRPC receiver, in batches
+ * of 512, 4 exports in flight, rotated round by round with
  * lab-shaped X-Ray documents through PutTraceSegments (batches of 50, 4 calls in flight, the
  * xray-store bench's method). Sampling proxy: sequential keep-alive `POST /SamplingTargets` on the
  * daemon's TCP port, with a statistics document like the SDKs' target poller sends.
@@ -12,6 +13,7 @@ import { PutTraceSegmentsCommand, XRayClient } from '@aws-sdk/client-xray';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as OTLPGrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -19,7 +21,7 @@ import type { Benchmark, BenchBody } from './lib/result.js';
 import { target } from './lib/result.js';
 import { cpuMs } from './lib/proc.js';
 import { sdkConfig, startCloudProcess } from './lib/stack.js';
-import { alternate, percentile, ratio, round } from './lib/stats.js';
+import { percentile, ratio, rotate, round } from './lib/stats.js';
 import { labTraces } from './lib/traces.js';
 
 const SPAN_BATCH = 512;
@@ -115,35 +117,45 @@ export const otlpBench: Benchmark = {
       const status = JSON.parse((await cloud.box.run(['local', 'status', '--json'])).stdout) as { listeners: { name: string; port: number }[] };
       const port = (name: string) => status.listeners.find((l) => l.name === name)!.port;
       const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${port('otlp-http')}/v1/traces` });
+      const grpcExporter = new OTLPGrpcTraceExporter({ url: `http://127.0.0.1:${port('otlp-grpc')}` });
       const xray = new XRayClient(sdkConfig(cloud.endpoint));
-      log(`recording ${rounds * batchesPerRound * SPAN_BATCH} spans`);
-      const spanBatches = chunks(recordSpans((rounds * batchesPerRound * SPAN_BATCH) / 4), SPAN_BATCH);
+      log(`recording ${2 * rounds * batchesPerRound * SPAN_BATCH} spans`);
+      // One half for each OTLP transport: every exported span is a new one, never a re-sent batch.
+      const allBatches = chunks(recordSpans((2 * rounds * batchesPerRound * SPAN_BATCH) / 4), SPAN_BATCH);
+      const spanBatches = allBatches.slice(0, rounds * batchesPerRound);
+      const grpcBatches = allBatches.slice(rounds * batchesPerRound);
       const now = Date.now() / 1000;
       const putDocs = [...labTraces(rounds * tracesPerPutRound, now - 300, now, 17)].flatMap((t) => t.docs);
       const putBatches = chunks(putDocs, PUT_BATCH);
       const putPerRound = Math.ceil(putBatches.length / rounds);
       let rejected = 0;
-      const { a: otlp, b: put } = await alternate(rounds,
-        async (i) => {
-          const mine = spanBatches.slice(i * batchesPerRound, (i + 1) * batchesPerRound);
-          return inFlight(mine, PARALLEL, cloud.pid, (b) => b.length, (spans) => new Promise<void>((resolve, reject) => {
-            exporter.export(spans, (r) => (r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('export failed'))));
-          }));
-        },
+      const exportAll = (batches: ReadableSpan[][], via: typeof exporter | typeof grpcExporter, i: number) => {
+        const mine = batches.slice(i * batchesPerRound, (i + 1) * batchesPerRound);
+        return inFlight(mine, PARALLEL, cloud.pid, (b) => b.length, (spans) => new Promise<void>((resolve, reject) => {
+          via.export(spans, (r) => (r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('export failed'))));
+        }));
+      };
+      const [otlp, grpc, put] = await rotate(rounds, [
+        (i) => exportAll(spanBatches, exporter, i),
+        (i) => exportAll(grpcBatches, grpcExporter, i),
         async (i) => {
           const mine = putBatches.slice(i * putPerRound, (i + 1) * putPerRound);
           return inFlight(mine, PARALLEL, cloud.pid, (b) => b.length, async (docs) => {
             const r = await xray.send(new PutTraceSegmentsCommand({ TraceSegmentDocuments: docs }));
             rejected += r.UnprocessedTraceSegments?.length ?? 0;
           });
-        });
+        },
+      ]);
       await exporter.shutdown();
+      await grpcExporter.shutdown();
       xray.destroy();
-      const otlpRun = total(otlp);
-      const putRun = total(put);
+      const otlpRun = total(otlp!);
+      const grpcRun = total(grpc!);
+      const putRun = total(put!);
       const otlpRate = (otlpRun.items * 1000) / otlpRun.ms;
+      const grpcRate = (grpcRun.items * 1000) / grpcRun.ms;
       const putRate = (putRun.items * 1000) / putRun.ms;
-      log(`OTLP ${round(otlpRate, 0)} spans/s, PutTraceSegments ${round(putRate, 0)} segments/s`);
+      log(`OTLP/HTTP ${round(otlpRate, 0)} spans/s, OTLP/gRPC ${round(grpcRate, 0)} spans/s, PutTraceSegments ${round(putRate, 0)} segments/s`);
 
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       const body = JSON.stringify({ SamplingStatisticsDocuments: [{ RuleName: 'Default', ClientID: randomBytes(12).toString('hex'), RequestCount: 10, BorrowCount: 0, SampledCount: 1, Timestamp: Math.floor(Date.now() / 1000) }] });
@@ -155,10 +167,11 @@ export const otlpBench: Benchmark = {
       return {
         tables: [
           {
-            title: 'Ingest, alternated rounds on one local cloud process',
+            title: 'Ingest, rotated rounds on one local cloud process',
             columns: ['path', 'items', 'rate (items/s)', 'client CPU µs/item', 'server CPU µs/item', 'note'],
             rows: [
               ['OTLP/HTTP protobuf, OTel exporter → :4318', otlpRun.items, round(otlpRate, 0), ...cpuPerItem(otlpRun), `${SPAN_BATCH} spans a request, ${PARALLEL} in flight`],
+              ['OTLP/gRPC protobuf, OTel gRPC exporter → :4317', grpcRun.items, round(grpcRate, 0), ...cpuPerItem(grpcRun), `${SPAN_BATCH} spans a call, ${PARALLEL} in flight, one HTTP/2 connection`],
               ['PutTraceSegments, AWS SDK v3', putRun.items, round(putRate, 0), ...cpuPerItem(putRun), `${PUT_BATCH} documents a call, ${PARALLEL} in flight; ${rejected} rejected`],
             ],
           },
@@ -173,7 +186,10 @@ export const otlpBench: Benchmark = {
           target('OTLP spans/s ÷ PutTraceSegments segments/s (same run)', '≥ 2', speedup === null ? null : round(speedup, 2), '×', (x) => x >= 2),
           target('Sampling proxy /SamplingTargets p50', '≤ 5 ms', round(p50, 2), 'ms', (x) => x <= 5),
         ],
-        notes: ['One OTLP span becomes one segment document (a segment or an independent subsegment), so spans/s and segments/s count the same unit of stored work.'],
+        notes: [
+          `OTLP/gRPC ÷ OTLP/HTTP spans/s in the same run: ${ratio(grpcRate, otlpRate) === null ? 'n/a' : round(ratio(grpcRate, otlpRate)!, 2)}×.`,
+          'One OTLP span becomes one segment document (a segment or an independent subsegment), so spans/s and segments/s count the same unit of stored work.',
+        ],
       };
     } finally {
       await cloud.close();

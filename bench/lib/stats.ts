@@ -46,6 +46,18 @@ export function round(x: number, digits = 2): number {
 }
 
 /** Runs `a` and `b` alternately `rounds` times so drift on a shared machine hits both equally. */
+/** Runs each of `fns` once a round, the order rotated every round (alternate() for more than two sides). */
+export async function rotate<T>(rounds: number, fns: ((i: number) => Promise<T>)[]): Promise<T[][]> {
+  const out = fns.map(() => [] as T[]);
+  for (let i = 0; i < rounds; i++) {
+    for (let k = 0; k < fns.length; k++) {
+      const j = (i + k) % fns.length;
+      out[j]!.push(await fns[j]!(i));
+    }
+  }
+  return out;
+}
+
 export async function alternate<A, B>(rounds: number, a: (i: number) => Promise<A>, b: (i: number) => Promise<B>): Promise<{ a: A[]; b: B[] }> {
   const out = { a: [] as A[], b: [] as B[] };
   for (let i = 0; i < rounds; i++) {

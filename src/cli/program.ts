@@ -119,10 +119,11 @@ export function buildProgram(): Command {
     .option('--port <n>', 'HTTP port (default 4566, env XRAY_LAB_LOCAL_PORT)')
     .option('--daemon-port <n>', 'X-Ray daemon port: UDP intake and TCP sampling proxy (default 2000, env XRAY_LAB_DAEMON_PORT)')
     .option('--otlp-port <n|off>', 'OTLP/HTTP receiver port, or "off" (default 4318, env XRAY_LAB_OTLP_PORT)')
+    .option('--otlp-grpc-port <n|off>', 'OTLP/gRPC receiver port, or "off" (default 4317, env XRAY_LAB_OTLP_GRPC_PORT)')
     .option('--foreground', 'run in this terminal until Ctrl-C')
     .option('--json', 'print one JSON document on stdout')
     .option('--debug', 'show stack traces on errors')
-    .action((flags: { port?: string; daemonPort?: string; otlpPort?: string; foreground?: boolean; json?: boolean; debug?: boolean }) =>
+    .action((flags: { port?: string; daemonPort?: string; otlpPort?: string; otlpGrpcPort?: string; foreground?: boolean; json?: boolean; debug?: boolean }) =>
       runAction(async () => (await import('./commands/local.js')).localStartCommand(flags), Boolean(flags.debug)),
     );
   local

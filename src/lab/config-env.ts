@@ -25,9 +25,9 @@ export function defaultDataDir(env: Env): string {
   return join(base, 'xray-lab', 'local');
 }
 
-/** `XRAY_LAB_LOCAL_PORT` / `XRAY_LAB_DAEMON_PORT` / `XRAY_LAB_OTLP_PORT`: the local cloud's ports, as text (resolveLocalConfig checks them). */
-export function localPortsFromEnv(env: Env): { port?: string; daemonPort?: string; otlpPort?: string } {
-  return { port: env.XRAY_LAB_LOCAL_PORT, daemonPort: env.XRAY_LAB_DAEMON_PORT, otlpPort: env.XRAY_LAB_OTLP_PORT };
+/** `XRAY_LAB_LOCAL_PORT` / `XRAY_LAB_DAEMON_PORT` / `XRAY_LAB_OTLP_PORT` / `XRAY_LAB_OTLP_GRPC_PORT`: the local cloud's ports, as text (resolveLocalConfig checks them). */
+export function localPortsFromEnv(env: Env): { port?: string; daemonPort?: string; otlpPort?: string; otlpGrpcPort?: string } {
+  return { port: env.XRAY_LAB_LOCAL_PORT, daemonPort: env.XRAY_LAB_DAEMON_PORT, otlpPort: env.XRAY_LAB_OTLP_PORT, otlpGrpcPort: env.XRAY_LAB_OTLP_GRPC_PORT };
 }
 
 /**

@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
 import { blockedRuntimeMessage, isBlocked } from '../local/lambda/runtime-lifecycle.js';
+import { DEFAULT_OTLP_GRPC_PORT, DEFAULT_OTLP_PORT } from '../local/otlp/ports.js';
 import { INSTRUMENTATIONS, type Instrumentation } from './packaging/bundle.js';
 import { NODE_RUNTIMES } from './packaging/runtimes.js';
 import { crashPointFromEnv, defaultDataDir, defaultStateDir, guideLoadSecondsFromEnv, lambdaLimitsFromEnv, localFaultsFromEnv, localPortsFromEnv, maxRetryWaitFromEnv } from './config-env.js';
@@ -71,6 +72,8 @@ export interface LocalCloudConfig {
   daemonPort: number;
   /** TCP port of the OTLP/HTTP receiver (default 4318, env XRAY_LAB_OTLP_PORT; 0 = any free port; false = off). */
   otlpPort: number | false;
+  /** TCP port of the OTLP/gRPC receiver (default 4317, env XRAY_LAB_OTLP_GRPC_PORT; 0 = any free port; false = off). */
+  otlpGrpcPort: number | false;
   dataDir: string;
   host: string;
   /** XRAY_LAB_LOCAL_FAULTS: AWS behaviours the local cloud simulates (tests and teaching). */
@@ -79,7 +82,7 @@ export interface LocalCloudConfig {
   lambda: { concurrencyLimit?: number; idleTimeoutMs?: number };
 }
 
-export const DEFAULT_OTLP_PORT = 4318;
+export { DEFAULT_OTLP_GRPC_PORT, DEFAULT_OTLP_PORT } from '../local/otlp/ports.js';
 
 export const DEFAULT_LOCAL_PORT = 4566;
 export const DEFAULT_DAEMON_PORT = 2000;
@@ -91,17 +94,25 @@ export function parsePort(value: string, source: string): number {
   return n;
 }
 
-export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemonPort?: string, otlpPort?: string): LocalCloudConfig {
+/** An optional receiver's port: the flag, else the env variable, else its default (0 when the API port is 0); "off" turns it off. */
+function receiverPort(flag: string | undefined, fromEnv: string | undefined, names: [flag: string, env: string], fallback: number, httpPort: number): number | false {
+  const v = flag ?? fromEnv;
+  if (v === undefined) return httpPort === 0 ? 0 : fallback;
+  if (v.trim().toLowerCase() === 'off') return false;
+  return parsePort(v, flag !== undefined ? names[0] : names[1]);
+}
+
+export function resolveLocalConfig(env: NodeJS.ProcessEnv, port?: string, daemonPort?: string, otlpPort?: string, otlpGrpcPort?: string): LocalCloudConfig {
   const fromEnv = localPortsFromEnv(env);
   const p = port ?? fromEnv.port;
   const d = daemonPort ?? fromEnv.daemonPort;
-  const o = otlpPort ?? fromEnv.otlpPort;
   const httpPort = p === undefined ? DEFAULT_LOCAL_PORT : parsePort(p, port !== undefined ? '--port' : 'XRAY_LAB_LOCAL_PORT');
   return {
     port: httpPort,
     // "Any free port" for HTTP means the same for the daemon, so parallel clouds never collide on 2000.
     daemonPort: d === undefined ? (httpPort === 0 ? 0 : DEFAULT_DAEMON_PORT) : parsePort(d, daemonPort !== undefined ? '--daemon-port' : 'XRAY_LAB_DAEMON_PORT'),
-    otlpPort: o === undefined ? (httpPort === 0 ? 0 : DEFAULT_OTLP_PORT) : o.trim().toLowerCase() === 'off' ? false : parsePort(o, otlpPort !== undefined ? '--otlp-port' : 'XRAY_LAB_OTLP_PORT'),
+    otlpPort: receiverPort(otlpPort, fromEnv.otlpPort, ['--otlp-port', 'XRAY_LAB_OTLP_PORT'], DEFAULT_OTLP_PORT, httpPort),
+    otlpGrpcPort: receiverPort(otlpGrpcPort, fromEnv.otlpGrpcPort, ['--otlp-grpc-port', 'XRAY_LAB_OTLP_GRPC_PORT'], DEFAULT_OTLP_GRPC_PORT, httpPort),
     dataDir: defaultDataDir(env),
     host: '127.0.0.1',
     faults: localFaultsFromEnv(env),

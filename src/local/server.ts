@@ -14,7 +14,7 @@ import { Lifecycle } from './lifecycle.js';
 import type { LambdaApi } from './services/lambda/index.js';
 import type { LogsApi } from './services/logs/index.js';
 import type { DaemonStats } from './xray/index.js';
-import { DEFAULT_OTLP_PORT } from './otlp/receiver.js';
+import { DEFAULT_OTLP_GRPC_PORT, DEFAULT_OTLP_PORT } from './otlp/ports.js';
 import { ListenerStartError, startTracingListeners, type ListenerInfo } from './tracing-listeners.js';
 
 export { DEFAULT_ACCOUNT, type LambdaRunnerHooks } from './compose.js';
@@ -37,6 +37,8 @@ export interface LocalCloudOptions extends CompositionOptions {
   daemonPort?: number;
   /** TCP port of the standard OTLP/HTTP receiver (default 4318, 0 when `port` is 0); false turns it off. */
   otlpPort?: number | false;
+  /** TCP port of the standard OTLP/gRPC receiver (default 4317, 0 when `port` is 0); false turns it off. */
+  otlpGrpcPort?: number | false;
   /**
    * Host names to answer besides the loopback ones (127.0.0.1, [::1], localhost, *.localhost);
    * added to those in XRAY_LAB_ALLOWED_HOSTS. `*.example.test` allows its subdomains.
@@ -51,7 +53,7 @@ export interface LocalCloud {
   dataDir?: string;
   /** `host:port` of the UDP intake for X-Ray SDK documents (what AWS_XRAY_DAEMON_ADDRESS names). */
   daemonAddress: string;
-  /** Every listener: the API, the daemon's UDP and TCP sides, the OTLP receiver. */
+  /** Every listener: the API, the daemon's UDP and TCP sides, the OTLP/HTTP and OTLP/gRPC receivers. */
   listeners: ListenerInfo[];
   env: LocalCloudEnv;
   /** In-process APIs other local services (API Gateway's data plane) call. */
@@ -88,6 +90,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       startDaemon: (intake) => startTracingListeners({
         ...intake, host, daemonPort, allowedHosts,
         otlpPort: options.otlpPort ?? (options.port === 0 ? 0 : DEFAULT_OTLP_PORT),
+        otlpGrpcPort: options.otlpGrpcPort ?? (options.port === 0 ? 0 : DEFAULT_OTLP_GRPC_PORT),
       }).catch((err: unknown) => {
         throw err instanceof ListenerStartError ? new LocalCloudStartError(err.message) : err;
       }),

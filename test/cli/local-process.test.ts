@@ -61,9 +61,10 @@ describe('local cloud process management', () => {
 
     expect(r.code, r.stderr).toBe(0);
     const listeners = (JSON.parse(r.stdout) as { listeners: { name: string; protocol: string; address: string; port: number }[] }).listeners;
-    expect(listeners.map((l) => `${l.name}/${l.protocol}`)).toEqual(['api/tcp', 'xray-daemon-udp/udp', 'xray-daemon-tcp/tcp', 'otlp-http/tcp']);
+    expect(listeners.map((l) => `${l.name}/${l.protocol}`)).toEqual(['api/tcp', 'xray-daemon-udp/udp', 'xray-daemon-tcp/tcp', 'otlp-http/tcp', 'otlp-grpc/tcp']);
     expect(listeners.every((l) => l.address === '127.0.0.1' && l.port > 0)).toBe(true);
     expect(listeners[1]!.port).toBe(listeners[2]!.port);
     expect(text.stdout).toMatch(/tcp 127\.0\.0\.1:\d+ {2}OTLP\/HTTP traces, unsigned: POST \/v1\/traces/);
+    expect(text.stdout).toMatch(/tcp 127\.0\.0\.1:\d+ {2}OTLP\/gRPC traces, unsigned: TraceService\/Export/);
   });
 });

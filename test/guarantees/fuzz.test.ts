@@ -7,6 +7,8 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../src/local/server.js';
 import { withLocalCloud } from '../support/local-cloud.js';
+import { recordedTree } from '../support/otel.js';
+import { exportRaw, spansMessage } from '../support/otlp-grpc.js';
 
 const ITERATIONS = 150;
 
@@ -111,6 +113,28 @@ describe('garbage input fuzzing of every protocol endpoint', () => {
     expect(health.status).toBe(200);
     // Form keys like __proto__.x must never reach Object.prototype.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it(`OTLP/gRPC: ${ITERATIONS} random and mutated messages, each answered OK or INVALID_ARGUMENT with one sentence`, async () => {
+    const rand = prng(2000);
+    const port = cloud.listeners.find((l) => l.name === 'otlp-grpc')!.port;
+    const valid = spansMessage(recordedTree('fuzz-grpc', 'f-1', 'Fuzz').spans);
+    for (let n = 0; n < ITERATIONS; n++) {
+      let message: Buffer;
+      if (rand() < 0.5) {
+        message = garbage(rand);
+      } else {
+        // A valid export with a few bytes changed: field tags, lengths, ids and values all get hit.
+        message = Buffer.from(valid);
+        for (let k = 0; k < 1 + Math.floor(rand() * 8); k++) message[Math.floor(rand() * message.length)] = Math.floor(rand() * 256);
+      }
+      const r = await exportRaw(port, message);
+      if (!r.ok) {
+        expect(r.code, r.details).toBe('INVALID_ARGUMENT');
+        expect(r.details).toMatch(/^[^\n]+\.$/);
+      }
+    }
+    expect(await exportRaw(port, valid)).toMatchObject({ ok: true });
   });
 
   it('survives clients that hang up in the middle of a body, on every protocol', async () => {

@@ -1,13 +1,17 @@
 /**
  * The trust-boundary guarantees on the tracing listeners the local cloud adds to its API port: the
- * daemon's TCP sampling proxy and the OTLP/HTTP receiver listen on loopback only, refuse a foreign
- * Host (DNS rebinding) and a browser's cross-site request, and the daemon port serves nothing but
- * the sampling proxy.
+ * daemon's TCP sampling proxy and the OTLP/HTTP and OTLP/gRPC receivers listen on loopback only,
+ * refuse a foreign Host (`:authority` over gRPC: DNS rebinding) and a browser's cross-site request,
+ * and the daemon port serves nothing but the sampling proxy.
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../src/local/server.js';
-import { withLocalCloud } from '../support/local-cloud.js';
+import { XRayClient } from '@aws-sdk/client-xray';
+import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
+import { recordedTree, toXrayTraceId } from '../support/otel.js';
+import { segmentsOf } from '../support/otel-checks.js';
+import { exportRaw, spansMessage } from '../support/otlp-grpc.js';
 
 let cloud: LocalCloud;
 beforeAll(async () => {
@@ -37,7 +41,7 @@ describe('the tracing listeners', () => {
   it('all listen on loopback, and the daemon\'s UDP and TCP sides share one port', () => {
     for (const l of cloud.listeners) expect(l.address).toBe('127.0.0.1');
     expect(listener('xray-daemon-tcp').port).toBe(listener('xray-daemon-udp').port);
-    expect(cloud.listeners.map((l) => l.name).sort()).toEqual(['api', 'otlp-http', 'xray-daemon-tcp', 'xray-daemon-udp']);
+    expect(cloud.listeners.map((l) => l.name).sort()).toEqual(['api', 'otlp-grpc', 'otlp-http', 'xray-daemon-tcp', 'xray-daemon-udp']);
   });
 
   it.each([
@@ -68,5 +72,36 @@ describe('the tracing listeners', () => {
 
     expect(r.status).toBe(404);
     expect(JSON.parse(r.body).message).toMatch(/serves the sampling proxy only: POST \/GetSamplingRules and POST \/SamplingTargets/);
+  });
+});
+
+describe('the OTLP/gRPC receiver', () => {
+  const grpcPort = () => listener('otlp-grpc').port;
+
+  it.each([
+    ['a foreign :authority (DNS rebinding)', { authority: 'evil.example:4317' }, /not Host "evil\.example:4317"/],
+    ['a cross-site Origin (grpc-web from a page)', { metadata: { origin: 'https://evil.example' } }, /Origin "https:\/\/evil\.example" is not a loopback origin/],
+    ['Sec-Fetch-Site: cross-site', { metadata: { 'sec-fetch-site': 'cross-site' } }, /Sec-Fetch-Site: cross-site/],
+    ['a no-cors browser fetch', { metadata: { 'sec-fetch-mode': 'no-cors' } }, /no-cors requests are refused/],
+  ])('refuses %s with PERMISSION_DENIED and one sentence, and stores nothing', async (what, opts, message) => {
+    const xray = new XRayClient(clientConfig(cloud));
+    const tree = recordedTree('grpc-refused', what, 'Refused');
+
+    const r = await exportRaw(grpcPort(), spansMessage(tree.spans), opts);
+
+    expect(r).toMatchObject({ ok: false, code: 'PERMISSION_DENIED', details: expect.stringMatching(message) });
+    expect(r.ok ? '' : r.details).not.toMatch(/\n|at .*\.js/);
+    expect(await segmentsOf(xray, toXrayTraceId(tree.traceId))).toEqual([]);
+    xray.destroy();
+  });
+
+  it('accepts a loopback :authority or *.localhost, with a loopback Origin', async () => {
+    for (const name of ['localhost', 'app.localhost', '127.0.0.1']) {
+      const tree = recordedTree('grpc-accepted', name, 'Accepted');
+
+      const r = await exportRaw(grpcPort(), spansMessage(tree.spans), { authority: `${name}:${grpcPort()}`, metadata: { origin: `http://${name}:3000` } });
+
+      expect(r, name).toEqual({ ok: true, rejectedSpans: 0, errorMessage: '' });
+    }
   });
 });

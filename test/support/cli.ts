@@ -46,6 +46,9 @@ export async function makeSandbox(): Promise<Sandbox> {
     // Port 0: the local cloud picks a free port, so parallel test files never collide.
     XRAY_LAB_LOCAL_PORT: '0',
     XRAY_LAB_DAEMON_PORT: '0',
+    // Even when a test names the API port (`local start --port n`), the OTLP receivers stay off 4317/4318.
+    XRAY_LAB_OTLP_PORT: '0',
+    XRAY_LAB_OTLP_GRPC_PORT: '0',
     AWS_EC2_METADATA_DISABLED: 'true',
     NO_COLOR: '1',
   };

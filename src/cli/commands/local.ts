@@ -9,12 +9,13 @@ export interface LocalFlags {
   port?: string;
   daemonPort?: string;
   otlpPort?: string;
+  otlpGrpcPort?: string;
   foreground?: boolean;
   json?: boolean;
 }
 
 export async function localStartCommand(flags: LocalFlags): Promise<void> {
-  const cfg = resolveLocalConfig(process.env, flags.port, flags.daemonPort, flags.otlpPort);
+  const cfg = resolveLocalConfig(process.env, flags.port, flags.daemonPort, flags.otlpPort, flags.otlpGrpcPort);
   const io = createIO(flags.json ?? false);
   if (flags.foreground) {
     // Everything the cloud process writes (LevelDB files, function code, logs) is the user's alone.

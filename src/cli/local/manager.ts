@@ -39,7 +39,7 @@ export async function startBackground(cfg: LocalCloudConfig, io: IO): Promise<{ 
   const log = await open(logFile, 'a', 0o600);
   const task = io.task(`Starting the local cloud on port ${cfg.port}`);
   // Re-run this very CLI (same node flags, e.g. a TypeScript loader) in foreground mode.
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'local', 'start', '--foreground', '--port', String(cfg.port), '--daemon-port', String(cfg.daemonPort), '--otlp-port', cfg.otlpPort === false ? 'off' : String(cfg.otlpPort)], {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'local', 'start', '--foreground', '--port', String(cfg.port), '--daemon-port', String(cfg.daemonPort), '--otlp-port', cfg.otlpPort === false ? 'off' : String(cfg.otlpPort), '--otlp-grpc-port', cfg.otlpGrpcPort === false ? 'off' : String(cfg.otlpGrpcPort)], {
     detached: true,
     stdio: ['ignore', log.fd, log.fd],
     env: { ...process.env, XRAY_LAB_DATA_DIR: cfg.dataDir },
@@ -78,7 +78,7 @@ export async function runForeground(cfg: LocalCloudConfig, io: IO): Promise<void
   const { startLocalCloud, LocalCloudStartError } = await import('../../local/server.js');
   let cloud;
   try {
-    cloud = await startLocalCloud({ port: cfg.port, daemonPort: cfg.daemonPort, otlpPort: cfg.otlpPort, host: cfg.host, dataDir: cfg.dataDir, faults, lambda });
+    cloud = await startLocalCloud({ port: cfg.port, daemonPort: cfg.daemonPort, otlpPort: cfg.otlpPort, otlpGrpcPort: cfg.otlpGrpcPort, host: cfg.host, dataDir: cfg.dataDir, faults, lambda });
   } catch (e) {
     if (e instanceof LocalCloudStartError) throw new UserError(e.message);
     throw e;

@@ -94,12 +94,15 @@ export function exportTraces(sink: OtlpSink, headers: Record<string, string | st
     if (err instanceof OtlpFormatError) return otlpError(400, encoding, RPC_INVALID_ARGUMENT, err.message);
     throw err;
   }
-  const total = countSpans(groups);
-  if (total > MAX_SPANS) {
-    return otlpError(400, encoding, RPC_INVALID_ARGUMENT, `The request has ${total} spans; X-Ray's OTLP endpoint takes at most ${MAX_SPANS} per request: export smaller batches.`);
-  }
+  const overLimit = tooManySpans(countSpans(groups));
+  if (overLimit) return otlpError(400, encoding, RPC_INVALID_ARGUMENT, overLimit);
   const { rejected, message } = storeSpans(sink, groups);
   return success(encoding, rejected, message);
+}
+
+/** The refusal of a request over X-Ray's 10,000-span limit (OTLP/HTTP and OTLP/gRPC alike), or undefined within it. */
+export function tooManySpans(total: number): string | undefined {
+  return total > MAX_SPANS ? `The request has ${total} spans; X-Ray's OTLP endpoint takes at most ${MAX_SPANS} per request: export smaller batches.` : undefined;
 }
 
 /** Translates and stores every span within the limits; counts (and says why) the ones refused. */

@@ -55,6 +55,12 @@ export function encodeResponse(rejectedSpans: number, errorMessage: string): Uin
   return ExportTraceServiceResponse.encode(ExportTraceServiceResponse.fromObject(partial)).finish();
 }
 
+/** Reads an ExportTraceServiceResponse (what an OTLP/gRPC client does with the receiver's answer). */
+export function decodeResponse(body: Uint8Array): { rejectedSpans: number; errorMessage: string } {
+  const o = ExportTraceServiceResponse.toObject(ExportTraceServiceResponse.decode(body), { longs: Number, defaults: true }) as { partialSuccess?: { rejectedSpans: number; errorMessage: string } };
+  return o.partialSuccess ?? { rejectedSpans: 0, errorMessage: '' };
+}
+
 /** gRPC status codes used in OTLP/HTTP error bodies (google.rpc.Code). */
 export const RPC_INVALID_ARGUMENT = 3;
 export const RPC_UNAUTHENTICATED = 16;

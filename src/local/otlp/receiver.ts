@@ -11,7 +11,7 @@ import { refuseUnsignedEndpoint, resolveAllowedHosts } from '../edge/request-gua
 import { RPC_INVALID_ARGUMENT, RPC_PERMISSION_DENIED } from './proto.js';
 import { MAX_REQUEST_BYTES, exportTraces, otlpError, type OtlpSink } from './ingest.js';
 
-export const DEFAULT_OTLP_PORT = 4318;
+export { DEFAULT_OTLP_PORT } from './ports.js';
 
 export interface OtlpReceiver {
   address: string;

@@ -50,7 +50,7 @@ describe('local cloud lifecycle', () => {
     const first = await startLocalCloud({ port: 0 });
     try {
       // The database, DynamoDB's LevelDB (which locks its folder) and the daemon start before the port fails.
-      await expect(startLocalCloud({ port: first.port, daemonPort: 0, dataDir: dir.path })).rejects.toThrow(`Port ${first.port} on 127.0.0.1 is already in use`);
+      await expect(startLocalCloud({ port: first.port, daemonPort: 0, otlpPort: 0, otlpGrpcPort: 0, dataDir: dir.path })).rejects.toThrow(`Port ${first.port} on 127.0.0.1 is already in use`);
       const again = await startLocalCloud({ port: 0, dataDir: dir.path });
       await again.close();
     } finally {
