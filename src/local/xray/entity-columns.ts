@@ -131,10 +131,14 @@ export class EntityColumns {
     return { start: this.start[i], end: this.end[i], flags: this.flags(i), status: this.status(i) };
   }
 
-  /** Move live blocks together once more than half the columns are garbage. */
+  /**
+   * Move live blocks together once a quarter of the columns is garbage (swept or re-indexed traces): a
+   * compaction copies the live entities once, and waiting for half would let a store that sweeps and
+   * ingests every day hold about twice its live entities.
+   */
   maybeCompact(traces: Iterable<TraceIndex>, minDead = 65_536): void {
-    const ents = this.dead >= minDead && this.dead * 2 >= this.length;
-    const lay = this.layoutDead >= minDead && this.layoutDead * 2 >= this.layoutLength;
+    const ents = this.dead >= minDead && this.dead * 4 >= this.length;
+    const lay = this.layoutDead >= minDead && this.layoutDead * 4 >= this.layoutLength;
     if (!ents && !lay) return;
     const next = new EntityColumns();
     next.resize(Math.max(1024, Math.ceil((this.length - this.dead) * 1.5)));
