@@ -101,7 +101,10 @@ export class TraceSlots {
   remove(slot: number): void {
     const mask = this.table.length - 1;
     let h = idHash(this.ids, slot, mask);
-    while (this.table[h] !== slot) h = (h + 1) & mask;
+    while (this.table[h] !== slot) {
+      if (this.table[h] === -1) throw new Error(`trace slot ${slot} is not in the id hash`);
+      h = (h + 1) & mask;
+    }
     // Backward-shift deletion keeps every probe chain unbroken without tombstones.
     for (let next = (h + 1) & mask; this.table[next] !== -1; next = (next + 1) & mask) {
       const home = idHash(this.ids, this.table[next], mask);
