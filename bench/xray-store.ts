@@ -1,5 +1,5 @@
 /**
- * (4) X-Ray store: ingest through PutTraceSegments (batches of 50) and the UDP daemon port, then
+ * (4) X-Ray store: ingest through PutTraceSegments (batches of 50, one and four calls in flight) and the UDP daemon port, then
  * GetTraceSummaries (unfiltered and five filters, first page), BatchGetTraces (5 ids) and
  * GetServiceGraph at 10k and 100k traces, with the local cloud's RSS. The same SDK calls go to moto's
  * server at 10k in the same run (ingest interleaved by chunk, queries alternated); what moto rejects is
@@ -12,7 +12,7 @@ import { target } from './lib/result.js';
 import { cpuMs, rssMb } from './lib/proc.js';
 import { startMoto, type MotoServer } from './lib/moto.js';
 import { sdkConfig, startCloudProcess } from './lib/stack.js';
-import { median, round } from './lib/stats.js';
+import { median, ratio, round } from './lib/stats.js';
 import { FILTERS, labTraces, type LabTrace } from './lib/traces.js';
 
 const BATCH = 50;
@@ -161,13 +161,19 @@ export const xrayStore: Benchmark = {
         return { tables: [], targets: [], notes: [...notes, `Not measured: the local cloud answers ${(e as Error).name}: ${(e as Error).message}`] };
       }
       const rss0 = rssMb(cloud.pid);
-      log(`ingest ${first.length} traces (${first.length * 5} docs), interleaved with moto by chunks of 1000 traces`);
+      const CHUNK = smoke ? 50 : 1000;
+      log(`ingest ${first.length} traces (${first.length * 5} docs), interleaved with moto by chunks of ${CHUNK} traces: half with 1 call in flight, half with 4`);
       const zero = (): IngestRun => ({ docs: 0, ms: 0, unprocessed: 0, clientCpuMs: 0, serverCpuMs: 0 });
+      // One call in flight is the daemon's way (issue 16's figure); four in flight shows what concurrency adds.
       const ing = { local: zero(), moto: zero() };
-      for (let i = 0; i < first.length; i += 1000) {
-        const chunk = first.slice(i, i + 1000);
-        addRun(ing.local, await ingest(local, chunk, cloud.pid));
-        if (motoClient && moto) addRun(ing.moto, await ingest(motoClient, chunk, moto.pid));
+      const ing1 = { local: zero(), moto: zero() };
+      for (let i = 0; i < first.length; i += CHUNK) {
+        const one = first.slice(i, i + CHUNK / 2);
+        const four = first.slice(i + CHUNK / 2, i + CHUNK);
+        addRun(ing1.local, await ingest(local, one, cloud.pid, 1));
+        if (motoClient && moto) addRun(ing1.moto, await ingest(motoClient, one, moto.pid, 1));
+        addRun(ing.local, await ingest(local, four, cloud.pid));
+        if (motoClient && moto) addRun(ing.moto, await ingest(motoClient, four, moto.pid));
       }
       const rssSmall = rssMb(cloud.pid);
       log(`queries at ${first.length} traces, ${reps} reps alternated with moto`);
@@ -208,6 +214,8 @@ export const xrayStore: Benchmark = {
 
       const rate = (x: { docs: number; ms: number }) => (x.ms > 0 ? (x.docs * 1000) / x.ms : 0);
       const localRate = rate({ docs: ing.local.docs + big.docs, ms: ing.local.ms + big.ms });
+      const oneInFlight = rate(ing1.local);
+      const vsMoto = motoClient ? ratio(oneInFlight, rate(ing1.moto)) : null;
       const qRows: Cell[][] = qSmall.map((q, i) => [
         q.name, round(q.local, 1), typeof q.moto === 'number' ? round(q.moto, 1) : q.moto, typeof q.moto === 'number' ? round(q.moto / q.local, 1) : null,
         round(qLarge[i].local, 1), round(qLarge[i].local / q.local, 1),
@@ -222,7 +230,9 @@ export const xrayStore: Benchmark = {
             title: 'Ingest (5 documents per trace)',
             columns: ['path', 'documents', 'ms', 'docs/s', 'rejected', 'client CPU µs/doc', 'server CPU µs/doc'],
             rows: [
-              [`PutTraceSegments ×50, 4 in flight, first ${first.length} traces (local)`, ing.local.docs, round(ing.local.ms, 0), round(rate(ing.local), 0), ing.local.unprocessed, ...perDoc(ing.local)],
+              [`PutTraceSegments ×50, 1 in flight, ${first.length / 2} of the first ${first.length} traces (local)`, ing1.local.docs, round(ing1.local.ms, 0), round(rate(ing1.local), 0), ing1.local.unprocessed, ...perDoc(ing1.local)],
+              ...(motoClient ? [[`same, moto`, ing1.moto.docs, round(ing1.moto.ms, 0), round(rate(ing1.moto), 0), ing1.moto.unprocessed, ...perDoc(ing1.moto)] as Cell[]] : []),
+              [`PutTraceSegments ×50, 4 in flight, the other ${first.length / 2} (local)`, ing.local.docs, round(ing.local.ms, 0), round(rate(ing.local), 0), ing.local.unprocessed, ...perDoc(ing.local)],
               ...(motoClient ? [[`same, moto`, ing.moto.docs, round(ing.moto.ms, 0), round(rate(ing.moto), 0), ing.moto.unprocessed, ...perDoc(ing.moto)] as Cell[]] : []),
               [`PutTraceSegments, next ${rest.length} traces (local)`, big.docs, round(big.ms, 0), round(rate(big), 0), big.unprocessed, ...perDoc(big)],
               [...udpRow, null, null],
@@ -241,6 +251,8 @@ export const xrayStore: Benchmark = {
         ],
         targets: [
           target('ingest via PutTraceSegments', '≥ 20,000 docs/s', round(localRate, 0), 'docs/s', (x) => x >= 20_000),
+          target('ingest via PutTraceSegments, 1 in flight', '≥ 20,000 docs/s', round(oneInFlight, 0), 'docs/s', (x) => x >= 20_000),
+          target('ingest, 1 in flight: local / moto (same run)', '≥ 4×', vsMoto === null ? null : round(vsMoto, 2), '×', (x) => x >= 4),
           target('ingest via UDP', '≥ 20,000 docs/s', udpRate === null ? null : round(udpRate, 0), 'docs/s', (x) => x >= 20_000),
           target(`slowest filtered summaries @${large}`, '≤ 300 ms', round(worstFiltered, 1), 'ms', (x) => x <= 300),
           target(`GetServiceGraph @${large}`, '≤ 500 ms', round(graph, 1), 'ms', (x) => x <= 500),

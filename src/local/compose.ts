@@ -109,7 +109,10 @@ export async function composeLocalCloud(
   if (options.dataDir) lifecycle.add('X-Ray store snapshot', () => xray.store.checkpoint());
   // Closed after the functions stop (it was started before them), so their last datagrams still land.
   const services = new Map<string, LocalService>();
-  const otlpSink: OtlpSink = { clock: env.clock, put: (docs) => xray.store.putTraceSegments(docs).UnprocessedTraceSegments.length };
+  const otlpSink: OtlpSink = {
+    clock: env.clock,
+    putBuilt: (docs) => xray.store.putBuiltSegments(docs).UnprocessedTraceSegments.length,
+  };
   const tracing = await listeners.startDaemon({
     onDocuments: (docs) => xray.putSegments(docs),
     otlpSink,

@@ -194,7 +194,7 @@ describe('the OTLP/gRPC listener', () => {
 
   it('close() ends even when a client never finishes its call (the drain is bounded)', async () => {
     const stored: string[][] = [];
-    const sink: OtlpSink = { put: (docs) => (stored.push(docs), 0), clock: { now: () => Date.now() } };
+    const sink: OtlpSink = { putBuilt: (docs) => (stored.push(docs.map((d) => d.text)), 0), clock: { now: () => Date.now() } };
     const receiver = await startOtlpGrpcReceiver(sink, '127.0.0.1', 0, []);
     const session = connect(`http://127.0.0.1:${receiver.port}`);
     session.on('error', () => {});

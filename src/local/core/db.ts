@@ -14,6 +14,9 @@ export { databaseDiskBytes } from './db-files.js';
 
 export type Db = Database.Database;
 
+/** Page size of a newly created database file (bytes). */
+export const PAGE_SIZE = 16_384;
+
 
 export function openDatabase(dataDir?: string): Db {
   if (!dataDir) return new Database(':memory:');
@@ -22,6 +25,11 @@ export function openDatabase(dataDir?: string): Db {
   const fresh = !existsSync(file);
   const db = new Database(file);
   if (fresh) chmodSync(file, 0o600);
+  // 16 KB pages, set before the first write (an existing file keeps its own): X-Ray's document rows
+  // (~2.4 KB) and stored summaries (~3 KB) are each just over half a 4 KB page, so at 4 KB each took a
+  // page of its own. A PutTraceSegments call of 10 lab traces now writes 15 WAL frames instead of 37,
+  // a trace takes 6.9 KB of disk instead of 9.1 (BENCHMARKS.md, "Ingest cost per document").
+  if (fresh) db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

@@ -12,6 +12,8 @@ import type { Clock, HttpResponse } from '../core/types.js';
 import { RPC_INVALID_ARGUMENT, RPC_UNAUTHENTICATED, decodeRequest, encodeResponse, encodeStatus } from './proto.js';
 import { OtlpFormatError, countSpans, resourceSpanGroups, type ResourceSpanGroup } from './spans.js';
 import { spanToSegment } from './translate.js';
+import { isJsonRoundTrip } from '../core/json-depth.js';
+import { MAX_DOCUMENT_DEPTH } from '../xray/segments.js';
 
 export const MAX_REQUEST_BYTES = 5 * 1024 * 1024;
 export const MAX_SPANS = 10_000;
@@ -20,8 +22,11 @@ const PAST_LIMIT_S = 14 * 86_400;
 const FUTURE_LIMIT_S = 2 * 3_600;
 
 export interface OtlpSink {
-  /** Stores segment documents through PutTraceSegments' path; returns how many were refused. */
-  put(docs: string[]): number;
+  /**
+   * Stores translated documents, each with its text, through PutTraceSegments' checks without parsing
+   * what was just serialised (TraceStore.putBuiltSegments); returns how many were refused.
+   */
+  putBuilt(docs: { doc: unknown; text: string }[]): number;
   clock: Clock;
 }
 
@@ -109,7 +114,7 @@ export function tooManySpans(total: number): string | undefined {
 export function storeSpans(sink: OtlpSink, groups: ResourceSpanGroup[]): { rejected: number; message: string } {
   const total = countSpans(groups);
   const now = sink.clock.now() / 1000;
-  const docs: string[] = [];
+  const docs: { doc: unknown; text: string }[] = [];
   const reasons = new Set<string>();
   let rejected = 0;
   for (const g of groups) {
@@ -119,17 +124,19 @@ export function storeSpans(sink: OtlpSink, groups: ResourceSpanGroup[]): { rejec
         reasons.add('span timestamps must lie between 14 days in the past and 2 hours in the future');
         continue;
       }
-      const text = JSON.stringify(spanToSegment(span, g.resource));
+      const doc = spanToSegment(span, g.resource);
+      const text = JSON.stringify(doc);
       // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
       if (text.length * 3 > MAX_SPAN_BYTES && Buffer.byteLength(text) > MAX_SPAN_BYTES) {
         rejected++;
         reasons.add(`a span may be at most ${MAX_SPAN_BYTES / 1024} KB`);
         continue;
       }
-      docs.push(text);
+      // Attribute values come from the sender: one that JSON would change (NaN, -0, …) makes the store parse the text instead.
+      docs.push({ doc: isJsonRoundTrip(doc, MAX_DOCUMENT_DEPTH) ? doc : JSON.parse(text), text });
     }
   }
-  const refused = docs.length ? sink.put(docs) : 0;
+  const refused = docs.length ? sink.putBuilt(docs) : 0;
   if (refused) reasons.add('some spans did not make valid segment documents (the store takes documents of at most 64 KB)');
   rejected += refused;
   return { rejected, message: rejected ? `${rejected} of ${total} spans rejected: ${[...reasons].join('; ')}.` : '' };

@@ -55,7 +55,11 @@ export function segmentIdentity(seg: SegmentDoc): ServiceIdentity {
     accountFromArn(seg.resource_arn);
   // X-Ray names an inferred DynamoDB segment "DynamoDB" but the table's node after the table (xray-api-gettingdata.html).
   const name = seg.inferred && seg.origin === 'AWS::DynamoDB::Table' && typeof aws.table_name === 'string' ? aws.table_name : seg.name;
-  return { name, ...(seg.origin ? { type: seg.origin } : {}), ...(account ? { accountId: account } : {}) };
+  // Assigned, not spread in: conditional spreads take V8's slow generic copy, once per segment at ingest.
+  const id: ServiceIdentity = { name };
+  if (seg.origin) id.type = seg.origin;
+  if (account) id.accountId = account;
+  return id;
 }
 
 export function identityKey(id: ServiceIdentity): string {

@@ -16,6 +16,8 @@ export interface RootCauses {
 
 type Flag = 'fault' | 'error';
 
+const NONE: readonly SegmentDoc[] = [];
+
 interface Hop {
   seg: SegmentDoc;
   path: EntityDoc[];
@@ -28,7 +30,12 @@ function duration(e: EntityDoc): number {
 function exceptionsOf(e: EntityDoc): RootCauseException[] {
   const c = e.cause;
   if (!c || typeof c === 'string') return [];
-  return ((c as CauseObject).exceptions ?? []).map((x) => ({ ...(x.type ? { Name: x.type } : {}), ...(x.message ? { Message: x.message } : {}) }));
+  return ((c as CauseObject).exceptions ?? []).map((x) => {
+    const out: RootCauseException = {};
+    if (x.type) out.Name = x.type;
+    if (x.message) out.Message = x.message;
+    return out;
+  });
 }
 
 function isRemote(e: EntityDoc): boolean {
@@ -39,24 +46,33 @@ function isRemote(e: EntityDoc): boolean {
 
 class Walker {
   private readonly callees = new Map<string, SegmentDoc[]>();
+  /** hasFlag's answers, per flag: the walk asks about the same entities at every level it descends. */
+  private readonly flagged = { fault: new Map<EntityDoc, boolean>(), error: new Map<EntityDoc, boolean>() };
   constructor(private readonly model: TraceModel) {
     for (const s of model.trace.segments) {
       if (!s.parent_id) continue;
-      const list = this.callees.get(s.parent_id) ?? [];
-      list.push(s);
-      this.callees.set(s.parent_id, list);
+      const list = this.callees.get(s.parent_id);
+      if (list) list.push(s);
+      else this.callees.set(s.parent_id, [s]);
     }
+    // A real callee replaces the inferred stand-in (assembly never produces both, but be safe). Stable
+    // sort, once per list rather than at every visit.
+    for (const list of this.callees.values()) if (list.length > 1) list.sort((a, b) => Number(a.inferred ?? false) - Number(b.inferred ?? false));
   }
 
-  calleesOf(e: EntityDoc): SegmentDoc[] {
-    // A real callee replaces the inferred stand-in (assembly never produces both, but be safe).
-    return (this.callees.get(e.id) ?? []).sort((a, b) => Number(a.inferred ?? false) - Number(b.inferred ?? false));
+  calleesOf(e: EntityDoc): readonly SegmentDoc[] {
+    return this.callees.get(e.id) ?? NONE;
   }
 
   hasFlag(e: EntityDoc, flag: Flag): boolean {
-    if (e[flag]) return true;
-    if ((e.subsegments ?? []).some((s) => this.hasFlag(s, flag))) return true;
-    return this.calleesOf(e).some((s) => this.hasFlag(s, flag));
+    const memo = this.flagged[flag];
+    const known = memo.get(e);
+    if (known !== undefined) return known;
+    // Provisionally false: a parent_id cycle asks about `e` again below, and must end there.
+    memo.set(e, false);
+    const has = !!e[flag] || (e.subsegments ?? []).some((s) => this.hasFlag(s, flag)) || this.calleesOf(e).some((s) => this.hasFlag(s, flag));
+    memo.set(e, has);
+    return has;
   }
 
   /** Follow `pick` from a segment down; returns one hop per service crossed. */
@@ -80,9 +96,34 @@ class Walker {
   }
 }
 
-function serviceOf(model: TraceModel, seg: SegmentDoc) {
-  const n = model.nodes[model.nodeOfSegment.get(seg)!];
-  return { Name: n.name, Names: [n.name], ...(n.type ? { Type: n.type } : {}), ...(n.accountId ? { AccountId: n.accountId } : {}), Inferred: n.inferred };
+/**
+ * The first of the eligible children that no later one beats: what a stable sort by `beats` would put
+ * first, without the filtered copy and the sort at every level of the walk.
+ */
+function firstBest(children: EntityDoc[], eligible: (c: EntityDoc) => boolean, beats: (c: EntityDoc, best: EntityDoc) => boolean): EntityDoc | undefined {
+  let best: EntityDoc | undefined;
+  for (const c of children) if (eligible(c) && (best === undefined || beats(c, best))) best = c;
+  return best;
+}
+
+interface RootCauseService<P> {
+  Name: string;
+  Names: string[];
+  Type?: string;
+  AccountId?: string;
+  Inferred?: boolean;
+  EntityPath?: P;
+}
+
+/** A root cause's service with its entity path, members assigned in wire order (not spread: see summary.ts serviceId). */
+function serviceOf<P>(model: TraceModel, seg: SegmentDoc, EntityPath: P): RootCauseService<P> {
+  const n = model.nodes[model.nodeOfSegment.get(seg)!]!;
+  const s: RootCauseService<P> = { Name: n.name, Names: [n.name] };
+  if (n.type) s.Type = n.type;
+  if (n.accountId) s.AccountId = n.accountId;
+  s.Inferred = n.inferred;
+  s.EntityPath = EntityPath;
+  return s;
 }
 
 export function computeRootCauses(model: TraceModel): RootCauses {
@@ -92,20 +133,14 @@ export function computeRootCauses(model: TraceModel): RootCauses {
   const w = new Walker(model);
   for (const flag of ['fault', 'error'] as const) {
     if (!w.hasFlag(root, flag)) continue;
-    const hops = w.follow(root, (children) => children.filter((c) => w.hasFlag(c, flag)).sort((a, b) => a.start_time - b.start_time)[0]);
-    const Services = hops.map((h) => ({
-      ...serviceOf(model, h.seg),
-      EntityPath: h.path.map((e) => ({ Name: e.name, Exceptions: exceptionsOf(e), Remote: isRemote(e) })),
-    }));
+    const hops = w.follow(root, (children) => firstBest(children, (c) => w.hasFlag(c, flag), (c, best) => c.start_time < best.start_time));
+    const Services = hops.map((h) => serviceOf(model, h.seg, h.path.map((e) => ({ Name: e.name, Exceptions: exceptionsOf(e), Remote: isRemote(e) }))));
     out[flag].push({ Services, ClientImpacting: root[flag] === true });
   }
   const total = duration(root);
-  const hops = w.follow(root, (children) => children.filter((c) => !c.in_progress).sort((a, b) => duration(b) - duration(a))[0]);
+  const hops = w.follow(root, (children) => firstBest(children, (c) => !c.in_progress, (c, best) => duration(c) > duration(best)));
   out.responseTime.push({
-    Services: hops.map((h) => ({
-      ...serviceOf(model, h.seg),
-      EntityPath: h.path.map((e) => ({ Name: e.name, Coverage: total > 0 ? Math.min(1, duration(e) / total) : 0, Remote: isRemote(e) })),
-    })),
+    Services: hops.map((h) => serviceOf(model, h.seg, h.path.map((e) => ({ Name: e.name, Coverage: total > 0 ? Math.min(1, duration(e) / total) : 0, Remote: isRemote(e) })))),
     ClientImpacting: true,
   });
   return out;

@@ -5,7 +5,7 @@
  * Unknown members are kept: X-Ray stores what it does not understand as long as the required ones hold.
  */
 
-import { jsonNestsDeeperThan } from '../core/json-depth.js';
+import { jsonNestsDeeperThan, valueNestsDeeperThan } from '../core/json-depth.js';
 
 export type AnnotationScalar = string | number | boolean;
 
@@ -141,19 +141,39 @@ export interface IngestLimits {
  * (AWS does not document the ErrorCode values); messages name the offending field.
  */
 export function validateSegmentDocument(text: string, limits: IngestLimits = {}): ValidationResult {
-  // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
-  if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
-    return fail(undefined, 'DocumentTooLarge', `Segment document exceeds ${MAX_DOCUMENT_BYTES} bytes`);
-  }
-  if (jsonNestsDeeperThan(text, MAX_DOCUMENT_DEPTH)) {
-    return fail(undefined, 'DocumentTooDeep', `Segment document nests deeper than ${MAX_DOCUMENT_DEPTH} levels; flatten its metadata`);
-  }
+  const large = refuseTooLarge(text);
+  if (large) return large;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
+    // Too deep is the more useful answer when both hold (the text scan is only paid on this failure path).
+    if (jsonNestsDeeperThan(text, MAX_DOCUMENT_DEPTH)) return tooDeep();
     return fail(undefined, 'InvalidJson', 'Segment document is not valid JSON');
   }
+  return validateParsedSegment(parsed, limits);
+}
+
+/** The size check of a document's text, or undefined when it fits. */
+export function refuseTooLarge(text: string): ValidationResult | undefined {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
+  if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
+    return fail(undefined, 'DocumentTooLarge', `Segment document exceeds ${MAX_DOCUMENT_BYTES} bytes`);
+  }
+  return undefined;
+}
+
+function tooDeep(): ValidationResult {
+  return fail(undefined, 'DocumentTooDeep', `Segment document nests deeper than ${MAX_DOCUMENT_DEPTH} levels; flatten its metadata`);
+}
+
+/**
+ * The same checks on a document already parsed (or built, as OTLP's translator does), minus the size,
+ * which is the caller's to check on the text it stores. Depth is measured on the value: JSON.parse is
+ * iterative in V8, so parsing first is safe, and visiting values costs less than scanning characters.
+ */
+export function validateParsedSegment(parsed: unknown, limits: IngestLimits = {}): ValidationResult {
+  if (valueNestsDeeperThan(parsed, MAX_DOCUMENT_DEPTH)) return tooDeep();
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return fail(undefined, 'InvalidSegment', 'Segment document must be a JSON object');
   }
@@ -179,7 +199,7 @@ export function validateSegmentDocument(text: string, limits: IngestLimits = {})
       return fail(id, 'InvalidAnnotations', 'annotations must be an object');
     }
     for (const [k, v] of Object.entries(o.annotations)) {
-      if (!['string', 'number', 'boolean'].includes(typeof v)) return fail(id, 'InvalidAnnotations', `annotation ${k} must be a string, number or boolean`);
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return fail(id, 'InvalidAnnotations', `annotation ${k} must be a string, number or boolean`);
     }
   }
   const nested = checkEmbedded(o.subsegments, 0);

@@ -8,7 +8,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { PutTraceSegmentsResult, UnprocessedTraceSegment } from '@aws-sdk/client-xray';
 import type { Clock } from '../core/types.js';
-import { validateSegmentDocument, type SegmentDoc } from './segments.js';
+import { refuseTooLarge, validateParsedSegment, validateSegmentDocument, type IngestLimits, type SegmentDoc, type ValidationResult } from './segments.js';
 import { assembleTrace, type AssembledTrace } from './assemble.js';
 import { buildModel, type TraceModel } from './model.js';
 import { buildIndex, type IndexContext, type TraceIndex } from './trace-index.js';
@@ -122,11 +122,29 @@ export class TraceStore {
   }
 
   putTraceSegments(texts: string[]): Required<Pick<PutTraceSegmentsResult, 'UnprocessedTraceSegments'>> {
+    const limits = this.ingestLimits();
+    return this.storeBatch(texts.map((text) => ({ text, checked: validateSegmentDocument(text, limits) })));
+  }
+
+  /**
+   * Documents built in this process (OTLP's translator) with their texts: each `doc` must be exactly
+   * what JSON.parse(text) gives. PutTraceSegments' checks apply to the object and the text's size, so
+   * the store keeps the same text and builds the same trace without parsing what was just serialised.
+   */
+  putBuiltSegments(docs: { doc: unknown; text: string }[]): Required<Pick<PutTraceSegmentsResult, 'UnprocessedTraceSegments'>> {
+    const limits = this.ingestLimits();
+    return this.storeBatch(docs.map(({ doc, text }) => ({ text, checked: refuseTooLarge(text) ?? validateParsedSegment(doc, limits) })));
+  }
+
+  private ingestLimits(): IngestLimits {
+    return { oldestSeconds: (this.clock.now() - this.retentionMs) / 1000 };
+  }
+
+  /** Checked documents in arrival order → the good ones stored (one transaction), the others reported. */
+  private storeBatch(docs: { text: string; checked: ValidationResult }[]): Required<Pick<PutTraceSegmentsResult, 'UnprocessedTraceSegments'>> {
     const unprocessed: UnprocessedTraceSegment[] = [];
     const groups = new Map<string, Pending[]>();
-    const limits = { oldestSeconds: (this.clock.now() - this.retentionMs) / 1000 };
-    for (const text of texts) {
-      const r = validateSegmentDocument(text, limits);
+    for (const { text, checked: r } of docs) {
       if (!r.ok) {
         unprocessed.push(r.error);
         continue;
