@@ -16,7 +16,7 @@ import { bundleHandler, defaultHandlerDir } from '../src/lab/packaging/bundle.js
 import { autocannon, type CannonResult } from './lib/autocannon.js';
 import type { Benchmark, BenchBody, Cell } from './lib/result.js';
 import { REPO_ROOT, target } from './lib/result.js';
-import { cpuOfTree } from './lib/proc.js';
+import { childPids, cpuOfTree } from './lib/proc.js';
 import { startChildServer } from './lib/server.js';
 import { startBenchStack } from './lib/stack.js';
 import { checkTraces, type Completeness } from '../test/support/trace-completeness.js';
@@ -29,17 +29,36 @@ interface Shot {
   bad: number;
   /** CPU ms per request of the server process, its children (Lambda functions) and the generator (this process). */
   cpu?: { server: number; children: number; generator: number };
+  /** Stack only: its execution environments (the cloud's child processes) at the end, and how many started during the run (cold starts). */
+  envs?: Environments;
 }
 
-async function shot(url: string, connections: number, seconds: number | undefined, amount?: number, serverPid?: number): Promise<Shot> {
+interface Environments {
+  live: number;
+  started: number;
+}
+
+/**
+ * Counts the local cloud's execution environments around `work`: every function process is a child of
+ * the cloud, so a pid that was not there before is a cold start of this run.
+ */
+async function countingEnvironments<T>(cloudPid: number | undefined, work: () => Promise<T>): Promise<{ result: T; envs?: Environments }> {
+  if (cloudPid === undefined) return { result: await work() };
+  const before = new Set(childPids(cloudPid));
+  const result = await work();
+  const after = childPids(cloudPid);
+  return { result, envs: { live: after.length, started: after.filter((p) => !before.has(p)).length } };
+}
+
+async function shot(url: string, connections: number, seconds: number | undefined, amount?: number, serverPid?: number, cloudPid?: number): Promise<Shot> {
   const tree = serverPid ? cpuOfTree(serverPid) : undefined;
   const gen0 = process.cpuUsage();
-  const r: CannonResult = await autocannon({ url, connections, ...(amount ? { amount } : { duration: seconds }) });
+  const { result: r, envs } = await countingEnvironments<CannonResult>(cloudPid, () => autocannon({ url, connections, ...(amount ? { amount } : { duration: seconds }) }));
   const gen = process.cpuUsage(gen0);
   const used = tree?.stop();
   const n = Math.max(1, r.requests.total);
   const cpu = used ? { server: used.self / n, children: used.children / n, generator: (gen.user + gen.system) / 1000 / n } : undefined;
-  return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx, cpu };
+  return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx, cpu, envs };
 }
 
 /** The targets: ≥ 500 req/s at 32 connections; p99 ≤ 50 ms at a fixed 250 req/s over 32 connections (issue 15). */
@@ -66,22 +85,24 @@ function ceilingNote(cpu: NonNullable<Shot['cpu']>): string {
  * requests go out on a schedule whatever the server does, latency counts from the scheduled time, and
  * requests finding all 32 connections busy wait for one — that wait is part of their latency.
  */
-async function atRate(baseUrl: string, seconds: number, rps = FIXED_RPS): Promise<{ report: LoadReport; sampledIds: string[] }> {
+async function atRate(baseUrl: string, seconds: number, rps = FIXED_RPS, cloudPid?: number): Promise<{ report: LoadReport; sampledIds: string[]; envs?: Environments }> {
   const sampledIds: string[] = [];
-  const report = await runLoad({
+  const { result: report, envs } = await countingEnvironments(cloudPid, () => runLoad({
     baseUrl, users: ['user123'], mode: { kind: 'rate', rps }, duration: seconds * 1000,
     maxConnections: TARGET_CONNECTIONS, timeoutMs: 10_000,
     onSample: (s) => {
       if (s.sampled && s.traceId) sampledIds.push(s.traceId);
     },
-  });
-  return { report, sampledIds };
+  }));
+  return { report, sampledIds, envs };
 }
 
 function med(shots: Shot[]): Shot {
   const cpus = shots.flatMap((s) => (s.cpu ? [s.cpu] : []));
   const cpu = cpus.length ? { server: median(cpus.map((c) => c.server)), children: median(cpus.map((c) => c.children)), generator: median(cpus.map((c) => c.generator)) } : undefined;
-  return { rps: median(shots.map((s) => s.rps)), p50: median(shots.map((s) => s.p50)), p99: median(shots.map((s) => s.p99)), bad: shots.reduce((n, s) => n + s.bad, 0), cpu };
+  const envs = shots.flatMap((s) => (s.envs ? [s.envs] : []));
+  return { rps: median(shots.map((s) => s.rps)), p50: median(shots.map((s) => s.p50)), p99: median(shots.map((s) => s.p99)), bad: shots.reduce((n, s) => n + s.bad, 0), cpu,
+    envs: envs.length ? { live: Math.max(...envs.map((e) => e.live)), started: envs.reduce((n, e) => n + e.started, 0) } : undefined };
 }
 
 export const requestPath: Benchmark = {
@@ -106,7 +127,8 @@ export const requestPath: Benchmark = {
     const at: Record<number, { a: Shot; b: Shot }> = {};
     const rateSeconds = smoke ? 1 : 10;
     let rate: { stack: LoadReport[]; baseline: LoadReport[] } = { stack: [], baseline: [] };
-    const lower: { report: LoadReport; sampledIds: string[] }[] = [];
+    const lower: { report: LoadReport; sampledIds: string[]; envs?: Environments }[] = [];
+    let rateEnvs: (Environments | undefined)[] = [];
     let traces: Completeness = { checked: 0, complete: 0, lacking: {} };
     try {
       // Warm both sides: Lambda processes up to the pool size, SDK connections, JIT.
@@ -115,28 +137,36 @@ export const requestPath: Benchmark = {
         const warm = await shot(url, 8, undefined, smoke ? 40 : 400);
         if (warm.bad > 0) throw new Error(`The ${side} answered ${warm.bad} of its warm-up requests with an error or a non-2xx status; fix it before measuring it (${url}).`);
         // "Warm" means JIT-warm too: every Lambda process compiles the SDKs on its own, and req/s was
-        // still rising after 2,000 requests (~25 % more after 8,000). 12,000 is ~3,000 per process.
+        // still rising after 2,000 requests (~25 % more after 8,000). With 32 environments 12,000 is only
+        // ~375 per process, and CPU per request did not fall further in 16,000 more (BENCHMARKS.md).
         if (!smoke) log(`${side} warmed with 12,000 requests at ${TARGET_CONNECTIONS} connections: ${Math.round((await shot(url, TARGET_CONNECTIONS, undefined, 12_000)).rps)} req/s`);
       }
       for (const c of levels) {
         log(`${c} connection(s): ${rounds} × ${smoke ? 'a few requests' : `${seconds} s`} each side, alternated`);
         const amount = smoke ? 30 : undefined;
-        const r = await alternate(rounds, () => shot(stackUrl, c, seconds, amount, stack.cloud.pid), () => shot(baseUrl, c, seconds, amount, baseline.child.pid));
+        const r = await alternate(rounds, () => shot(stackUrl, c, seconds, amount, stack.cloud.pid, stack.cloud.pid), () => shot(baseUrl, c, seconds, amount, baseline.child.pid));
         const a = med(r.a);
         const b = med(r.b);
         at[c] = { a, b };
         const ms = (x: number | undefined) => (x === undefined ? null : round(x, 3));
         cpuRows.push([c, ms(a.cpu?.server), ms(a.cpu?.children), ms(a.cpu?.generator),
-          a.cpu ? round(a.cpu.server + a.cpu.children + a.cpu.generator, 3) : null, ms(b.cpu?.server), ms(b.cpu?.generator)]);
+          a.cpu ? round(a.cpu.server + a.cpu.children + a.cpu.generator, 3) : null, ms(b.cpu?.server), ms(b.cpu?.generator),
+          a.envs?.live ?? null, a.envs?.started ?? null]);
         rows.push([c, round(a.rps, 0), round(a.p50, 1), round(a.p99, 1), a.bad, round(b.rps, 0), round(b.p50, 1), round(b.p99, 1), b.bad, round(a.rps / b.rps, 3)]);
       }
-      log(`${FIXED_RPS} req/s offered over ${TARGET_CONNECTIONS} connections: ${rounds} × ${rateSeconds} s each side, alternated; then the sampled traces`);
-      const r = await alternate(rounds, () => atRate(stack.url, rateSeconds), () => atRate(baseline.url, rateSeconds));
+      // Standard practice before a fixed-rate measurement: a warm-up at the same rate, so that the
+      // measured window starts with the environments that rate needs (cold starts are counted apart).
+      log(`${FIXED_RPS} req/s offered over ${TARGET_CONNECTIONS} connections: ${rateSeconds} s warm-up each side, then ${rounds} × ${rateSeconds} s each side, alternated; then the sampled traces`);
+      const warmStack = await atRate(stack.url, rateSeconds, FIXED_RPS, stack.cloud.pid);
+      await atRate(baseline.url, rateSeconds);
+      log(`warm-up at ${FIXED_RPS} req/s: the stack started ${warmStack.envs?.started ?? '?'} environment(s), ${warmStack.envs?.live ?? '?'} live`);
+      const r = await alternate(rounds, () => atRate(stack.url, rateSeconds, FIXED_RPS, stack.cloud.pid), () => atRate(baseline.url, rateSeconds));
       rate = { stack: r.a.map((x) => x.report), baseline: r.b.map((x) => x.report) };
+      rateEnvs = r.a.map((x) => x.envs);
       // How latency grows with load: the stack alone at half and three quarters of the target rate.
       for (const rps of smoke ? [] : [FIXED_RPS / 2, (FIXED_RPS * 3) / 2]) {
         log(`${rps} req/s offered over ${TARGET_CONNECTIONS} connections: the stack, ${rateSeconds} s`);
-        lower.push(await atRate(stack.url, rateSeconds, rps));
+        lower.push(await atRate(stack.url, rateSeconds, rps, stack.cloud.pid));
       }
       traces = await checkTraces(stack.cloud.endpoint, [...r.a, ...lower].flatMap((x) => x.sampledIds));
     } finally {
@@ -146,10 +176,11 @@ export const requestPath: Benchmark = {
     }
     const c32 = at[TARGET_CONNECTIONS];
     const rateMed = (rs: LoadReport[], f: (x: LoadReport) => number) => (rs.length ? median(rs.map(f)) : null);
-    const rateRow = (side: string, rs: LoadReport[]): Cell[] => [side, rs[0]?.mode.kind === 'rate' ? rs[0].mode.rps : null, rateMed(rs, (x) => round(x.rps, 0)), rateMed(rs, (x) => round(x.latencyMs.p50, 1)),
+    const coldStarts = (envs: (Environments | undefined)[]): Cell => (envs.some((e) => e) ? envs.reduce((n, e) => n + (e?.started ?? 0), 0) : null);
+    const rateRow = (side: string, rs: LoadReport[], envs: (Environments | undefined)[] = []): Cell[] => [side, rs[0]?.mode.kind === 'rate' ? rs[0].mode.rps : null, rateMed(rs, (x) => round(x.rps, 0)), rateMed(rs, (x) => round(x.latencyMs.p50, 1)),
       rateMed(rs, (x) => round(x.latencyMs.p90, 1)), rateMed(rs, (x) => round(x.latencyMs.p99, 1)), rateMed(rs, (x) => round(x.latencyMs.max, 1)),
       rs.reduce((n, x) => n + x.errors + Object.entries(x.byStatus).filter(([st]) => !st.startsWith('2')).reduce((m, [, k]) => m + k, 0), 0),
-      rs.reduce((n, x) => n + x.sampled, 0)];
+      rs.reduce((n, x) => n + x.sampled, 0), coldStarts(envs)];
     const stackRateP99 = rateMed(rate.stack, (x) => x.latencyMs.p99);
     return {
       tables: [{
@@ -158,12 +189,12 @@ export const requestPath: Benchmark = {
         rows,
       }, {
         title: 'CPU per request (ms, medians): where two cores go',
-        columns: ['connections', 'local cloud', 'Lambda function processes', 'generator (autocannon)', 'stack total', 'baseline server', 'baseline generator'],
+        columns: ['connections', 'local cloud', 'Lambda function processes', 'generator (autocannon)', 'stack total', 'baseline server', 'baseline generator', 'environments (most live)', 'environments started'],
         rows: cpuRows,
       }, {
-        title: `Fixed rate over ${TARGET_CONNECTIONS} connections (xray-lab load's engine, latency from the schedule), ${rateSeconds} s runs; at ${FIXED_RPS} req/s medians of ${rounds} alternated run(s)`,
-        columns: ['side', 'offered req/s', 'served req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx/err', 'sampled'],
-        rows: [...lower.map((x) => rateRow('local stack', [x.report])), rateRow('local stack', rate.stack), rateRow('baseline', rate.baseline)],
+        title: `Fixed rate over ${TARGET_CONNECTIONS} connections (xray-lab load's engine, latency from the schedule), ${rateSeconds} s runs; at ${FIXED_RPS} req/s medians of ${rounds} alternated run(s) after a ${rateSeconds} s warm-up at that rate`,
+        columns: ['side', 'offered req/s', 'served req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx/err', 'sampled', 'cold starts (environments started)'],
+        rows: [...lower.map((x) => rateRow('local stack', [x.report], [x.envs])), rateRow('local stack', rate.stack, rateEnvs), rateRow('baseline', rate.baseline)],
       }],
       targets: [
         target(`throughput at ${TARGET_CONNECTIONS} connections`, `≥ ${TARGET_RPS} req/s`, c32 ? round(c32.a.rps, 0) : null, 'req/s', (x) => x >= TARGET_RPS),
