@@ -21,6 +21,8 @@ export function addDirect(dataDir: string, traces: Iterable<LabTrace>): void {
     }
   }
   if (docs.length) store.putTraceSegments(docs);
+  // As the local cloud does when it stops.
+  store.checkpoint();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
 }
