@@ -42,8 +42,15 @@ export class LiveIndex {
   private readonly keys: OrderKeys<number>;
   /** Journal rows written since the snapshot (an upper bound: a trace rewritten counts again). */
   private journal = 0;
+  /** Journal length at which tidy() next snapshots (moved on after a failed snapshot). */
+  private snapshotDueAt: number;
 
-  constructor(private readonly tables: TraceTables) {
+  /** @param minJournal journal rows before a snapshot is worth writing (tests make it small) */
+  constructor(
+    private readonly tables: TraceTables,
+    private readonly minJournal = SNAPSHOT_MIN_JOURNAL,
+  ) {
+    this.snapshotDueAt = minJournal;
     const slots = this.ctx.slots;
     this.keys = slotKeys(this.ctx);
     this.order = new TraceOrder<number>((s) => slots.live[s] === 1, this.keys, () => slots.recycle());
@@ -116,7 +123,15 @@ export class LiveIndex {
   /** After ingest or a sweep: compacts the columns when half is garbage, snapshots when the journal is long. */
   tidy(): void {
     this.ctx.cols.maybeCompact(this.all());
-    if (this.journal >= SNAPSHOT_MIN_JOURNAL && this.journal >= this.size * SNAPSHOT_JOURNAL_FRACTION) this.snapshot();
+    if (this.journal < this.snapshotDueAt || this.journal < this.size * SNAPSHOT_JOURNAL_FRACTION) return;
+    try {
+      this.snapshot();
+    } catch {
+      // The call's documents are committed and the journal still describes them (the snapshot's
+      // transaction rolled back), so the caller must not see an error: try again once the journal has
+      // grown by as much again (a full disk may have room by then; reopen replays a longer journal).
+      this.snapshotDueAt = this.journal + this.minJournal;
+    }
   }
 
   /**
@@ -133,6 +148,7 @@ export class LiveIndex {
     }
     this.tables.writeSnapshot(parts());
     this.journal = 0;
+    this.snapshotDueAt = this.minJournal;
   }
 
   /** A snapshot if anything changed since the last one. */

@@ -24,6 +24,8 @@ export interface TraceStoreOptions {
   retentionDays?: number;
   /** How often (clock ms) the lazy retention sweep may run. */
   sweepEveryMs?: number;
+  /** Journal rows before ingest writes a snapshot (default 65,536); tests make it small. */
+  snapshotMinJournal?: number;
 }
 
 interface Pending {
@@ -73,7 +75,7 @@ export class TraceStore {
     this.retentionMs = (opts.retentionDays ?? 30) * DAY_MS;
     this.sweepEveryMs = opts.sweepEveryMs ?? 3_600_000;
     this.tables = new TraceTables(db);
-    this.index = new LiveIndex(this.tables);
+    this.index = new LiveIndex(this.tables, opts.snapshotMinJournal);
     this.ctx = this.index.ctx;
     // Documents, the traces' new records and summaries and any new node identities commit together: a
     // reopened store's records and summaries always describe exactly the documents it holds.

@@ -4,7 +4,7 @@
  * completed by later parts, traces swept since) — answers exactly what it answered before; and the
  * id hash that replaced the Map finds every live trace and none of the removed ones.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import Database from 'better-sqlite3';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,5 +148,40 @@ describe('TraceSlots id hash', () => {
     const again = slots.alloc(id);
     expect(slots.put(again)).toBe(slot);
     expect(slots.find(id)).toBe(again);
+  });
+  it('a snapshot that fails during ingest loses nothing and fails no call: the journal keeps the traces, a later snapshot catches up', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xray-snapshot-fail-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'x.db');
+    const clock = { now: () => START_MS + 60_000 };
+    const db = new Database(path);
+    const store = new TraceStore(db, { clock, snapshotMinJournal: 20 });
+    const emptySnapshot = count(db, 'xray_snapshot');
+    // SQLite itself refuses the snapshot's rows, as a full disk or an I/O error would.
+    db.exec("CREATE TRIGGER refuse_snapshot BEFORE INSERT ON xray_snapshot BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+    const random = seededRandom(5);
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const startMs = START_MS + i * 1000;
+      const traceId = makeTraceId(startMs / 1000, random);
+      expect(store.putTraceSegments(makeLabTrace({ startMs, traceId, random, status: 200 })).UnprocessedTraceSegments).toEqual([]);
+      ids.push(traceId);
+    }
+    expect(count(db, 'xray_snapshot')).toBe(emptySnapshot);
+    expect(count(db, 'xray_index')).toBe(60);
+    const expected = answers(store, ids);
+    // The disk has room again: the next due snapshot is written and empties the journal.
+    db.exec('DROP TRIGGER refuse_snapshot');
+    for (let i = 60; i < 90; i++) {
+      const startMs = START_MS + i * 1000;
+      store.putTraceSegments(makeLabTrace({ startMs, traceId: makeTraceId(startMs / 1000, random), random, status: 200 }));
+    }
+    expect(count(db, 'xray_snapshot')).toBeGreaterThan(emptySnapshot);
+    expect(count(db, 'xray_index')).toBeLessThan(20);
+    db.close();
+    // What was answered while snapshots failed is still answered after a reopen.
+    const reopened = new TraceStore(new Database(path), { clock });
+    expect(reopened.size).toBe(90);
+    expect(JSON.parse(answers(reopened, ids)).batch).toEqual(JSON.parse(expected).batch);
   });
 });
