@@ -1,6 +1,9 @@
 /** Building a large X-Ray store fast for the benchmarks: straight into the store files, no HTTP. */
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { PAGE_SIZE } from '../../src/local/core/db.js';
+import { DATABASE_FILE } from '../../src/local/core/db-files.js';
 import { TraceStore } from '../../src/local/xray/store.js';
 import type { LabTrace } from './traces.js';
 
@@ -8,7 +11,11 @@ const systemClock = { now: () => Date.now() };
 
 /** Adds traces straight into the store files (the cloud is stopped), in big transactions. */
 export function addDirect(dataDir: string, traces: Iterable<LabTrace>): void {
-  const db = new Database(join(dataDir, 'local-cloud.sqlite'));
+  const file = join(dataDir, DATABASE_FILE);
+  const fresh = !existsSync(file);
+  const db = new Database(file);
+  // The page size a data dir made by the local cloud gets (db.ts), so disk figures match a real store.
+  if (fresh) db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   const store = new TraceStore(db, { clock: systemClock });
@@ -21,6 +28,8 @@ export function addDirect(dataDir: string, traces: Iterable<LabTrace>): void {
     }
   }
   if (docs.length) store.putTraceSegments(docs);
+  // As the local cloud does when it stops.
+  store.checkpoint();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
 }

@@ -29,7 +29,7 @@ const batchGetMs = await medianMs(reps, () => client.send(new BatchGetTracesComm
 // 300 pages of a filter matching every trace: the cost of a page as the cursor goes deeper.
 const pages = await listToEnd(client, { ...month, FilterExpression: FILTERS[0] }, process.pid, 300);
 const rss = process.memoryUsage().rss / 1048576;
-const traces = cloud.env.db.prepare('SELECT COUNT(*) AS n FROM xray_index').get() as { n: number };
+const traces = cloud.env.db.prepare('SELECT COUNT(*) AS n FROM xray_summaries').get() as { n: number };
 process.stdout.write(`${JSON.stringify({ startMs, startCpuMs: (cpu.user + cpu.system) / 1000, rssAfterOpen, rss, firstPages, graph6hMs, batchGetMs, pages, traces: traces.n })}\n`);
 client.destroy();
 await cloud.close();

@@ -106,6 +106,8 @@ export async function composeLocalCloud(
   const rules = new SamplingRules(env);
   const logs = createLogsService(env);
   const xray = createXrayEngine(env, rules, options.random);
+  // On stop, once everything that writes traces has stopped: the next start copies the index in blocks.
+  if (options.dataDir) lifecycle.add('X-Ray store snapshot', () => xray.store.checkpoint());
   // Closed after the functions stop (it was started before them), so their last datagrams still land.
   const services = new Map<string, LocalService>();
   const otlpSink: OtlpSink = {

@@ -1,7 +1,7 @@
 /**
  * A trace's compact record as bytes (little-endian, as the typed columns are on every platform Node
- * runs the local cloud on), persisted next to its documents so the store reopens without
- * parsing a single document. Layout, fixed part first:
+ * runs the local cloud on), written in the same transaction as its documents: the journal of what
+ * changed since the last snapshot (snapshot-codec.ts), replayed on open. Layout, fixed part first:
  *   f64 start, f64 end,
  *   i32 revision, bytes, entCount, nodeCount, edgeCount, rootNode, rootEnt, flags,
  *   entCount × f64 start, entCount × f64 end, entCount × u32 meta, layoutSize × i32 layout,
@@ -11,16 +11,16 @@
  * Node identities are referenced by id: the store persists them (xray_nodes) so ids survive a reopen.
  * Entity and layout offsets are not stored: a decoded record gets fresh ones in the shared columns.
  */
-import { traceIdEpoch, type AnnotationScalar } from './segments.js';
-import { layoutSize, type IndexContext, type TraceIndex } from './trace-index.js';
+import { internTexts, layoutSize, TraceIndex, writeSlot, type IndexContext } from './trace-index.js';
 
 /**
  * Bumped whenever the layout above, or what buildIndex derives from documents (node identities,
  * flags …), changes: a store whose records have another version rebuilds them from the documents.
  * 3: inferred DynamoDB segments are named DynamoDB (their node keeps the table's name).
  * 4: each trace's TraceSummary is persisted beside its record (xray_summaries), so older stores build them once.
+ * 5: records live in snapshot blocks (xray_snapshot) plus this per-trace journal (xray_index, xray_dropped).
  */
-export const INDEX_FORMAT = 4;
+export const INDEX_FORMAT = 5;
 
 const FIXED = 16 + 8 * 4;
 const ENTITY = 20;
@@ -33,19 +33,22 @@ function bytesOf(a: Float64Array | Uint32Array | Int32Array): Buffer {
   return v;
 }
 
-type Texts = [string | null, string | null, string | null, string | null, string[], (string | AnnotationScalar)[], string[], string[], string[]];
-
 export function encodeRecord(t: TraceIndex, ctx: IndexContext): Buffer {
   const cols = ctx.cols;
-  const texts: Texts = [t.rootUrl ?? null, t.rootMethod ?? null, t.rootUserAgent ?? null, t.rootClientIp ?? null,
-    t.users as string[], t.annotations as (string | AnnotationScalar)[], t.arns as string[], t.instanceIds as string[], t.zones as string[]];
-  const json = Buffer.from(JSON.stringify(texts));
+  const json = t.textsBytes;
   const lay = layoutSize(t);
   const buf = Buffer.allocUnsafe(FIXED + t.entCount * ENTITY + lay * 4 + json.length);
   buf.writeDoubleLE(t.start, 0);
   buf.writeDoubleLE(t.end, 8);
   let o = 16;
-  for (const v of [t.revision, t.bytes, t.entCount, t.nodeCount, t.edgeCount, t.rootNode, t.rootEnt, t.flags]) o = buf.writeInt32LE(v, o);
+  o = buf.writeInt32LE(t.revision, o);
+  o = buf.writeInt32LE(t.bytes, o);
+  o = buf.writeInt32LE(t.entCount, o);
+  o = buf.writeInt32LE(t.nodeCount, o);
+  o = buf.writeInt32LE(t.edgeCount, o);
+  o = buf.writeInt32LE(t.rootNode, o);
+  o = buf.writeInt32LE(t.rootEnt, o);
+  o = buf.writeInt32LE(t.flags, o);
   o += bytesOf(cols.start).copy(buf, o, t.entOff * 8, (t.entOff + t.entCount) * 8);
   o += bytesOf(cols.end).copy(buf, o, t.entOff * 8, (t.entOff + t.entCount) * 8);
   o += bytesOf(cols.meta).copy(buf, o, t.entOff * 4, (t.entOff + t.entCount) * 4);
@@ -54,47 +57,26 @@ export function encodeRecord(t: TraceIndex, ctx: IndexContext): Buffer {
   return buf;
 }
 
-/** Most traces repeat a few text tuples (same URL, user, annotations): parse each distinct one once per open. */
-export class RecordDecoder {
-  private readonly texts = new Map<string, Texts>();
-
-  constructor(private readonly ctx: IndexContext) {}
-
-  decode(id: string, buf: Buffer): TraceIndex {
-    const { ctx } = this;
-    const cols = ctx.cols;
-    const start = buf.readDoubleLE(0);
-    const end = buf.readDoubleLE(8);
-    const revision = buf.readInt32LE(16);
-    const bytes = buf.readInt32LE(20);
-    const entCount = buf.readInt32LE(24);
-    const nodeCount = buf.readInt32LE(28);
-    const edgeCount = buf.readInt32LE(32);
-    const rootNode = buf.readInt32LE(36);
-    const rootEnt = buf.readInt32LE(40);
-    const flags = buf.readInt32LE(44);
-    let o = FIXED;
-    const entOff = cols.reserve(entCount);
-    o += buf.copy(bytesOf(cols.start), entOff * 8, o, o + entCount * 8);
-    o += buf.copy(bytesOf(cols.end), entOff * 8, o, o + entCount * 8);
-    o += buf.copy(bytesOf(cols.meta), entOff * 4, o, o + entCount * 4);
-    const lay = layoutSize({ nodeCount, edgeCount });
-    const layOff = cols.reserveLayout(lay);
-    o += buf.copy(bytesOf(cols.layout), layOff * 4, o, o + lay * 4);
-    const key = buf.toString('utf8', o);
-    let texts = this.texts.get(key);
-    if (!texts) {
-      const raw = JSON.parse(key) as Texts;
-      texts = [ctx.str(raw[0] ?? undefined) ?? null, ctx.str(raw[1] ?? undefined) ?? null, ctx.str(raw[2] ?? undefined) ?? null, ctx.str(raw[3] ?? undefined) ?? null,
-        ctx.list(raw[4]) as string[], ctx.list(raw[5]) as (string | AnnotationScalar)[], ctx.list(raw[6]) as string[], ctx.list(raw[7]) as string[], ctx.list(raw[8]) as string[]];
-      this.texts.set(key, texts);
-    }
-    // Field order as in buildIndex, so decoded and built records share one hidden class.
-    return {
-      id, idEpoch: traceIdEpoch(id), start, end, revision, bytes,
-      entOff, entCount, layOff, nodeCount, edgeCount, rootNode, rootEnt,
-      rootUrl: texts[0] ?? undefined, rootMethod: texts[1] ?? undefined, rootUserAgent: texts[2] ?? undefined, rootClientIp: texts[3] ?? undefined,
-      flags, users: texts[4], annotations: texts[5], arns: texts[6], instanceIds: texts[7], zones: texts[8],
-    };
-  }
+/** Decodes a journal record into a new slot (not yet published: TraceSlots.put). Shared text tuples are parsed once. */
+export function decodeRecord(ctx: IndexContext, id: string, buf: Buffer): TraceIndex {
+  const cols = ctx.cols;
+  const entCount = buf.readInt32LE(24);
+  const nodeCount = buf.readInt32LE(28);
+  const edgeCount = buf.readInt32LE(32);
+  let o = FIXED;
+  const entOff = cols.reserve(entCount);
+  o += buf.copy(bytesOf(cols.start), entOff * 8, o, o + entCount * 8);
+  o += buf.copy(bytesOf(cols.end), entOff * 8, o, o + entCount * 8);
+  o += buf.copy(bytesOf(cols.meta), entOff * 4, o, o + entCount * 4);
+  const lay = layoutSize({ nodeCount, edgeCount });
+  const words = new Int32Array(lay);
+  for (let i = 0; i < lay; i++, o += 4) words[i] = buf.readInt32LE(o);
+  const layOff = cols.internLayout(words);
+  const slot = ctx.slots.alloc(id);
+  writeSlot(ctx.slots, slot, buf.readDoubleLE(0), buf.readDoubleLE(8), {
+    revision: buf.readInt32LE(16), bytes: buf.readInt32LE(20), entOff, entCount, layOff, nodeCount, edgeCount,
+    rootNode: buf.readInt32LE(36), rootEnt: buf.readInt32LE(40), flags: buf.readInt32LE(44),
+    texts: internTexts(ctx, buf.toString('utf8', o)),
+  });
+  return new TraceIndex(ctx.slots, slot, id);
 }

@@ -1,8 +1,11 @@
 /**
  * The X-Ray store's SQLite tables and statements (layout and costs: SPEC.md, "Storage").
  * - xray_docs: the durable documents, one append-only row per trace and call.
- * - xray_index: one compact record per trace (index-codec.ts), replaced whenever the trace changes,
- *   so reopening decodes records instead of parsing documents.
+ * - xray_snapshot: the whole compact index as a few large blocks (snapshot-codec.ts), rewritten now and
+ *   then (and on close) in one transaction that also empties the journal below.
+ * - xray_index: the journal since that snapshot: one compact record per trace changed (index-codec.ts),
+ *   replaced whenever the trace changes; xray_dropped: the traces swept since. Opening loads the
+ *   snapshot, then replays these: no document is parsed.
  * - xray_summaries: each trace's TraceSummary as JSON (summary.ts), written with its record, so a result
  *   page reads 100 rows instead of assembling 100 traces from their documents.
  * - xray_nodes: the node identities records refer to by id.
@@ -26,6 +29,7 @@ export class TraceTables {
   readonly deleteDocs: BetterSqlite3.Statement<[string]>;
   readonly upsertRecord: BetterSqlite3.Statement<[string, Buffer]>;
   readonly deleteRecord: BetterSqlite3.Statement<[string]>;
+  readonly insertDropped: BetterSqlite3.Statement<[string]>;
   readonly upsertSummary: BetterSqlite3.Statement<[string, string]>;
   readonly deleteSummary: BetterSqlite3.Statement<[string]>;
   /** `SELECT … WHERE trace_id IN (?, …)` per number of ids (a page has at most 100). */
@@ -43,10 +47,13 @@ export class TraceTables {
     const format = (db.prepare("SELECT value FROM xray_meta WHERE key = 'index_format'").get() as { value: string } | undefined)?.value;
     this.recordsStale = format !== String(INDEX_FORMAT);
     if (this.recordsStale) {
-      db.exec('DROP TABLE IF EXISTS xray_index; DROP TABLE IF EXISTS xray_nodes; DROP TABLE IF EXISTS xray_summaries;');
+      db.exec(`DROP TABLE IF EXISTS xray_index; DROP TABLE IF EXISTS xray_nodes; DROP TABLE IF EXISTS xray_summaries;
+        DROP TABLE IF EXISTS xray_snapshot; DROP TABLE IF EXISTS xray_dropped;`);
     }
     db.exec(`
       CREATE TABLE IF NOT EXISTS xray_index (trace_id TEXT PRIMARY KEY, rec BLOB NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS xray_dropped (trace_id TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS xray_snapshot (part INTEGER PRIMARY KEY, data BLOB NOT NULL);
       CREATE TABLE IF NOT EXISTS xray_summaries (trace_id TEXT PRIMARY KEY, summary TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS xray_nodes (id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT, account TEXT, inferred INTEGER NOT NULL);`);
     this.insertDocs = db.prepare('INSERT INTO xray_docs (trace_id, docs) VALUES (?, ?)');
@@ -54,6 +61,7 @@ export class TraceTables {
     this.deleteDocs = db.prepare('DELETE FROM xray_docs WHERE trace_id = ?');
     this.upsertRecord = db.prepare('INSERT OR REPLACE INTO xray_index (trace_id, rec) VALUES (?, ?)');
     this.deleteRecord = db.prepare('DELETE FROM xray_index WHERE trace_id = ?');
+    this.insertDropped = db.prepare('INSERT OR IGNORE INTO xray_dropped (trace_id) VALUES (?)');
     this.upsertSummary = db.prepare('INSERT OR REPLACE INTO xray_summaries (trace_id, summary) VALUES (?, ?)');
     this.deleteSummary = db.prepare('DELETE FROM xray_summaries WHERE trace_id = ?');
     this.insertNode = db.prepare('INSERT INTO xray_nodes (id, name, type, account, inferred) VALUES (?, ?, ?, ?, ?)');
@@ -73,7 +81,33 @@ export class TraceTables {
     return this.db.prepare('SELECT id, name, type, account, inferred FROM xray_nodes ORDER BY id').all() as StoredNode[];
   }
 
-  /** Every record, in trace-id order (which is nearly start order: ids begin with their epoch second). */
+  /** The snapshot's parts in order (part 0: texts, then the blocks), one at a time; none before the first snapshot. */
+  snapshotParts(): IterableIterator<[part: number, data: Buffer]> {
+    return this.db.prepare('SELECT part, data FROM xray_snapshot ORDER BY part').raw(true).iterate() as IterableIterator<[number, Buffer]>;
+  }
+
+  /** Replaces the snapshot with `parts` and empties the journal, in one transaction. */
+  writeSnapshot(parts: Iterable<Buffer>): void {
+    const insert = this.db.prepare('INSERT INTO xray_snapshot (part, data) VALUES (?, ?)');
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM xray_snapshot; DELETE FROM xray_index; DELETE FROM xray_dropped;');
+      let i = 0;
+      for (const p of parts) insert.run(i++, p);
+    })();
+  }
+
+  /** Rows in the journal (records and drops since the snapshot). */
+  journalRows(): number {
+    const n = (t: string) => (this.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+    return n('xray_index') + n('xray_dropped');
+  }
+
+  /** Traces swept since the snapshot. */
+  dropped(): string[] {
+    return (this.db.prepare('SELECT trace_id FROM xray_dropped').raw(true).all() as [string][]).map((r) => r[0]);
+  }
+
+  /** Every journal record, in trace-id order (which is nearly start order: ids begin with their epoch second). */
   records(): IterableIterator<[traceId: string, rec: Buffer]> {
     // Raw rows (arrays, not objects): one object fewer per trace on the reopen path.
     return this.db.prepare('SELECT trace_id, rec FROM xray_index').raw(true).iterate() as IterableIterator<[string, Buffer]>;

@@ -11,9 +11,10 @@ import type { Clock } from '../core/types.js';
 import { refuseTooLarge, validateParsedSegment, validateSegmentDocument, type IngestLimits, type SegmentDoc, type ValidationResult } from './segments.js';
 import { assembleTrace, type AssembledTrace } from './assemble.js';
 import { buildModel, type TraceModel } from './model.js';
-import { buildIndex, IndexContext, type TraceIndex } from './trace-index.js';
-import { compareTraces, lowerBound, TraceOrder, type Spread } from './trace-order.js';
-import { encodeRecord, RecordDecoder } from './index-codec.js';
+import { buildIndex, type IndexContext, type TraceIndex } from './trace-index.js';
+import type { Spread } from './trace-order.js';
+import { encodeRecord } from './index-codec.js';
+import { LiveIndex } from './live-index.js';
 import { TraceTables } from './store-tables.js';
 import { storedSummaryText } from './summary.js';
 import { ServiceError } from '../core/errors.js';
@@ -23,6 +24,8 @@ export interface TraceStoreOptions {
   retentionDays?: number;
   /** How often (clock ms) the lazy retention sweep may run. */
   sweepEveryMs?: number;
+  /** Journal rows before ingest writes a snapshot (default 65,536); tests make it small. */
+  snapshotMinJournal?: number;
 }
 
 interface Pending {
@@ -56,11 +59,10 @@ interface Indexed {
 }
 
 export class TraceStore {
-  private readonly index = new Map<string, TraceIndex>();
-  /** The same records in result order, for paging. */
-  private readonly order = new TraceOrder((t) => this.index.get(t.id) === t);
-  /** Shared columns and identities the trace records point into. */
-  readonly ctx = new IndexContext();
+  /** The in-memory index and its snapshot/journal persistence. */
+  private readonly index: LiveIndex;
+  /** Shared columns, trace slots and identities the trace records point into. */
+  readonly ctx: IndexContext;
   private readonly clock: Clock;
   private readonly retentionMs: number;
   private readonly sweepEveryMs: number;
@@ -73,6 +75,8 @@ export class TraceStore {
     this.retentionMs = (opts.retentionDays ?? 30) * DAY_MS;
     this.sweepEveryMs = opts.sweepEveryMs ?? 3_600_000;
     this.tables = new TraceTables(db);
+    this.index = new LiveIndex(this.tables, opts.snapshotMinJournal);
+    this.ctx = this.index.ctx;
     // Documents, the traces' new records and summaries and any new node identities commit together: a
     // reopened store's records and summaries always describe exactly the documents it holds.
     this.writeBatch = this.tables.transaction((groups: Map<string, Pending[]>) => {
@@ -81,7 +85,7 @@ export class TraceStore {
       this.tables.saveNodes(this.ctx.unsaved);
     });
     if (this.tables.recordsStale) this.rebuildFromDocuments();
-    else this.loadRecords();
+    else this.index.load();
   }
 
   /** Traces held, expired ones not yet swept included. */
@@ -91,38 +95,27 @@ export class TraceStore {
 
   /** The compact record of a trace, or undefined when unknown or past retention. */
   get(traceId: string): TraceIndex | undefined {
-    const t = this.index.get(traceId);
+    const t = this.index.find(traceId);
     return t && t.end >= this.cutoffSeconds() ? t : undefined;
   }
 
   /** Every retained trace, in no particular order. */
   *traces(): Generator<TraceIndex> {
     const cutoff = this.cutoffSeconds();
-    for (const t of this.index.values()) if (t.end >= cutoff) yield t;
+    for (const t of this.index.all()) if (t.end >= cutoff) yield t;
   }
 
   /** How far other times lie from start times, to turn a window into a start range. */
   get spread(): Readonly<Spread> {
-    return this.order.spread;
+    return this.index.spread;
   }
 
   /**
    * Retained traces whose start lies in [fromStart, toStart), newest first, beginning after `after`
    * (a trace already returned). Costs the records walked, not the store size.
    */
-  *newestFirst(fromStart: number, toStart: number, after?: { start: number; id: string }): Generator<TraceIndex> {
-    const arr = this.order.settle();
-    const cutoff = this.cutoffSeconds();
-    let i = lowerBound(arr, toStart) - 1;
-    if (after && compareTraces(after, { start: toStart, id: '' }) < 0) i = lowerBound(arr, after.start, after.id) - 1;
-    for (; i >= 0; i--) {
-      const t = arr[i];
-      if (t.start < fromStart) return;
-      // Skip replaced records and the one equal to the cursor (lowerBound stops at it).
-      if (this.index.get(t.id) !== t || t.end < cutoff) continue;
-      if (after && compareTraces(t, after) >= 0) continue;
-      yield t;
-    }
+  newestFirst(fromStart: number, toStart: number, after?: { start: number; id: string }): Generator<TraceIndex> {
+    return this.index.newestFirst(fromStart, toStart, this.cutoffSeconds(), after);
   }
 
   /** Traces whose last activity is before this (epoch seconds) are gone, swept or not: retention does not wait for the sweep. */
@@ -164,7 +157,7 @@ export class TraceStore {
     }
     if (groups.size > 0) {
       this.writeBatch(groups);
-      this.ctx.cols.maybeCompact(this.index.values());
+      this.index.tidy();
     }
     this.maybeSweep();
     return { UnprocessedTraceSegments: unprocessed };
@@ -206,22 +199,21 @@ export class TraceStore {
   /** Drop traces whose last activity is older than the retention period. Returns how many went. */
   sweep(): number {
     const cutoffSeconds = this.cutoffSeconds();
-    const doomed: string[] = [];
-    for (const t of this.index.values()) if (t.end < cutoffSeconds) doomed.push(t.id);
+    const doomed: TraceIndex[] = [];
+    for (const t of this.index.all()) if (t.end < cutoffSeconds) doomed.push(t);
     if (doomed.length === 0) return 0;
     this.tables.transaction(() => {
-      for (const id of doomed) {
+      for (const { id } of doomed) {
         this.tables.deleteDocs.run(id);
         this.tables.deleteRecord.run(id);
         this.tables.deleteSummary.run(id);
+        // The snapshot may hold the trace: the journal says it went.
+        this.tables.insertDropped.run(id);
       }
     })();
-    for (const id of doomed) {
-      this.ctx.cols.release(this.index.get(id)!);
-      this.index.delete(id);
-      this.order.dropped();
-    }
-    this.ctx.cols.maybeCompact(this.index.values());
+    this.index.journaled(doomed.length);
+    for (const t of doomed) this.index.drop(t);
+    this.index.tidy();
     return doomed.length;
   }
 
@@ -234,41 +226,34 @@ export class TraceStore {
 
   /** A trace's record and summary, rebuilt from all its documents (including parts that arrived earlier). */
   private reindex(traceId: string, batch: Pending[]): Indexed {
-    const prev = this.index.get(traceId);
+    const prev = this.index.find(traceId);
     // A new trace's documents are all in this batch (already parsed): no read-back.
     const trace = prev ? this.assembleStored(traceId)! : assemble(traceId, latestPerId(batch));
-    if (prev) {
-      this.ctx.cols.release(prev);
-      this.order.dropped();
-    }
+    if (prev) this.index.replacing(prev);
     return this.index1(trace, (prev?.revision ?? 0) + batch.length);
   }
 
   /** Record (kept in memory) and summary text of an assembled trace; revision = documents received. */
   private index1(trace: AssembledTrace, revision: number): Indexed {
     const model = buildModel(trace);
-    const t = this.keep(buildIndex(model, { revision, bytes: trace.bytes }, this.ctx));
+    const t = this.index.keep(buildIndex(model, { revision, bytes: trace.bytes }, this.ctx));
     return { t, summary: storedSummaryText(model, t) };
   }
 
   private persist({ t, summary }: Indexed): void {
     this.tables.upsertRecord.run(t.id, encodeRecord(t, this.ctx));
     this.tables.upsertSummary.run(t.id, summary);
+    this.index.journaled(1);
   }
 
-  private keep(t: TraceIndex): TraceIndex {
-    this.index.set(t.id, t);
-    this.order.add(t);
-    return t;
+  /** Writes the whole index as a snapshot and empties the journal (live-index.ts); `blockTraces` for tests. */
+  snapshot(blockTraces?: number): void {
+    this.index.snapshot(blockTraces);
   }
 
-  /** On open: decode the persisted records, no document parsed. */
-  private loadRecords(): void {
-    for (const n of this.tables.nodes()) this.ctx.restoreIdentity(n.id, n.name, n.type ?? undefined, n.account ?? undefined, n.inferred === 1);
-    const decoder = new RecordDecoder(this.ctx);
-    for (const [id, rec] of this.tables.records()) this.keep(decoder.decode(id, rec));
-    this.order.settle();
-    this.ctx.cols.trim();
+  /** A snapshot if anything changed since the last one: the local cloud's stop, so the next start copies blocks. */
+  checkpoint(): void {
+    this.index.checkpoint();
   }
 
   /**
@@ -297,8 +282,8 @@ export class TraceStore {
       })();
     }
     this.tables.markRecordsCurrent();
-    this.order.settle();
-    this.ctx.cols.trim();
+    this.index.settled();
+    this.index.snapshot();
   }
 }
 

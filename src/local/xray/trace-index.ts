@@ -1,13 +1,18 @@
 /**
- * The compact in-memory record kept per stored trace, so time-window scans, filter expressions and
- * the service graph run without re-parsing segment documents. Sized for ~100k traces in well under
- * 300 MB: per-entity numbers live in shared typed-array columns, node identities and repeated lists
- * (annotations, users, ARNs) are shared between traces, and a trace keeps only small integer layouts.
- * Built from the trace model whenever a trace receives documents; rebuilt from SQLite on open.
+ * The compact in-memory index of the stored traces, so time-window scans, filter expressions and the
+ * service graph run without re-parsing segment documents, and the one home of its accessors. Per trace:
+ * a slot of typed columns (trace-slots.ts: times, counts, offsets, packed id, interned texts), its
+ * entities' numbers and node/edge layout in shared columns (entity-columns.ts); node identities and
+ * repeated lists are shared between traces. A TraceIndex is a short-lived view of one slot.
+ * Built from the trace model whenever a trace receives documents; reloaded from SQLite on open.
  */
 import type { AnnotationScalar, EntityDoc } from './segments.js';
-import { traceIdEpoch } from './segments.js';
 import { entitiesOf, identityKey, type TraceModel } from './model.js';
+import { EntityColumns, layoutSize, NODE_WORDS, EDGE_WORDS } from './entity-columns.js';
+import { F, INTS, TraceSlots, type TraceTexts } from './trace-slots.js';
+import { ID_WORDS } from './trace-ids.js';
+
+export { EntityColumns, layoutSize };
 
 export const ERROR = 1;
 export const FAULT = 2;
@@ -39,144 +44,103 @@ export interface NodeIdentity {
 }
 
 /**
- * Numbers for all traces in shared typed arrays: a trace owns the entity block
- * [entOff, entOff + entCount) and the layout block [layOff, layOff + 3 × nodeCount + 4 × edgeCount).
- * Blocks of dropped or re-indexed traces become garbage until the next compaction.
+ * One stored trace, read from its slot's columns. Cheap to make (two fields); valid while the trace is
+ * current: a view must not outlive the call that obtained it (its slot is reused once retired).
  */
-export class EntityColumns {
-  start = new Float64Array(1024);
-  end = new Float64Array(1024);
-  /** flags in the low 8 bits, HTTP status above. */
-  meta = new Uint32Array(1024);
-  length = 0;
-  dead = 0;
-  /** Per node: identity id, first segment (relative to entOff), segment count; then per edge: caller
-   * node, callee node (indexes into the trace's nodes), first call (relative), call count. */
-  layout = new Int32Array(1024);
-  layoutLength = 0;
-  layoutDead = 0;
+export class TraceIndex {
+  /** `id`: the trace id when the caller has it already (else unpacked on first use). */
+  constructor(readonly slots: TraceSlots, readonly slot: number, private cachedId?: string) {}
 
-  reserve(n: number): number {
-    if (this.length + n > this.start.length) this.resize(Math.max(this.start.length * 2, this.length + n));
-    const off = this.length;
-    this.length += n;
-    return off;
-  }
-
-  reserveLayout(n: number): number {
-    if (this.layoutLength + n > this.layout.length) {
-      const next = new Int32Array(Math.max(this.layout.length * 2, this.layoutLength + n));
-      next.set(this.layout.subarray(0, this.layoutLength));
-      this.layout = next;
-    }
-    const off = this.layoutLength;
-    this.layoutLength += n;
-    return off;
-  }
-
-  release(t: TraceIndex): void {
-    this.dead += t.entCount;
-    this.layoutDead += layoutSize(t);
-  }
-
-  set(i: number, s: EntityStat): void {
-    this.start[i] = s.start;
-    this.end[i] = s.end;
-    this.meta[i] = (s.flags & 0xff) | (Math.max(0, Math.min(s.status, 0xffffff)) << 8);
-  }
-
-  flags(i: number): number {
-    return this.meta[i] & 0xff;
-  }
-
-  status(i: number): number {
-    return this.meta[i] >>> 8;
-  }
-
-  stat(i: number): EntityStat {
-    return { start: this.start[i], end: this.end[i], flags: this.flags(i), status: this.status(i) };
-  }
-
-  /** Move live blocks together once more than half the columns are garbage. */
-  maybeCompact(traces: Iterable<TraceIndex>, minDead = 65_536): void {
-    const ents = this.dead >= minDead && this.dead * 2 >= this.length;
-    const lay = this.layoutDead >= minDead && this.layoutDead * 2 >= this.layoutLength;
-    if (!ents && !lay) return;
-    const next = new EntityColumns();
-    next.resize(Math.max(1024, Math.ceil((this.length - this.dead) * 1.5)));
-    next.layout = new Int32Array(Math.max(1024, Math.ceil((this.layoutLength - this.layoutDead) * 1.5)));
-    for (const t of traces) {
-      const off = next.reserve(t.entCount);
-      next.start.set(this.start.subarray(t.entOff, t.entOff + t.entCount), off);
-      next.end.set(this.end.subarray(t.entOff, t.entOff + t.entCount), off);
-      next.meta.set(this.meta.subarray(t.entOff, t.entOff + t.entCount), off);
-      t.entOff = off;
-      const n = layoutSize(t);
-      const lo = next.reserveLayout(n);
-      next.layout.set(this.layout.subarray(t.layOff, t.layOff + n), lo);
-      t.layOff = lo;
-    }
-    Object.assign(this, { start: next.start, end: next.end, meta: next.meta, length: next.length, dead: 0 });
-    Object.assign(this, { layout: next.layout, layoutLength: next.layoutLength, layoutDead: 0 });
-  }
-
-  /**
-   * Gives back the slack that doubling left (up to half of each column) once a bulk load is done: at a
-   * million traces that is over 100 MB. Keeps 1/8 headroom for the traces that follow.
-   */
-  trim(): void {
-    const cap = Math.max(1024, Math.ceil(this.length * 1.125));
-    if (cap < this.start.length) this.resize(cap);
-    const layCap = Math.max(1024, Math.ceil(this.layoutLength * 1.125));
-    if (layCap < this.layout.length) this.layout = this.layout.slice(0, layCap);
-  }
-
-  private resize(cap: number): void {
-    const grow = <T extends Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
-      b.set(a.subarray(0, this.length));
-      return b;
-    };
-    this.start = grow(this.start, (n) => new Float64Array(n));
-    this.end = grow(this.end, (n) => new Float64Array(n));
-    this.meta = grow(this.meta, (n) => new Uint32Array(n));
-  }
+  private int(f: number): number { return this.slots.ints[this.slot * INTS + f]; }
+  private get texts(): TraceTexts { return this.slots.texts[this.int(F.texts)]; }
+  get id(): string { return (this.cachedId ??= this.slots.idOf(this.slot)); }
+  /** Trace-id timestamp, epoch seconds. */
+  get idEpoch(): number { return this.slots.ids[this.slot * ID_WORDS]; }
+  get start(): number { return this.slots.times[this.slot * 2]; }
+  get end(): number { return this.slots.times[this.slot * 2 + 1]; }
+  get revision(): number { return this.int(F.revision); }
+  get bytes(): number { return this.int(F.bytes); }
+  /** First entity of this trace in the shared entity columns (moved by compaction). */
+  get entOff(): number { return this.int(F.entOff); }
+  set entOff(v: number) { this.slots.ints[this.slot * INTS + F.entOff] = v; }
+  get entCount(): number { return this.int(F.entCount); }
+  /** Start of this trace's node and edge layout in the shared layout column. */
+  get layOff(): number { return this.int(F.layOff); }
+  set layOff(v: number) { this.slots.ints[this.slot * INTS + F.layOff] = v; }
+  get nodeCount(): number { return this.int(F.nodeCount); }
+  get edgeCount(): number { return this.int(F.edgeCount); }
+  /** Index of the entry node in the trace's nodes, or -1. */
+  get rootNode(): number { return this.int(F.rootNode); }
+  /** The entry segment's entity (relative to entOff), or -1. */
+  get rootEnt(): number { return this.int(F.rootEnt); }
+  get flags(): number { return this.int(F.flags); }
+  get rootUrl(): string | undefined { return this.texts.rootUrl; }
+  get rootMethod(): string | undefined { return this.texts.rootMethod; }
+  get rootUserAgent(): string | undefined { return this.texts.rootUserAgent; }
+  get rootClientIp(): string | undefined { return this.texts.rootClientIp; }
+  get users(): readonly string[] { return this.texts.users; }
+  /** Flat key, value, key, value … of every distinct annotation pair. */
+  get annotations(): readonly (string | AnnotationScalar)[] { return this.texts.annotations; }
+  get arns(): readonly string[] { return this.texts.arns; }
+  get instanceIds(): readonly string[] { return this.texts.instanceIds; }
+  get zones(): readonly string[] { return this.texts.zones; }
+  /** The persisted form of the texts (index-codec.ts), as UTF-8. */
+  get textsBytes(): Buffer { return this.texts.jsonBytes; }
 }
 
-export interface TraceIndex {
-  id: string;
-  /** Trace-id timestamp, epoch seconds. */
-  idEpoch: number;
-  start: number;
-  end: number;
+/** The numbers a slot holds besides its times, id and texts, as written by buildIndex and the codecs. */
+export interface SlotFields {
   revision: number;
   bytes: number;
   entOff: number;
   entCount: number;
-  /** Start of this trace's node and edge layout in the shared layout column. */
   layOff: number;
   nodeCount: number;
   edgeCount: number;
-  /** Index of the entry node in the trace's nodes, or -1. */
   rootNode: number;
-  /** The entry segment's entity (relative to entOff), or -1. */
   rootEnt: number;
-  rootUrl?: string;
-  rootMethod?: string;
-  rootUserAgent?: string;
-  rootClientIp?: string;
   flags: number;
-  users: readonly string[];
-  /** Flat key, value, key, value … of every distinct annotation pair. */
-  annotations: readonly (string | AnnotationScalar)[];
-  arns: readonly string[];
-  instanceIds: readonly string[];
-  zones: readonly string[];
+  texts: number;
 }
 
-/** Shared state of all trace indexes of one store: string pool, node identities, entity columns. */
+/** Fills a slot (the one writer of a slot's row, besides the snapshot codec's bulk copy). */
+export function writeSlot(slots: TraceSlots, slot: number, start: number, end: number, f: SlotFields): void {
+  slots.times[slot * 2] = start;
+  slots.times[slot * 2 + 1] = end;
+  const o = slot * INTS;
+  const ints = slots.ints;
+  ints[o + F.revision] = f.revision;
+  ints[o + F.bytes] = f.bytes;
+  ints[o + F.entOff] = f.entOff;
+  ints[o + F.entCount] = f.entCount;
+  ints[o + F.layOff] = f.layOff;
+  ints[o + F.nodeCount] = f.nodeCount;
+  ints[o + F.edgeCount] = f.edgeCount;
+  ints[o + F.rootNode] = f.rootNode;
+  ints[o + F.rootEnt] = f.rootEnt;
+  ints[o + F.flags] = f.flags;
+  ints[o + F.texts] = f.texts;
+}
+
+/** The texts tuple as persisted: [rootUrl, rootMethod, rootUserAgent, rootClientIp, users, annotations, arns, instanceIds, zones]. */
+export type TextsTuple = [string | null, string | null, string | null, string | null, string[], (string | AnnotationScalar)[], string[], string[], string[]];
+
+/** Interns a persisted texts tuple (its strings and lists shared through the context); returns its index. */
+export function internTexts(ctx: IndexContext, json: string, parsed?: TextsTuple): number {
+  return ctx.slots.internTexts(json, () => {
+    const raw = parsed ?? (JSON.parse(json) as TextsTuple);
+    return {
+      rootUrl: ctx.str(raw[0] ?? undefined), rootMethod: ctx.str(raw[1] ?? undefined),
+      rootUserAgent: ctx.str(raw[2] ?? undefined), rootClientIp: ctx.str(raw[3] ?? undefined),
+      users: ctx.list(raw[4]), annotations: ctx.list(raw[5]), arns: ctx.list(raw[6]), instanceIds: ctx.list(raw[7]), zones: ctx.list(raw[8]),
+    };
+  });
+}
+
+/** Shared state of all trace indexes of one store: trace slots, string pool, node identities, entity columns. */
 export class IndexContext {
   readonly cols = new EntityColumns();
+  readonly slots = new TraceSlots();
   readonly identities: NodeIdentity[] = [];
   private readonly identityByKey = new Map<string, NodeIdentity>();
   private readonly strings = new Map<string, string>();
@@ -277,7 +241,7 @@ function traceLists(model: TraceModel, ctx: IndexContext) {
   };
 }
 
-/** Build a trace's record, writing its entity numbers into the shared columns. */
+/** Builds a trace's index into a new slot (published by TraceSlots.put), its entity numbers into the shared columns. */
 export function buildIndex(model: TraceModel, meta: { revision: number; bytes: number }, ctx: IndexContext): TraceIndex {
   const t = model.trace;
   const stats: EntityStat[] = [];
@@ -300,15 +264,16 @@ export function buildIndex(model: TraceModel, meta: { revision: number; bytes: n
   const layOff = writeLayout(ctx.cols, nodes, edges);
   const lists = traceLists(model, ctx);
   const req = model.root?.http?.request;
-  // One literal with every field (no spread) keeps all records on one compact hidden class.
-  return {
-    id: t.id, idEpoch: traceIdEpoch(t.id), start: t.start, end: t.end, revision: meta.revision, bytes: meta.bytes,
-    entOff, entCount: stats.length, layOff, nodeCount: model.nodes.length, edgeCount: model.edges.length, rootNode: model.rootNode, rootEnt,
-    rootUrl: ctx.str(str(req?.url)), rootMethod: ctx.str(str(req?.method)),
-    rootUserAgent: ctx.str(str(req?.user_agent)), rootClientIp: ctx.str(str(req?.client_ip)),
+  const texts: TextsTuple = [str(req?.url) ?? null, str(req?.method) ?? null, str(req?.user_agent) ?? null, str(req?.client_ip) ?? null,
+    lists.users as string[], lists.annotations as (string | AnnotationScalar)[], lists.arns as string[], lists.instanceIds as string[], lists.zones as string[]];
+  const slot = ctx.slots.alloc(t.id);
+  writeSlot(ctx.slots, slot, t.start, t.end, {
+    revision: meta.revision, bytes: meta.bytes, entOff, entCount: stats.length, layOff, nodeCount: model.nodes.length,
+    edgeCount: model.edges.length, rootNode: model.rootNode, rootEnt,
     flags: (model.partial ? T_PARTIAL : 0) | (model.hasInferred ? T_INFERRED : 0) | (lists.throttle ? T_THROTTLE : 0),
-    users: lists.users, annotations: lists.annotations, arns: lists.arns, instanceIds: lists.instanceIds, zones: lists.zones,
-  };
+    texts: internTexts(ctx, JSON.stringify(texts), texts),
+  });
+  return new TraceIndex(ctx.slots, slot, t.id);
 }
 
 /**
@@ -316,19 +281,9 @@ export function buildIndex(model: TraceModel, meta: { revision: number; bytes: n
  * entity count], then per edge [caller node, callee node, first call, call count]. Entity positions
  * returned here are absolute indexes into the entity columns. Adding a field touches this file only.
  */
-const NODE_WORDS = 3;
-const EDGE_WORDS = 4;
-
-export function layoutSize(t: Pick<TraceIndex, 'nodeCount' | 'edgeCount'>): number {
-  return t.nodeCount * NODE_WORDS + t.edgeCount * EDGE_WORDS;
-}
-
-/** Writes a trace's node and edge layout (the inverse of the readers below). */
+/** Writes a trace's node and edge layout (the inverse of the readers below), shared with traces of its shape. */
 function writeLayout(cols: EntityColumns, nodes: readonly number[], edges: readonly number[]): number {
-  const off = cols.reserveLayout(nodes.length + edges.length);
-  cols.layout.set(nodes, off);
-  cols.layout.set(edges, off + nodes.length);
-  return off;
+  return cols.internLayout(nodes.length === 0 ? edges : edges.length === 0 ? nodes : nodes.concat(edges));
 }
 
 /** Identity id of node `n` of a trace. */
