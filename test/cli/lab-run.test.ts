@@ -9,7 +9,7 @@ import { makeSandbox, type Sandbox } from '../support/cli.js';
 interface Report {
   entries: { name: string; nodeType: string; meanSelfMs: number }[];
   dominant: { name: string } | null;
-  platform: { coldStarts: { count: number; meanInitMs: number }; throttled: { count: number }; notes: string[] };
+  platform: { coldStarts: { count: number; meanInitMs: number }; throttled: { count: number }; localQueue: { count: number }; notes: string[] };
 }
 
 describe('the lab run on the local target', () => {
