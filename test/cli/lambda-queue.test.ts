@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS=1 through API Gateway', () => {
-  it('serves 3 concurrent requests from one environment, traces 2 queue waits, and traces analyze reports them', async () => {
+  it('serves 3 concurrent requests from one environment, traces the queue waits, and traces analyze reports them', async () => {
     const startedAt = Date.now() / 1000;
     const answers = await Promise.all([0, 1, 2].map((i) => httpCall(cloud.port, 'GET', invokePath(apiId, `/users/u${i}`))));
 
@@ -66,7 +66,10 @@ describe('XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS=1 through API Gateway', () => {
       .filter((d) => d.origin === 'AWS::Lambda' && !d.inferred)
       .flatMap((d) => (d.subsegments ?? []) as Loose[])
       .filter((s) => s.name === LOCAL_QUEUE_SUBSEGMENT);
-    expect(waits).toHaveLength(2);
+    // The first boots the one environment; the others queue behind it (exactly 2 in the engine's own test,
+    // test/unit/lambda/queue.test.ts; here a request delayed past the first's end by a loaded machine would not wait).
+    expect(waits.length).toBeGreaterThanOrEqual(1);
+    expect(waits.length).toBeLessThanOrEqual(2);
     // The queue is a plain subsegment of AWS::Lambda: no node of its own in the graph, and filters see the usual services.
     const graph = await xray.send(new GetServiceGraphCommand(window));
     expect(graph.Services!.map((s) => `${s.Name} ${s.Type}`).sort()).toEqual(['queued AWS::Lambda', 'queued AWS::Lambda::Function', 'undefined client', 'user-api/prod AWS::ApiGateway::Stage']);
@@ -77,8 +80,8 @@ describe('XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS=1 through API Gateway', () => {
 
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as { Report: { platform: { localQueue: { count: number; functions: string[] }; notes: string[] } } };
-    expect(doc.Report.platform.localQueue).toMatchObject({ count: 2, functions: ['queued'] });
-    expect(doc.Report.platform.notes.join('\n')).toMatch(/2 invocations waited in the local cloud's environment queue, \d+ ms on average/);
+    expect(doc.Report.platform.localQueue).toMatchObject({ count: waits.length, functions: ['queued'] });
+    expect(doc.Report.platform.notes.join('\n')).toMatch(/\d invocations? waited in the local cloud's environment queue, \d+ ms on average/);
   }, 60_000);
 });
 
