@@ -5,66 +5,26 @@
  * stand-in), at 1, 8, 32 and 128 connections, alternated per level (closed loop: throughput at
  * saturation). Then both at a fixed offered rate of 250 req/s over 32 connections (issue 15's restated
  * p99 target: p99 ≤ 50 ms at 32 closed-loop connections would need ≥ 640 req/s by Little's law), and
- * every sampled request of the stack's runs checked for a whole trace.
+ * every sampled request of the stack's runs checked for a whole trace. Last, the same stack again with
+ * the opt-in environment queue (XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS, bench/lib/request-queue.ts) at 32
+ * connections and at the fixed rate, beside the default (AWS's model), compared on CPU per request.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoad } from '../src/lab/load/run-load.js';
 import type { LoadReport } from '../src/lab/load/types.js';
 import { bundleHandler, defaultHandlerDir } from '../src/lab/packaging/bundle.js';
-import { autocannon, type CannonResult } from './lib/autocannon.js';
 import type { Benchmark, BenchBody, Cell } from './lib/result.js';
 import { REPO_ROOT, target } from './lib/result.js';
-import { childPids, cpuOfTree } from './lib/proc.js';
+import { atRate, FIXED_RPS, med, shot, TARGET_CONNECTIONS, type Environments, type Shot } from './lib/request-shots.js';
 import { startChildServer } from './lib/server.js';
 import { startBenchStack } from './lib/stack.js';
+import { benchMaxEnvironments, runQueuedStack, type QueuedRun } from './lib/request-queue.js';
 import { checkTraces, type Completeness } from '../test/support/trace-completeness.js';
 import { alternate, median, round } from './lib/stats.js';
 
-interface Shot {
-  rps: number;
-  p50: number;
-  p99: number;
-  bad: number;
-  /** CPU ms per request of the server process, its children (Lambda functions) and the generator (this process). */
-  cpu?: { server: number; children: number; generator: number };
-  /** Stack only: its execution environments (the cloud's child processes) at the end, and how many started during the run (cold starts). */
-  envs?: Environments;
-}
-
-interface Environments {
-  live: number;
-  started: number;
-}
-
-/**
- * Counts the local cloud's execution environments around `work`: every function process is a child of
- * the cloud, so a pid that was not there before is a cold start of this run.
- */
-async function countingEnvironments<T>(cloudPid: number | undefined, work: () => Promise<T>): Promise<{ result: T; envs?: Environments }> {
-  if (cloudPid === undefined) return { result: await work() };
-  const before = new Set(childPids(cloudPid));
-  const result = await work();
-  const after = childPids(cloudPid);
-  return { result, envs: { live: after.length, started: after.filter((p) => !before.has(p)).length } };
-}
-
-async function shot(url: string, connections: number, seconds: number | undefined, amount?: number, serverPid?: number, cloudPid?: number): Promise<Shot> {
-  const tree = serverPid ? cpuOfTree(serverPid) : undefined;
-  const gen0 = process.cpuUsage();
-  const { result: r, envs } = await countingEnvironments<CannonResult>(cloudPid, () => autocannon({ url, connections, ...(amount ? { amount } : { duration: seconds }) }));
-  const gen = process.cpuUsage(gen0);
-  const used = tree?.stop();
-  const n = Math.max(1, r.requests.total);
-  const cpu = used ? { server: used.self / n, children: used.children / n, generator: (gen.user + gen.system) / 1000 / n } : undefined;
-  return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx, cpu, envs };
-}
-
 /** The targets: ≥ 500 req/s at 32 connections; p99 ≤ 50 ms at a fixed 250 req/s over 32 connections (issue 15). */
 const TARGET_RPS = 500;
-const FIXED_RPS = 250;
-const TARGET_CONNECTIONS = 32;
 const TARGET_P99_MS = 50;
 
 /**
@@ -79,31 +39,6 @@ function ceilingNote(cpu: NonNullable<Shot['cpu']>): string {
     + `a mean latency of at least ${round((TARGET_CONNECTIONS * 1000) / ceiling, 1)} ms (Little's law: ${TARGET_CONNECTIONS} connections / throughput); p99 ≤ ${TARGET_P99_MS} ms needs ≥ ${needed} req/s.`;
 }
 
-
-/**
- * Fixed-rate run with `xray-lab load`'s engine (wrk2-style, checked by the load-honesty benchmark):
- * requests go out on a schedule whatever the server does, latency counts from the scheduled time, and
- * requests finding all 32 connections busy wait for one — that wait is part of their latency.
- */
-async function atRate(baseUrl: string, seconds: number, rps = FIXED_RPS, cloudPid?: number): Promise<{ report: LoadReport; sampledIds: string[]; envs?: Environments }> {
-  const sampledIds: string[] = [];
-  const { result: report, envs } = await countingEnvironments(cloudPid, () => runLoad({
-    baseUrl, users: ['user123'], mode: { kind: 'rate', rps }, duration: seconds * 1000,
-    maxConnections: TARGET_CONNECTIONS, timeoutMs: 10_000,
-    onSample: (s) => {
-      if (s.sampled && s.traceId) sampledIds.push(s.traceId);
-    },
-  }));
-  return { report, sampledIds, envs };
-}
-
-function med(shots: Shot[]): Shot {
-  const cpus = shots.flatMap((s) => (s.cpu ? [s.cpu] : []));
-  const cpu = cpus.length ? { server: median(cpus.map((c) => c.server)), children: median(cpus.map((c) => c.children)), generator: median(cpus.map((c) => c.generator)) } : undefined;
-  const envs = shots.flatMap((s) => (s.envs ? [s.envs] : []));
-  return { rps: median(shots.map((s) => s.rps)), p50: median(shots.map((s) => s.p50)), p99: median(shots.map((s) => s.p99)), bad: shots.reduce((n, s) => n + s.bad, 0), cpu,
-    envs: envs.length ? { live: Math.max(...envs.map((e) => e.live)), started: envs.reduce((n, e) => n + e.started, 0) } : undefined };
-}
 
 export const requestPath: Benchmark = {
   name: 'request-path',
@@ -174,6 +109,9 @@ export const requestPath: Benchmark = {
       await stack.close();
       rmSync(dir, { recursive: true, force: true });
     }
+    // After the default stack stopped, so its idle environments hold no memory while this one runs.
+    const queueConnections = smoke ? 8 : TARGET_CONNECTIONS;
+    const queued = await runQueuedStack({ maxEnvironments: benchMaxEnvironments(), smoke, connections: queueConnections, seconds, rounds, rateSeconds, log });
     const c32 = at[TARGET_CONNECTIONS];
     const rateMed = (rs: LoadReport[], f: (x: LoadReport) => number) => (rs.length ? median(rs.map(f)) : null);
     const coldStarts = (envs: (Environments | undefined)[]): Cell => (envs.some((e) => e) ? envs.reduce((n, e) => n + (e?.started ?? 0), 0) : null);
@@ -194,22 +132,52 @@ export const requestPath: Benchmark = {
       }, {
         title: `Fixed rate over ${TARGET_CONNECTIONS} connections (xray-lab load's engine, latency from the schedule), ${rateSeconds} s runs; at ${FIXED_RPS} req/s medians of ${rounds} alternated run(s) after a ${rateSeconds} s warm-up at that rate`,
         columns: ['side', 'offered req/s', 'served req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx/err', 'sampled', 'cold starts (environments started)'],
-        rows: [...lower.map((x) => rateRow('local stack', [x.report], [x.envs])), rateRow('local stack', rate.stack, rateEnvs), rateRow('baseline', rate.baseline)],
-      }],
+        rows: [...lower.map((x) => rateRow('local stack', [x.report], [x.envs])), rateRow('local stack', rate.stack, rateEnvs), rateRow('baseline', rate.baseline),
+          rateRow(`local stack, XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS=${queued.maxEnvironments}`, queued.rate, queued.rateEnvs)],
+      }, queueTable(at[queueConnections]?.a, queued, queueConnections, rounds)],
       targets: [
         target(`throughput at ${TARGET_CONNECTIONS} connections`, `≥ ${TARGET_RPS} req/s`, c32 ? round(c32.a.rps, 0) : null, 'req/s', (x) => x >= TARGET_RPS),
         target(`p99 at ${TARGET_CONNECTIONS} connections (closed loop)`, `≤ ${TARGET_P99_MS} ms`, c32 ? round(c32.a.p99, 1) : null, 'ms', (x) => x <= TARGET_P99_MS),
         target(`p99 at ${FIXED_RPS} req/s over ${TARGET_CONNECTIONS} connections`, `≤ ${TARGET_P99_MS} ms`, stackRateP99 === null ? null : round(stackRateP99, 1), 'ms', (x) => x <= TARGET_P99_MS),
         target('sampled requests with a complete trace', '100 %', traces.checked ? round((traces.complete / traces.checked) * 100, 2) : null, '%', (x) => x === 100),
         target(`throughput vs baseline at ${TARGET_CONNECTIONS} connections`, '≥ 35 %', c32 ? round((c32.a.rps / c32.b.rps) * 100, 1) : null, '%', (x) => x >= 35),
+        target(`throughput at ${TARGET_CONNECTIONS} connections, opt-in XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS=${queued.maxEnvironments}`, `≥ ${TARGET_RPS} req/s`,
+          smoke ? null : round(queued.closed.rps, 0), 'req/s', (x) => x >= TARGET_RPS),
+        target(`p99 at ${FIXED_RPS} req/s over ${TARGET_CONNECTIONS} connections, opt-in XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS=${queued.maxEnvironments}`, `≤ ${TARGET_P99_MS} ms`,
+          rateMed(queued.rate, (x) => round(x.latencyMs.p99, 1)), 'ms', (x) => x <= TARGET_P99_MS),
       ],
       notes: [
         ...(c32?.a.cpu ? [ceilingNote(c32.a.cpu)] : []),
         `Trace check: ${traces.complete} of ${traces.checked} sampled requests of the stack's fixed-rate runs (all rates) have a complete trace (stage segment + Lambda subsegment, AWS::Lambda, function, user_processing, DynamoDB, inferred table)`
           + (traces.complete < traces.checked ? `; lacking: ${Object.entries(traces.lacking).map(([k, n]) => `${k} ×${n}`).join(', ')}.` : '.'),
+        ...queueNotes(at[queueConnections]?.a, queued, queueConnections),
         'Load generator, local cloud, Lambda processes and baseline all share the same machine; both sides pay the same generator cost.',
         'The baseline is untraced (no trace context, so the X-Ray SDK records nothing); the stack is traced per the stage sampler.',
       ],
     };
   },
 };
+
+const cpuTotal = (s: Shot | undefined): number | null => (s?.cpu ? s.cpu.server + s.cpu.children + s.cpu.generator : null);
+
+/** The default stack (AWS's model) and the opt-in queue side by side at the same closed-loop load. */
+function queueTable(def: Shot | undefined, queued: QueuedRun, connections: number, rounds: number): { title: string; columns: string[]; rows: Cell[][] } {
+  const row = (side: string, s: Shot | undefined): Cell[] => [side, s ? round(s.rps, 0) : null, s ? round(s.p50, 1) : null, s ? round(s.p99, 1) : null, s?.bad ?? null,
+    s?.cpu ? round(s.cpu.server, 3) : null, s?.cpu ? round(s.cpu.children, 3) : null, s?.cpu ? round(s.cpu.generator, 3) : null,
+    cpuTotal(s) === null ? null : round(cpuTotal(s)!, 3), s?.envs?.live ?? null];
+  return {
+    title: `${connections} connections, closed loop: the default (AWS's model: an environment per concurrent invocation) vs the opt-in queue; medians of ${rounds} run(s) each, CPU ms per request`,
+    columns: ['setting', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx/err', 'local cloud', 'Lambda function processes', 'generator', 'CPU total', 'environments (most live)'],
+    rows: [row('default (unset)', def), row(`XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS=${queued.maxEnvironments}`, queued.closed)],
+  };
+}
+
+function queueNotes(def: Shot | undefined, queued: QueuedRun, connections: number): string[] {
+  const a = cpuTotal(def);
+  const b = cpuTotal(queued.closed);
+  return [
+    ...(a !== null && b !== null ? [`Opt-in queue vs default at ${connections} connections: CPU per request ${round(b, 2)} vs ${round(a, 2)} ms (ratio ${round(b / a, 3)}); `
+      + `the default ran one after the other with the baseline, the queued stack afterwards on its own, on the same shared machine.`] : []),
+    `Trace check with the queue: ${queued.traces.complete} of ${queued.traces.checked} sampled requests of its fixed-rate runs have a complete trace.`,
+  ];
+}

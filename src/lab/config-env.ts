@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseCrashPoint, type CrashPoint } from './crash-point.js';
 import { UserError } from './errors.js';
 import type { LocalFaults } from '../local/env.js';
+import type { LocalLambdaLimits } from '../local/lambda/types.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -88,9 +89,10 @@ export function localFaultsFromEnv(env: Env): LocalFaults {
  * The local Lambda's limits (used by `local start`, inherited by the background cloud):
  * `XRAY_LAB_LAMBDA_CONCURRENCY` — the account concurrency limit (default 20: ~65 MB per environment
  * fits a laptop, still 2.5× the lab's 8 load connections); `XRAY_LAB_LAMBDA_IDLE_SECONDS` — how long an
- * idle execution environment lives (default 300).
+ * idle execution environment lives (default 300); `XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS` — opt-in cap on the
+ * execution environments of one function, beyond which invocations queue (unset or 0: none, AWS's model).
  */
-export function lambdaLimitsFromEnv(env: Env): { concurrencyLimit?: number; idleTimeoutMs?: number } {
+export function lambdaLimitsFromEnv(env: Env): LocalLambdaLimits {
   const whole = (name: string, min: number, max: number): number | undefined => {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') return undefined;
@@ -101,5 +103,11 @@ export function lambdaLimitsFromEnv(env: Env): { concurrencyLimit?: number; idle
   };
   const concurrencyLimit = whole('XRAY_LAB_LAMBDA_CONCURRENCY', 1, 1000);
   const idleSeconds = whole('XRAY_LAB_LAMBDA_IDLE_SECONDS', 1, 3600);
-  return { ...(concurrencyLimit !== undefined && { concurrencyLimit }), ...(idleSeconds !== undefined && { idleTimeoutMs: idleSeconds * 1000 }) };
+  const maxEnvironments = whole('XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS', 0, 1000);
+  return {
+    ...(concurrencyLimit !== undefined && { concurrencyLimit }),
+    ...(idleSeconds !== undefined && { idleTimeoutMs: idleSeconds * 1000 }),
+    // 0 means "no cap", the same as unset: nothing to pass on.
+    ...(maxEnvironments !== undefined && maxEnvironments > 0 && { maxEnvironments }),
+  };
 }

@@ -14,6 +14,7 @@ import { NODE_RUNTIMES } from './packaging/runtimes.js';
 import { crashPointFromEnv, defaultDataDir, defaultStateDir, guideLoadSecondsFromEnv, lambdaLimitsFromEnv, localFaultsFromEnv, localPortsFromEnv, maxRetryWaitFromEnv } from './config-env.js';
 import type { CrashPoint } from './crash-point.js';
 import type { LocalFaults } from '../local/env.js';
+import type { LocalLambdaLimits } from '../local/lambda/types.js';
 import type { Target } from './state-types.js';
 
 export interface CommonFlags {
@@ -78,8 +79,8 @@ export interface LocalCloudConfig {
   host: string;
   /** XRAY_LAB_LOCAL_FAULTS: AWS behaviours the local cloud simulates (tests and teaching). */
   faults: LocalFaults;
-  /** XRAY_LAB_LAMBDA_CONCURRENCY / XRAY_LAB_LAMBDA_IDLE_SECONDS: the local Lambda's limits (unset = defaults). */
-  lambda: { concurrencyLimit?: number; idleTimeoutMs?: number };
+  /** XRAY_LAB_LAMBDA_CONCURRENCY / _IDLE_SECONDS / _MAX_ENVIRONMENTS: the local Lambda's limits (unset = defaults). */
+  lambda: LocalLambdaLimits;
 }
 
 export { DEFAULT_OTLP_GRPC_PORT, DEFAULT_OTLP_PORT } from '../local/otlp/ports.js';

@@ -15,6 +15,7 @@ import type { Clock, IdGenerator, LocalService } from './core/types.js';
 import type { LocalCloudEnv, LocalFaults } from './env.js';
 import { isAbandoned, isThrottle, LambdaEngine } from './lambda/index.js';
 import type { Lifecycle } from './lifecycle.js';
+import type { LocalLambdaLimits } from './lambda/types.js';
 import { createDynamoDb, type DynamoDbBackend } from './services/dynamodb.js';
 import { createIamService } from './services/iam/index.js';
 import { createLambdaService, type LambdaApi, type LambdaRunner, type ZipExtractor } from './services/lambda/index.js';
@@ -48,8 +49,8 @@ export interface CompositionOptions {
   random?: () => number;
   /** What API Gateway invokes, samples with and writes segments to (Lambda engine, X-Ray engine). */
   apigateway?: DataPlaneDeps;
-  /** Local Lambda limits: account concurrency (default 20) and how long an idle environment lives (default 5 min). */
-  lambda?: { concurrencyLimit?: number; idleTimeoutMs?: number };
+  /** Local Lambda limits: account concurrency (default 20), idle environment lifetime (default 5 min), opt-in environment cap. */
+  lambda?: LocalLambdaLimits;
 }
 
 /** What the server hands the execution engine: where functions reach the cloud, and where their logs go. */
@@ -149,6 +150,7 @@ export async function composeLocalCloud(
       onLogEvents: hooks.onLogEvents,
       concurrencyLimit: options.lambda?.concurrencyLimit,
       idleTimeoutMs: options.lambda?.idleTimeoutMs,
+      maxEnvironments: options.lambda?.maxEnvironments,
       // Read per invocation, long after `lambda` below exists.
       reservedTotal: () => lambda.reservedTotal(),
     });

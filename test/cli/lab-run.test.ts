@@ -9,7 +9,7 @@ import { makeSandbox, type Sandbox } from '../support/cli.js';
 interface Report {
   entries: { name: string; nodeType: string; meanSelfMs: number }[];
   dominant: { name: string } | null;
-  platform: { coldStarts: { count: number; meanInitMs: number }; throttled: { count: number }; notes: string[] };
+  platform: { coldStarts: { count: number; meanInitMs: number }; throttled: { count: number }; localQueue: { count: number }; notes: string[] };
 }
 
 describe('the lab run on the local target', () => {
@@ -37,6 +37,7 @@ describe('the lab run on the local target', () => {
     expect(report.dominant?.name).toBe('user_processing');
     // At 8 connections there is no throttling; at most one cold start per connection, and the report says how many.
     expect(report.platform.throttled.count).toBe(0);
+    expect(report.platform.localQueue.count).toBe(0); // the opt-in queue is off by default
     expect(report.platform.coldStarts.count).toBeLessThanOrEqual(8);
     if (report.platform.coldStarts.count > 0) expect(report.platform.notes[0]).toMatch(/^\d+ cold starts? added \d+ ms/);
     const lambdaService = report.entries.find((e) => e.nodeType === 'AWS::Lambda');

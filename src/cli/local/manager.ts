@@ -93,6 +93,10 @@ export async function runForeground(cfg: LocalCloudConfig, io: IO): Promise<void
     startedAt: new Date().toISOString(),
     logFile: logFilePath(cfg.dataDir),
   };
+  // Before the pid file, which tells a background `local start` the cloud is ready: the notice is in the log by then.
+  if (lambda.maxEnvironments) {
+    io.warn(`XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS=${lambda.maxEnvironments}: a function gets at most ${lambda.maxEnvironments} execution environments and further invocations queue (not AWS's behaviour; traces show the wait as "Local queue").`);
+  }
   await writePidFile(info);
   io.info(`Local cloud listening at ${cloud.endpoint} (pid ${process.pid}, data in ${cfg.dataDir}). Press Ctrl-C to stop.`);
   if (Object.keys(faults).length > 0) io.warn(`Simulating AWS behaviour from XRAY_LAB_LOCAL_FAULTS: ${JSON.stringify(faults)}.`);

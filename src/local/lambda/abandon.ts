@@ -3,7 +3,7 @@
  * integration timed out) before it started never runs, and gives its concurrency slot back at once.
  */
 import { ServiceError } from '../core/errors.js';
-import type { ProcessPool } from './pool.js';
+import type { ProcessPool, QueueWatch } from './pool.js';
 import type { FunctionProcess } from './process.js';
 
 /**
@@ -11,9 +11,11 @@ import type { FunctionProcess } from './process.js';
  * once (a burst's abandoned requests must not keep the next real one throttled while their
  * environments finish booting) and the environment, once up, joins the pool idle.
  */
-export function acquireUnlessAbandoned(pool: ProcessPool, signal: AbortSignal | undefined, releaseSlot: () => void): Promise<FunctionProcess> {
+export function acquireUnlessAbandoned(pool: ProcessPool, signal: AbortSignal | undefined, releaseSlot: () => void,
+  watch?: QueueWatch): Promise<FunctionProcess> {
   // Ready means booted too: a caller who leaves during the init phase must not get its event run after it.
-  const acquiring = pool.acquire(signal).then(async (p) => {
+  // A caller who leaves while queued (XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS) drops out of the queue (pool.ts).
+  const acquiring = pool.acquire(signal, watch).then(async (p) => {
     await p.initialized;
     return p;
   });

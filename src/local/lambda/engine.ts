@@ -137,7 +137,8 @@ export class LambdaEngine {
       // A changed function must never be served by a process running the old code.
       this.track(existing.pool.retire());
     }
-    const pool = new ProcessPool((signal, onBoot) => this.spawnFor(spec, signal, onBoot), this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+    const pool = new ProcessPool((signal, onBoot) => this.spawnFor(spec, signal, onBoot), this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      this.opts.maxEnvironments ?? 0);
     this.pools.set(spec.name, { fingerprint, pool });
     return pool;
   }
@@ -194,9 +195,13 @@ export class LambdaEngine {
     // Beyond the limit Lambda throttles at once; the slot is held until the environment is free again.
     const releaseSlot = this.limiter.acquire(spec.name, spec.reservedConcurrency);
     const pool = this.poolFor(spec);
+    // The opt-in environment queue (XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS): the slot stays held while queued
+    // (the invocation is in flight for its caller), and the wait is traced as the local cloud's own.
+    const queue: { start?: number; end?: number } = {};
+    const watch = { queued: () => (queue.start = this.clock.now()), dequeued: () => (queue.end = this.clock.now()) };
     let proc: FunctionProcess;
     try {
-      proc = await acquireUnlessAbandoned(pool, req.signal, releaseSlot);
+      proc = await acquireUnlessAbandoned(pool, req.signal, releaseSlot, watch);
     } catch (e) {
       releaseSlot();
       if (isAbandoned(e)) throw e;
@@ -227,7 +232,7 @@ export class LambdaEngine {
         pool.release(proc);
         releaseSlot();
       })
-      .then(() => this.record({ spec, requestId, trace, segIds, received, report, described, durationMs, logStream }));
+      .then(() => this.record({ spec, requestId, trace, segIds, received, report, described, durationMs, logStream, queue }));
     const result: InvokeResult = {
       statusCode: 200, payload: described.payload, functionError: described.functionError,
       executedVersion: '$LATEST', requestId, traceId: trace.traceId, sampled: trace.sampled, durationMs, coldStart: report.cold,
@@ -245,6 +250,7 @@ export class LambdaEngine {
   private record(r: {
     spec: FunctionSpec; requestId: string; trace: TraceDecision; segIds: SegmentIds; received: number;
     report: RunReport; described: DescribedOutcome; durationMs: number; logStream: string;
+    queue: { start?: number; end?: number };
   }): LogEvent[] {
     const { spec, requestId, trace, segIds, report, described } = r;
     const completed = this.clock.now();
@@ -267,6 +273,8 @@ export class LambdaEngine {
         traceId: trace.traceId, upstreamParent: trace.upstreamParent, functionName: spec.name, functionArn: spec.arn,
         accountId: this.opts.accountId, requestId, ids: segIds, error: described.error,
         exceptionId: () => this.ids.hex(16),
+        localQueue: r.queue.start !== undefined && r.queue.end !== undefined
+          ? { id: this.ids.hex(16), start: r.queue.start, end: r.queue.end, maxEnvironments: this.opts.maxEnvironments ?? 0 } : undefined,
         times: { received: r.received, initStart: report.cold ? report.initStart : undefined,
           initEnd: report.cold ? report.initEnd : undefined, invocationStart: report.invocationStart,
           invocationEnd: report.invocationEnd, overheadEnd: report.readyAt, completed },

@@ -6,8 +6,28 @@
  * from free) when there are at least as many of those as waiters: a new cold start would take longer.
  * Idle environments stop after `idleTimeoutMs`. A retired pool (code or configuration changed,
  * function deleted) stops each process as it comes back.
+ *
+ * Opt-in, not AWS's behaviour (XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS, for small machines where many
+ * processes each warmed by a sliver of the traffic cost more CPU than they save): with
+ * `maxEnvironments` set, an invocation that finds that many environments already there and none idle
+ * waits in a FIFO queue for the next free one. The engine is told when it enters and leaves the
+ * queue (QueueWatch), so the wait is traced as what it is. A caller that leaves drops out of the queue.
  */
+import { abandoned } from './abandon.js';
 import type { FunctionProcess } from './process.js';
+
+/** Told when an invocation starts and stops waiting in the opt-in environment queue. */
+export interface QueueWatch {
+  queued(): void;
+  dequeued(): void;
+}
+
+interface Waiter {
+  resolve(p: FunctionProcess): void;
+  reject(e: unknown): void;
+  /** Called as the waiter is taken off the queue, before it gets (or boots) its environment. */
+  taken?(): void;
+}
 
 /** How long an invocation may wait for an environment finishing its Overhead before it starts a new one. */
 const OVERHEAD_WAIT_MS = 250;
@@ -16,7 +36,8 @@ export class ProcessPool {
   private readonly all = new Set<FunctionProcess>();
   private readonly idle: FunctionProcess[] = [];
   private readonly idleTimers = new Map<FunctionProcess, NodeJS.Timeout>();
-  private readonly waiters: { resolve(p: FunctionProcess): void; reject(e: unknown): void }[] = [];
+  /** FIFO: invocations waiting for an environment in its Overhead phase, and (with a cap) queued ones. */
+  private readonly waiters: Waiter[] = [];
   /** Invocations whose new environment still waits for its boot turn. */
   private readonly bootWaiters: { take(p: FunctionProcess): boolean }[] = [];
   private retired = false;
@@ -31,6 +52,8 @@ export class ProcessPool {
      */
     private readonly spawnProcess: (signal?: AbortSignal, onBoot?: () => void) => Promise<FunctionProcess>,
     private readonly idleTimeoutMs: number,
+    /** Opt-in cap on environments (0: none, AWS's model). */
+    private readonly maxEnvironments = 0,
   ) {}
 
   get size(): number {
@@ -41,14 +64,15 @@ export class ProcessPool {
     return [...this.all].map((p) => p.pid).filter((pid): pid is number => pid !== undefined);
   }
 
-  /** A warm idle process, one about to be free, or a new one (cold). */
-  async acquire(signal?: AbortSignal): Promise<FunctionProcess> {
+  /** A warm idle process, one about to be free, or a new one (cold); with a cap reached, the next free one. */
+  async acquire(signal?: AbortSignal, watch?: QueueWatch): Promise<FunctionProcess> {
     const warm = this.idle.pop();
     if (warm) {
       clearTimeout(this.idleTimers.get(warm));
       this.idleTimers.delete(warm);
       return warm;
     }
+    if (this.atCap()) return this.enqueue(signal, watch);
     // A process in its Overhead phase is free in a moment: wait for it rather than start cold, but
     // never longer than a cold start would take to begin (one stuck in Overhead must not hold us).
     if (!this.retired && this.finishing.size > this.waiters.length) {
@@ -64,12 +88,55 @@ export class ProcessPool {
           const i = this.waiters.indexOf(waiter);
           if (i < 0) return;
           this.waiters.splice(i, 1);
-          this.coldStart(signal).then(resolve, reject);
+          (this.atCap() ? this.enqueue(signal, watch) : this.coldStart(signal)).then(resolve, reject);
         }, OVERHEAD_WAIT_MS);
         this.waiters.push(waiter);
       });
     }
     return this.coldStart(signal);
+  }
+
+  /** Every environment the cap allows exists (booting ones included): no new one may start. */
+  private atCap(): boolean {
+    return this.maxEnvironments > 0 && this.all.size + this.spawning >= this.maxEnvironments;
+  }
+
+  /** Waits, in arrival order, for the next environment that comes free (or for room to boot one). */
+  private enqueue(signal: AbortSignal | undefined, watch: QueueWatch | undefined): Promise<FunctionProcess> {
+    if (signal?.aborted) return Promise.reject(abandoned());
+    return new Promise((resolve, reject) => {
+      const leave = () => {
+        const i = this.waiters.indexOf(waiter);
+        if (i < 0) return;
+        this.waiters.splice(i, 1);
+        reject(abandoned());
+      };
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        taken: () => {
+          signal?.removeEventListener('abort', leave);
+          watch?.dequeued();
+        },
+      };
+      signal?.addEventListener('abort', leave, { once: true });
+      watch?.queued();
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The next waiter, off the queue. */
+  private nextWaiter(): Waiter | undefined {
+    const w = this.waiters.shift();
+    w?.taken?.();
+    return w;
+  }
+
+  /** Room under the cap again (an environment stopped): boot one for the longest-queued invocation. */
+  private serveQueue(): void {
+    if (this.maxEnvironments === 0 || this.retired || this.atCap()) return;
+    const waiter = this.nextWaiter();
+    if (waiter) this.spawn().then(waiter.resolve, waiter.reject);
   }
 
   /**
@@ -125,12 +192,12 @@ export class ProcessPool {
     this.finishing.delete(p);
     if (!p.alive) {
       this.all.delete(p);
-      const waiter = this.waiters.shift();
+      const waiter = this.nextWaiter();
       if (waiter) this.spawn().then(waiter.resolve, waiter.reject);
       this.checkDrained();
       return;
     }
-    const waiter = this.waiters.shift();
+    const waiter = this.nextWaiter();
     if (waiter) return waiter.resolve(p);
     if (!this.retired && this.bootWaiters.some((w) => w.take(p))) return;
     if (this.retired) {
@@ -173,14 +240,18 @@ export class ProcessPool {
   // Counted synchronously, so `retire` knows a process is on its way.
   private async spawn(signal?: AbortSignal, onBoot?: () => void): Promise<FunctionProcess> {
     this.spawning++;
+    let booted = false;
     try {
       const p = await this.spawnProcess(signal, onBoot);
       this.all.add(p);
+      booted = true;
       return p;
     } finally {
       this.spawning--;
-      // A boot called off or failed may have been the last thing a retiring pool waited for.
+      // A boot called off or failed may have been the last thing a retiring pool waited for…
       if (this.retired) this.checkDrained();
+      // …or left room under the cap that a queued invocation can use.
+      else if (!booted) this.serveQueue();
     }
   }
 
@@ -189,7 +260,10 @@ export class ProcessPool {
     if (i < 0) return;
     this.idle.splice(i, 1);
     this.idleTimers.delete(p);
-    void p.kill().then(() => this.all.delete(p));
+    void p.kill().then(() => {
+      this.all.delete(p);
+      this.serveQueue();
+    });
   }
 
   private checkDrained(): void {

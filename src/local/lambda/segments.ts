@@ -7,7 +7,14 @@
  * subsegment `fault: true` with a `cause` (the function failed, a server-side failure from the
  * caller's view) and leave the AWS::Lambda segment at status 200 without a flag, because the
  * Invoke call itself succeeded — that is what the Invoke API answers too.
+ *
+ * Local only: an invocation that waited in the opt-in environment queue (XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS)
+ * gets a subsegment in its AWS::Lambda segment covering the wait, named after the setting and with
+ * metadata saying it is the local cloud's queue — AWS Lambda never queues a synchronous invocation.
  */
+
+/** Name of the local queue's subsegment; the trace analysis (src/lab/analysis/platform.ts) counts it. */
+export const LOCAL_QUEUE_SUBSEGMENT = 'Local queue (XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS)';
 
 export interface SegmentIds {
   service: string;
@@ -39,6 +46,8 @@ export interface SegmentInput {
   times: PhaseTimes;
   error?: { type: string; message: string; inInit: boolean };
   exceptionId: () => string;
+  /** The wait in the local cloud's opt-in environment queue, when there was one (epoch ms). */
+  localQueue?: { id: string; start: number; end: number; maxEnvironments: number };
 }
 
 const sec = (ms: number): number => Math.round(ms * 1000) / 1e6;
@@ -96,6 +105,7 @@ export function buildLambdaSegments(input: SegmentInput): string[] {
     resource_arn: functionArn,
     http: { response: { status: 200 } },
     aws: { request_id: input.requestId },
+    ...(input.localQueue ? { subsegments: [localQueueSubsegment(input.localQueue)] } : {}),
   };
   const fn = {
     id: ids.function,
@@ -110,4 +120,20 @@ export function buildLambdaSegments(input: SegmentInput): string[] {
     subsegments,
   };
   return [JSON.stringify(service), JSON.stringify(fn)];
+}
+
+function localQueueSubsegment(q: NonNullable<SegmentInput['localQueue']>): Record<string, unknown> {
+  return {
+    id: q.id,
+    name: LOCAL_QUEUE_SUBSEGMENT,
+    start_time: sec(q.start),
+    end_time: sec(q.end),
+    metadata: {
+      local_cloud: {
+        queue: 'XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS',
+        max_environments: q.maxEnvironments,
+        note: "Waited in the local cloud's environment queue for a free execution environment. AWS Lambda does not queue synchronous invocations: it starts another environment (a cold start) or throttles.",
+      },
+    },
+  };
 }

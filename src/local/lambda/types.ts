@@ -84,10 +84,22 @@ export interface LambdaEngineOptions {
   idleTimeoutMs?: number;
   /** The account's concurrency limit: busy environments across all functions (default DEFAULT_CONCURRENCY_LIMIT). */
   concurrencyLimit?: number;
+  /**
+   * Opt-in (XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS): at most this many execution environments per function;
+   * an invocation that finds them all busy waits in a FIFO queue, traced as such. Unset or 0: AWS's model.
+   */
+  maxEnvironments?: number;
   /** Environments that may boot at once (default: one per CPU core, at least 2); see init-gate.ts. */
   initConcurrency?: number;
   /** Sum of all functions' reserved concurrency, which the unreserved functions cannot use (default 0). */
   reservedTotal?: () => number;
   /** Node executable for the function processes (default: the one running the engine). */
   nodePath?: string;
+}
+
+/** The local Lambda's settings from `local start`'s environment (config-env.ts reads them). */
+export interface LocalLambdaLimits {
+  concurrencyLimit?: number;
+  idleTimeoutMs?: number;
+  maxEnvironments?: number;
 }

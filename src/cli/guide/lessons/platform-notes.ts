@@ -1,4 +1,4 @@
-/** What the Lambda platform added to the learner's own recent traces (cold starts, throttles), in words. */
+/** What the Lambda platform added to the learner's own recent traces (cold starts, throttles, the local cloud's opt-in queue), in words. */
 import type { LabContext } from '../../../lab/context.js';
 import { analyzeTraces } from '../../../lab/analysis/bottleneck.js';
 import { batchGetTraces } from '../../../lab/traces/query.js';
