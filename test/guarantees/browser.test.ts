@@ -12,17 +12,17 @@ import { join } from 'node:path';
 import { GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../src/local/server.js';
 import { apiClient, createLabApi } from '../local/apigateway-helpers.js';
 import { createRole, handlerZip } from '../local/lambda-fixtures.js';
+import { ATTACKER_HOST, REBIND_HOST, launchAttackerBrowser } from '../support/browser.js';
 import { clientConfig, tempDir, withLocalCloud } from '../support/local-cloud.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Names Chromium resolves to 127.0.0.1 by itself (--host-resolver-rules): one attacker site, one rebinding name. */
-const ATTACKER = 'attacker.test';
-const REBIND = 'rebind.test';
+const ATTACKER = ATTACKER_HOST;
+const REBIND = REBIND_HOST;
 
 /** A handler that leaves a marker file when it runs: its absence proves it never ran. */
 const markerHandler = (marker: string) => `
@@ -131,17 +131,7 @@ describe('a web page cannot reach the control plane (real Chromium)', () => {
     pageServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
     await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
     pagePort = (pageServer.address() as AddressInfo).port;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        `--host-resolver-rules=MAP ${ATTACKER} 127.0.0.1, MAP ${REBIND} 127.0.0.1`,
-        '--no-sandbox',
-        // Chromium's own Local Network Access checks would block some of these requests before they leave the
-        // browser; other browsers lack them, so they are off here: what stops the attack must be the local cloud.
-        '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults',
-      ],
-    });
+    browser = await launchAttackerBrowser();
   });
 
   afterAll(async () => {

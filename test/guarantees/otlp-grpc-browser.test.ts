@@ -10,17 +10,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XRayClient } from '@aws-sdk/client-xray';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../src/local/server.js';
-import { CHROMIUM } from '../support/browser.js';
+import { ATTACKER_HOST, REBIND_HOST, launchAttackerBrowser } from '../support/browser.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
 import { recordedTree, toXrayTraceId } from '../support/otel.js';
 import { segmentsOf } from '../support/otel-checks.js';
 import { exportRaw, spansMessage } from '../support/otlp-grpc.js';
 
-const ATTACKER = 'attacker.test';
-const REBIND = 'rebind.test';
+const ATTACKER = ATTACKER_HOST;
+const REBIND = REBIND_HOST;
 const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>attacker</title><script>
@@ -59,16 +59,7 @@ describe('a browser against the OTLP/gRPC receiver', () => {
     pageServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
     await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
     pagePort = (pageServer.address() as AddressInfo).port;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        `--host-resolver-rules=MAP ${ATTACKER} 127.0.0.1, MAP ${REBIND} 127.0.0.1`,
-        '--no-sandbox',
-        // Chromium's Local Network Access checks would stop some requests in the browser; other browsers lack them.
-        '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults',
-      ],
-    });
+    browser = await launchAttackerBrowser();
   }, 60_000);
 
   afterAll(async () => {

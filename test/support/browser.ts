@@ -12,6 +12,26 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }
 
+/** The host names the attack pages use: both resolve to 127.0.0.1 inside the browser, as a rebinding DNS answer would. */
+export const ATTACKER_HOST = 'attacker.test';
+export const REBIND_HOST = 'rebind.test';
+
+/**
+ * Chromium as an attacker's visitor: `attacker.test` and `rebind.test` resolve to loopback, and Chromium's own
+ * Local Network Access checks are off (other browsers lack them), so what stops an attack must be the local cloud.
+ */
+export function launchAttackerBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      `--host-resolver-rules=MAP ${ATTACKER_HOST} 127.0.0.1, MAP ${REBIND_HOST} 127.0.0.1`,
+      '--no-sandbox',
+      '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults',
+    ],
+  });
+}
+
 /** Polls `expression` in the page until it is truthy; returns its value. */
 export async function waitForExpression<T = unknown>(page: Page, expression: string, timeoutMs = 30_000, everyMs = 20): Promise<T> {
   const deadline = Date.now() + timeoutMs;
