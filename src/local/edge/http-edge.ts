@@ -96,7 +96,8 @@ export function createApiEdge(deps: ApiEdgeDeps): RequestListener {
   };
 }
 
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
+/** Reads at most `max` bytes; 'too-large' when the body is larger (the rest is drained, not kept). */
+export function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > max) {
     req.resume();
@@ -116,7 +117,7 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-larg
   });
 }
 
-function send(res: ServerResponse, r: HttpResponse): void {
+export function send(res: ServerResponse, r: HttpResponse): void {
   const body = r.body ?? '';
   res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(body)) });
   res.end(body);
