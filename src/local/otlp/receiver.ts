@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { HttpResponse } from '../core/types.js';
 import { readBody, send } from '../edge/http-edge.js';
 import { refuseUnsignedEndpoint, resolveAllowedHosts } from '../edge/request-guard.js';
-import { RPC_INVALID_ARGUMENT, RPC_PERMISSION_DENIED } from './proto.js';
+import { RPC_INTERNAL, RPC_INVALID_ARGUMENT, RPC_PERMISSION_DENIED } from './proto.js';
 import { MAX_REQUEST_BYTES, exportTraces, otlpError, type OtlpSink } from './ingest.js';
 
 export { DEFAULT_OTLP_PORT } from './ports.js';
@@ -41,7 +41,7 @@ export function startOtlpReceiver(sink: OtlpSink, host: string, port: number, al
   const allowedHosts = allowed ?? resolveAllowedHosts();
   const server: Server = createServer((req, res) => {
     handleOtlpHttp(sink, req, allowedHosts).then((r) => send(res, r), (err: unknown) => {
-      send(res, otlpError(500, 'json', 13, `Internal error in the local cloud: ${err instanceof Error ? err.message : String(err)}`));
+      send(res, otlpError(500, 'json', RPC_INTERNAL, `Internal error in the local cloud: ${err instanceof Error ? err.message : String(err)}`));
     });
   });
   return new Promise((resolve, reject) => {
