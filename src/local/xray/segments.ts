@@ -90,11 +90,6 @@ export const TRACE_ID_RE = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
 export const SEGMENT_ID_RE = /^[0-9a-f]{16}$/;
 const MAX_NAME = 200;
 
-/** True when the document is a subsegment sent on its own rather than a segment. */
-export function isIndependentSubsegment(doc: SegmentDoc): boolean {
-  return doc.type === 'subsegment';
-}
-
 function fail(id: unknown, code: string, message: string): ValidationResult {
   return { ok: false, error: { ...(typeof id === 'string' ? { Id: id } : {}), ErrorCode: code, Message: message } };
 }
@@ -209,9 +204,4 @@ export function validateParsedSegment(parsed: unknown, limits: IngestLimits = {}
     return fail(id, 'SegmentTooOld', `Segment ended at ${new Date(last * 1000).toISOString()}, before the trace retention window; send segments of the last 30 days`);
   }
   return { ok: true, doc: o as SegmentDoc };
-}
-
-/** Seconds since the epoch encoded in a trace id (its 8-hex timestamp). */
-export function traceIdEpoch(traceId: string): number {
-  return parseInt(traceId.slice(2, 10), 16);
 }
