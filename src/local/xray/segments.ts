@@ -149,10 +149,15 @@ export function validateSegmentDocument(text: string, limits: IngestLimits = {})
   return validateParsedSegment(parsed, limits);
 }
 
+/** True when the text's UTF-8 form is over `max` bytes. */
+export function utf8LongerThan(text: string, max: number): boolean {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
+  return text.length * 3 > max && Buffer.byteLength(text, 'utf8') > max;
+}
+
 /** The size check of a document's text, or undefined when it fits. */
 export function refuseTooLarge(text: string): ValidationResult | undefined {
-  // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
-  if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
+  if (utf8LongerThan(text, MAX_DOCUMENT_BYTES)) {
     return fail(undefined, 'DocumentTooLarge', `Segment document exceeds ${MAX_DOCUMENT_BYTES} bytes`);
   }
   return undefined;
