@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpResponse } from '../core/types.js';
-import { readBody, send } from '../edge/http-edge.js';
+import { readBody, send } from '../edge/http-io.js';
 import { refuseUnsignedEndpoint, resolveAllowedHosts } from '../edge/request-guard.js';
 import { RPC_INTERNAL, RPC_INVALID_ARGUMENT, RPC_PERMISSION_DENIED } from './proto.js';
 import { MAX_REQUEST_BYTES, exportTraces, otlpError, type OtlpSink } from './ingest.js';
