@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../src/local/server.js';
-import { withLocalCloud } from '../support/local-cloud.js';
+import { listenerPort, withLocalCloud } from '../support/local-cloud.js';
 import { recordedTree } from '../support/otel.js';
 import { exportRaw, spansMessage } from '../support/otlp-grpc.js';
 
@@ -117,7 +117,7 @@ describe('garbage input fuzzing of every protocol endpoint', () => {
 
   it(`OTLP/gRPC: ${ITERATIONS} random and mutated messages, each answered OK or INVALID_ARGUMENT with one sentence`, async () => {
     const rand = prng(2000);
-    const port = cloud.listeners.find((l) => l.name === 'otlp-grpc')!.port;
+    const port = listenerPort(cloud, 'otlp-grpc');
     const valid = spansMessage(recordedTree('fuzz-grpc', 'f-1', 'Fuzz').spans);
     for (let n = 0; n < ITERATIONS; n++) {
       let message: Buffer;

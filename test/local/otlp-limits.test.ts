@@ -5,7 +5,7 @@ import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { LocalCloud } from '../../src/local/server.js';
 import { seededRandom } from '../../src/local/xray/synthetic.js';
-import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
+import { clientConfig, listenerPort, withLocalCloud } from '../support/local-cloud.js';
 import { postSignedBody, recordedTree, toXrayTraceId } from '../support/otel.js';
 
 let cloud: LocalCloud;
@@ -14,7 +14,7 @@ let receiver: string;
 beforeAll(async () => {
   cloud = await withLocalCloud();
   xray = new XRayClient(clientConfig(cloud));
-  receiver = `http://127.0.0.1:${cloud.listeners.find((l) => l.name === 'otlp-http')!.port}/v1/traces`;
+  receiver = `http://127.0.0.1:${listenerPort(cloud, 'otlp-http')}/v1/traces`;
 });
 afterAll(() => cloud.close());
 
