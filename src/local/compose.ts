@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { createApiGateway, type DataPlaneDeps, type LocalApiGateway } from './apigateway/index.js';
 import { openDatabase } from './core/db.js';
 import { randomIds, systemClock } from './core/defaults.js';
-// The one zip extractor of the project lives with packaging; src/local takes only this leaf module (yauzl, no esbuild).
+// The project's one zip extractor (yauzl only, no esbuild), so the local cloud loads nothing of packaging.
 import { safeExtractZip } from './core/safe-zip.js';
 import type { Clock, IdGenerator, LocalService } from './core/types.js';
 import type { LocalCloudEnv, LocalFaults } from './env.js';
