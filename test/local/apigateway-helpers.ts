@@ -3,6 +3,7 @@ import {
   APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, GetResourcesCommand,
   PutIntegrationCommand, PutMethodCommand, UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
+import { AddPermissionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { request } from 'node:http';
 import type { InvokeResult, LambdaInvoker } from '../../src/local/apigateway/index.js';
 import { TEST_CREDENTIALS } from '../support/local-cloud.js';
@@ -59,6 +60,14 @@ export async function createLabApi(client: APIGatewayClient, opts: { tracing?: b
     await client.send(new UpdateStageCommand({ restApiId: api.id, stageName: 'prod', patchOperations: [{ op: 'replace', path: '/tracingEnabled', value: 'true' }] }));
   }
   return { apiId: api.id!, rootId, usersId: users.id!, userIdResourceId: userId.id! };
+}
+
+/** The lab's step 5: lets API Gateway invoke `fn` for GET /users/* of this API. */
+export async function allowApiGatewayInvoke(lambda: LambdaClient, fn: string, apiId: string, accountId: string): Promise<void> {
+  await lambda.send(new AddPermissionCommand({
+    FunctionName: fn, StatementId: 'apigateway-invoke', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
+    SourceArn: `arn:aws:execute-api:${REGION}:${accountId}:${apiId}/*/GET/users/*`,
+  }));
 }
 
 export interface RawResponse {
