@@ -63,6 +63,14 @@ export async function createLabApi(client: APIGatewayClient, opts: { tracing?: b
   return { apiId: api.id!, rootId, usersId: users.id!, userIdResourceId: userId.id! };
 }
 
+/** The lab's step 5: lets API Gateway invoke `fn` for GET /users/* of this API. */
+export async function allowApiGatewayInvoke(lambda: LambdaClient, fn: string, apiId: string, accountId: string): Promise<void> {
+  await lambda.send(new AddPermissionCommand({
+    FunctionName: fn, StatementId: 'apigateway-invoke', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
+    SourceArn: `arn:aws:execute-api:${REGION}:${accountId}:${apiId}/*/GET/users/*`,
+  }));
+}
+
 /**
  * In front of an existing function `fn`: a rule sampling every request (rate 1 on the stage wins over
  * Default), step 4's traced API, and, as step 4 does, API Gateway allowed to invoke `fn` for GET /users/*
@@ -75,10 +83,7 @@ export async function tracedLabApi(cloud: { endpoint: string; env: { accountId: 
   try {
     await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { RuleName: 'all', ResourceARN: '*', Priority: 1, FixedRate: 1, ReservoirSize: 0, ServiceName: 'user-api/prod', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1 } }));
     const { apiId } = await createLabApi(gw, { tracing: true, fn });
-    await lambda.send(new AddPermissionCommand({
-      FunctionName: fn, StatementId: 'apigateway-invoke', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
-      SourceArn: `arn:aws:execute-api:us-east-1:${cloud.env.accountId}:${apiId}/*/GET/users/*`,
-    }));
+    await allowApiGatewayInvoke(lambda, fn, apiId, cloud.env.accountId);
     return apiId;
   } finally {
     for (const c of [xray, lambda, gw]) c.destroy();

@@ -71,7 +71,6 @@ export const SLEEPER = `exports.handler = async (e) => {
   return { i: e.i, pid: process.pid, start, end: Date.now() };
 };`;
 
-/** What SLEEPER returns. */
 export interface Ran { i: number; pid: number; start: number; end: number }
 
 export const json = (b: Buffer): unknown => JSON.parse(b.toString('utf8'));

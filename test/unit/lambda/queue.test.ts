@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_QUEUE_SUBSEGMENT } from '../../../src/local/lambda/segments.js';
-import { SLEEPER, fn, harness, json, payload, removeTempDirs, type Harness, type Ran } from './helpers.js';
+import { fn, harness, json, payload, removeTempDirs, SLEEPER, type Harness, type Ran } from './helpers.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = Record<string, any>;

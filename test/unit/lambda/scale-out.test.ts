@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { SLEEPER, fn, harness, json, payload, removeTempDirs, type Harness, type Ran } from './helpers.js';
+import { fn, harness, json, payload, removeTempDirs, SLEEPER, type Harness, type Ran } from './helpers.js';
 
 /**
  * A rendezvous: each invocation writes its pid to a shared file, then waits (up to 20 s) until all
