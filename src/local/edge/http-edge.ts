@@ -12,7 +12,7 @@ import { withoutServerPaths } from '../core/errors.js';
 import type { LocalCloudEnv } from '../env.js';
 import { routeByFormBody, routeRequest } from '../router.js';
 import { refuseApiRequest, refusalResponse, unknownServiceResponse } from './api-edge.js';
-import type { GuardOptions } from './request-guard.js';
+import { firstHeader, type GuardOptions } from './request-guard.js';
 import { xrayOtlpEndpoint, type OtlpSink } from '../otlp/ingest.js';
 
 export interface ApiEdgeDeps {
@@ -78,7 +78,7 @@ export function createApiEdge(deps: ApiEdgeDeps): RequestListener {
       accountId: env.accountId,
       region: route.region ?? env.defaultRegion,
       accessKeyId: route.accessKeyId,
-      traceHeader: headerValue(req.headers['x-amzn-trace-id']),
+      traceHeader: firstHeader(req.headers['x-amzn-trace-id']),
     };
     const service = serviceName ? services.get(serviceName) : undefined;
     if (!service) {
@@ -120,8 +120,4 @@ function send(res: ServerResponse, r: HttpResponse): void {
   const body = r.body ?? '';
   res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(body)) });
   res.end(body);
-}
-
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }
