@@ -7,10 +7,10 @@ import {
   CreateFunctionCommand, DeleteFunctionConcurrencyCommand, GetAccountSettingsCommand, GetFunctionCommand,
   GetFunctionConcurrencyCommand, InvokeCommand, LambdaClient, PutFunctionConcurrencyCommand, TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
-import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
+import { BatchGetTracesCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import type { LocalCloud } from '../../src/local/server.js';
 import { clientConfig, serviceErrorOf, withLocalCloud } from '../support/local-cloud.js';
-import { allowApiGatewayInvoke, apiClient, createLabApi, httpCall, invokePath, type Loose } from './apigateway-helpers.js';
+import { httpCall, invokePath, tracedLabApi, type Loose } from './apigateway-helpers.js';
 import { createRole, handlerZip } from './lambda-fixtures.js';
 
 const SLOW = `exports.handler = async (event) => {
@@ -30,9 +30,7 @@ beforeAll(async () => {
   xray = new XRayClient(clientConfig(cloud));
   const role = await createRole(cloud.endpoint);
   await lambda.send(new CreateFunctionCommand({ FunctionName: 'slow', Role: role, Runtime: 'nodejs22.x', Handler: 'index.handler', Code: { ZipFile: await handlerZip(SLOW) } }));
-  await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { RuleName: 'all', ResourceARN: '*', Priority: 1, FixedRate: 1, ReservoirSize: 0, ServiceName: 'user-api/prod', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1 } }));
-  ({ apiId } = await createLabApi(apiClient(cloud.endpoint), { tracing: true, fn: 'slow' }));
-  await allowApiGatewayInvoke(lambda, 'slow', apiId, cloud.env.accountId);
+  apiId = await tracedLabApi(cloud, 'slow');
 }, 60_000);
 
 afterAll(() => cloud.close());

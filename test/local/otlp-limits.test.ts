@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { LocalCloud } from '../../src/local/server.js';
-import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
+import { seededRandom } from '../../src/local/xray/synthetic.js';
+import { clientConfig, listenerPort, withLocalCloud } from '../support/local-cloud.js';
 import { postSignedBody, recordedTree, toXrayTraceId } from '../support/otel.js';
 
 let cloud: LocalCloud;
@@ -13,7 +14,7 @@ let receiver: string;
 beforeAll(async () => {
   cloud = await withLocalCloud();
   xray = new XRayClient(clientConfig(cloud));
-  receiver = `http://127.0.0.1:${cloud.listeners.find((l) => l.name === 'otlp-http')!.port}/v1/traces`;
+  receiver = `http://127.0.0.1:${listenerPort(cloud, 'otlp-http')}/v1/traces`;
 });
 afterAll(() => cloud.close());
 
@@ -104,19 +105,9 @@ describe('OTLP limits and malformed requests (X-Ray OTLP endpoint rules)', () =>
 });
 
 describe('OTLP fuzz: random and mutated bodies', () => {
-  /** mulberry32: deterministic, so a failure can be replayed. */
-  function seeded(seed: number) {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('answers every one with 200 or an OTLP 4xx error, never a 500, and keeps serving', async () => {
-    const rnd = seeded(17);
+    // Seeded, so a failure can be replayed.
+    const rnd = seededRandom(17);
     const valid = Buffer.from(ProtobufTraceSerializer.serializeRequest(recordedTree('fuzz', 'u-f', 'F').spans)!);
     const json = Buffer.from(jsonRequest(2));
     const statuses = new Set<number>();
