@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './result.js';
 
-export const CLI_BIN = join(REPO_ROOT, 'bin', 'xray-lab.js');
+const CLI_BIN = join(REPO_ROOT, 'bin', 'xray-lab.js');
 
 export interface Timed {
   code: number | null;

@@ -14,7 +14,7 @@ import { checkTraces, type Completeness } from '../../test/support/trace-complet
 import { atRate, FIXED_RPS, med, shot, type Environments, type Shot } from './request-shots.js';
 import { startBenchStack } from './stack.js';
 
-export const DEFAULT_BENCH_MAX_ENVIRONMENTS = 4;
+const DEFAULT_BENCH_MAX_ENVIRONMENTS = 4;
 
 export interface QueuedRun {
   maxEnvironments: number;

@@ -32,7 +32,7 @@ export interface Environments {
  * Counts the local cloud's execution environments around `work`: every function process is a child of
  * the cloud, so a pid that was not there before is a cold start of this run.
  */
-export async function countingEnvironments<T>(cloudPid: number | undefined, work: () => Promise<T>): Promise<{ result: T; envs?: Environments }> {
+async function countingEnvironments<T>(cloudPid: number | undefined, work: () => Promise<T>): Promise<{ result: T; envs?: Environments }> {
   if (cloudPid === undefined) return { result: await work() };
   const before = new Set(childPids(cloudPid));
   const result = await work();

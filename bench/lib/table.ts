@@ -14,7 +14,7 @@ export function renderText(t: Table): string {
   return [t.title, line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
-export function renderMarkdown(t: Table): string {
+function renderMarkdown(t: Table): string {
   const head = `| ${t.columns.join(' | ')} |`;
   const sep = `|${t.columns.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`;
   return [`**${t.title}**`, '', head, sep, ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');

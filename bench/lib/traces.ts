@@ -5,15 +5,7 @@
  * on their own, as the function's SDK does — five documents per request.
  */
 
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/local/xray/synthetic.js';
 
 function hex(rnd: () => number, n: number): string {
   let s = '';
@@ -69,7 +61,7 @@ export function labTrace(rnd: () => number, startS: number): LabTrace {
 
 /** `count` traces spread evenly over [fromS, toS), deterministic for a seed. */
 export function* labTraces(count: number, fromS: number, toS: number, seed: number): Generator<LabTrace> {
-  const rnd = seeded(seed);
+  const rnd = seededRandom(seed);
   const step = (toS - fromS) / Math.max(1, count);
   for (let i = 0; i < count; i++) yield labTrace(rnd, fromS + i * step);
 }

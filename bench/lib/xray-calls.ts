@@ -1,6 +1,7 @@
 /** X-Ray calls the store benchmarks time through the real SDK client: ingest, listing to the end, single queries. */
 import { GetTraceSummariesCommand, PutTraceSegmentsCommand, type XRayClient } from '@aws-sdk/client-xray';
 import { cpuMs } from './proc.js';
+import { median } from './stats.js';
 import type { LabTrace } from './traces.js';
 
 export const BATCH = 50;
@@ -79,6 +80,5 @@ export async function medianMs(reps: number, fn: () => Promise<unknown>): Promis
     await fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return median(times);
 }

@@ -24,9 +24,3 @@ export interface ResourceRef {
   type: ResourceType;
   id: string;
 }
-
-const KNOWN = new Set<string>(Object.values(RESOURCE_TYPES));
-
-export function isResourceType(value: string): value is ResourceType {
-  return KNOWN.has(value);
-}

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { createApiGateway, type DataPlaneDeps, type LocalApiGateway } from './apigateway/index.js';
 import { openDatabase } from './core/db.js';
 import { randomIds, systemClock } from './core/defaults.js';
-// The one zip extractor of the project lives with packaging; src/local takes only this leaf module (yauzl, no esbuild).
+// The project's one zip extractor (yauzl only, no esbuild), so the local cloud loads nothing of packaging.
 import { safeExtractZip } from './core/safe-zip.js';
 import type { Clock, IdGenerator, LocalService } from './core/types.js';
 import type { LocalCloudEnv, LocalFaults } from './env.js';
@@ -26,7 +26,7 @@ import { createTaggingService } from './services/tagging.js';
 import { createXrayEngine } from './services/xray/engine.js';
 import { createXrayService } from './services/xray/index.js';
 import { SamplingRules } from './services/xray/rules.js';
-import type { Daemon, TraceStore } from './xray/index.js';
+import type { TraceStore } from './xray/index.js';
 import type { OtlpSink } from './otlp/ingest.js';
 import type { TracingIntake, TracingListeners } from './tracing-listeners.js';
 
@@ -64,7 +64,8 @@ export interface LambdaRunnerHooks {
 export interface LocalCloudParts {
   env: LocalCloudEnv;
   dynamodb: DynamoDbBackend;
-  daemon: Daemon;
+  /** `host:port` of the daemon's UDP intake (what AWS_XRAY_DAEMON_ADDRESS names). */
+  daemonAddress: string;
   /** The daemon address's UDP and TCP sides and the OTLP receiver. */
   tracing: TracingListeners;
   /** Where OTLP spans go: translated, then stored through PutTraceSegments' path. */
@@ -108,7 +109,6 @@ export async function composeLocalCloud(
   const xray = createXrayEngine(env, rules, options.random);
   // On stop, once everything that writes traces has stopped: the next start copies the index in blocks.
   if (options.dataDir) lifecycle.add('X-Ray store snapshot', () => xray.store.checkpoint());
-  // Closed after the functions stop (it was started before them), so their last datagrams still land.
   const services = new Map<string, LocalService>();
   const otlpSink: OtlpSink = {
     clock: env.clock,
@@ -123,9 +123,9 @@ export async function composeLocalCloud(
       { requestId: env.ids.uuid(), accountId: env.accountId, region: env.defaultRegion },
     ),
   });
+  // Closed after the functions stop (it was started before them), so their last datagrams still land.
   lifecycle.add('X-Ray daemon', () => tracing.close());
-  const daemon = tracing.daemon;
-  const daemonAddress = `${daemon.address}:${daemon.port}`;
+  const daemonAddress = `${tracing.daemon.address}:${tracing.daemon.port}`;
 
   const hooks: LambdaRunnerHooks = {
     get endpoint() {
@@ -190,7 +190,7 @@ export async function composeLocalCloud(
   lifecycle.add('services', async () => {
     for (const s of services.values()) await s.close?.();
   });
-  return { env, dynamodb, daemon, tracing, otlpSink, services, lambda, logs, apigateway, traces: xray.store };
+  return { env, dynamodb, daemonAddress, tracing, otlpSink, services, lambda, logs, apigateway, traces: xray.store };
 }
 
 /** `arn:aws:apigateway:{region}::/restapis/{id}/stages/{stage}` → region. */

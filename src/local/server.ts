@@ -95,8 +95,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         throw err instanceof ListenerStartError ? new LocalCloudStartError(err.message) : err;
       }),
     });
-    const { daemon, services } = parts;
-    const daemonAddress = `${daemon.address}:${daemon.port}`;
+    const { daemonAddress, services } = parts;
+    const daemon = parts.tracing.daemon;
     const health = () => ({
       status: 'running', version: VERSION, pid: process.pid, endpoint, daemonAddress, dataDir: options.dataDir ?? null, services: [...services.keys(), 'dynamodb'],
       xray: { traces: parts.traces.size, diskBytes: databaseDiskBytes(options.dataDir) },

@@ -23,9 +23,6 @@ export interface ListenerInfo {
 
 export interface TracingListeners {
   daemon: Daemon;
-  samplingProxy: SamplingProxy;
-  otlp?: OtlpReceiver;
-  otlpGrpc?: OtlpGrpcReceiver;
   info(): ListenerInfo[];
   close(): Promise<void>;
 }
@@ -104,9 +101,6 @@ export async function startTracingListeners(opts: TracingListenerOptions): Promi
   }
   return {
     daemon,
-    samplingProxy: proxy,
-    otlp,
-    otlpGrpc,
     info: () => [
       { name: 'xray-daemon-udp', protocol: 'udp', address: daemon.address, port: daemon.port, serves: 'X-Ray segment documents and ADOT OTLP datagrams (T1S/T1U)' },
       { name: 'xray-daemon-tcp', protocol: 'tcp', address: daemon.address, port: proxy.port, serves: 'X-Ray daemon sampling proxy: POST /GetSamplingRules, /SamplingTargets' },

@@ -50,9 +50,11 @@ export function ruleMatches(r: SamplingRule, q: SamplingRuleRequest): boolean {
     !wildcardMatch(r.HTTPMethod, q.httpMethod) || !wildcardMatch(r.URLPath, q.urlPath) || !wildcardMatch(r.ResourceARN, q.resourceArn)) {
     return false;
   }
-  if (!q.attributes) return true;
+  const wanted = Object.entries(r.Attributes ?? {});
+  // Most rules (Default among them) have no Attributes: the request's headers are indexed only for those that do.
+  if (!q.attributes || wanted.length === 0) return true;
   const headers = new Map(Object.entries(q.attributes).map(([k, v]) => [k.toLowerCase(), v]));
-  return Object.entries(r.Attributes ?? {}).every(([k, p]) => wildcardMatch(p, headers.get(k.toLowerCase()) ?? ''));
+  return wanted.every(([k, p]) => wildcardMatch(p, headers.get(k.toLowerCase()) ?? ''));
 }
 
 /** Evaluation order: Priority ascending, then RuleName; Default always last (the built-in one when the list lacks it). */

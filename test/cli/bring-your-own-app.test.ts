@@ -9,7 +9,7 @@ import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetTraceSummariesComm
 import type { LocalCloud } from '../../src/local/server.js';
 import { REPO_ROOT, makeSandbox, type Sandbox } from '../support/cli.js';
 import { startChildApp, type ChildApp } from '../support/child-app.js';
-import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
+import { clientConfig, listenerPort, withLocalCloud } from '../support/local-cloud.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'byo');
 
@@ -27,9 +27,8 @@ describe('bring your own app: an X-Ray SDK app and an OpenTelemetry app in one s
     const base = { ResourceARN: '*', ServiceName: 'xray-express-app', ServiceType: '*', Host: '*', HTTPMethod: '*', Version: 1, ReservoirSize: 0 };
     await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { ...base, RuleName: 'checkout-all', Priority: 1, FixedRate: 1, URLPath: '/checkout*' } }));
     await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { ...base, RuleName: 'skip-none', Priority: 2, FixedRate: 0, URLPath: '/skip*' } }));
-    const otlp = cloud.listeners.find((l) => l.name === 'otlp-http')!;
     otel = await startChildApp(process.execPath, [join(FIXTURES, 'otel-app.mjs')], {
-      PATH: process.env.PATH, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlp.port}`, OTEL_SERVICE_NAME: 'otel-users',
+      PATH: process.env.PATH, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${listenerPort(cloud, 'otlp-http')}`, OTEL_SERVICE_NAME: 'otel-users',
     });
     express = await startChildApp(process.execPath, [join(FIXTURES, 'xray-express-app.mjs')], {
       PATH: process.env.PATH, AWS_XRAY_DAEMON_ADDRESS: cloud.daemonAddress, AWS_XRAY_DEBUG_MODE: 'TRUE', OTEL_APP_URL: otel.url,

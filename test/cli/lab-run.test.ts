@@ -3,8 +3,8 @@
  * `traces analyze --json`. The time must go to the handler's own work (user_processing), not to the local
  * Lambda's plumbing, and the report must say what cold starts and throttles the run really had.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../support/cli.js';
+import { describe, expect } from 'vitest';
+import { localCliTest as it } from '../support/fixtures.js';
 
 interface Report {
   entries: { name: string; nodeType: string; meanSelfMs: number }[];
@@ -13,16 +13,7 @@ interface Report {
 }
 
 describe('the lab run on the local target', () => {
-  let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await makeSandbox();
-  });
-  afterAll(async () => {
-    await sb.run(['local', 'stop']);
-    await sb.dispose();
-  });
-
-  it('setup + load --requests 200 at 8 connections: traces analyze names user_processing and states the cold starts', async () => {
+  it('setup + load --requests 200 at 8 connections: traces analyze names user_processing and states the cold starts', async ({ box: sb }) => {
     const setup = await sb.run(['setup', '--yes', '--json']);
     expect(setup.code, setup.stderr).toBe(0);
 

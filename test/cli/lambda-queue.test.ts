@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateDeploymentCommand, PutIntegrationCommand } from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
+import { BatchGetTracesCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import type { LocalCloud } from '../../src/local/server.js';
 import { LOCAL_QUEUE_SUBSEGMENT } from '../../src/local/lambda/segments.js';
 import { makeSandbox, type Sandbox } from '../support/cli.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
-import { apiClient, createLabApi, httpCall, invokePath, lambdaUri, type Loose } from '../local/apigateway-helpers.js';
+import { apiClient, createLabApi, httpCall, invokePath, lambdaUri, tracedLabApi, type Loose } from '../local/apigateway-helpers.js';
 import { createRole, handlerZip } from '../local/lambda-fixtures.js';
 
 const SLOW = `exports.handler = async (event) => {
@@ -35,14 +35,8 @@ beforeAll(async () => {
   cloud = await withLocalCloud({ lambda: { maxEnvironments: 1 } });
   sb = await makeSandbox();
   const lambda = new LambdaClient(clientConfig(cloud));
-  const xray = new XRayClient(clientConfig(cloud));
   await lambda.send(new CreateFunctionCommand({ FunctionName: 'queued', Role: await createRole(cloud.endpoint), Runtime: 'nodejs22.x', Handler: 'index.handler', Code: { ZipFile: await handlerZip(SLOW) } }));
-  await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { RuleName: 'all', ResourceARN: '*', Priority: 1, FixedRate: 1, ReservoirSize: 0, ServiceName: 'user-api/prod', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1 } }));
-  ({ apiId } = await createLabApi(apiClient(cloud.endpoint), { tracing: true, fn: 'queued' }));
-  await lambda.send(new AddPermissionCommand({
-    FunctionName: 'queued', StatementId: 'apigateway-invoke', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
-    SourceArn: `arn:aws:execute-api:us-east-1:${cloud.env.accountId}:${apiId}/*/GET/users/*`,
-  }));
+  apiId = await tracedLabApi(cloud, 'queued');
 }, 60_000);
 
 afterAll(async () => {

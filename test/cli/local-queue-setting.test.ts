@@ -1,19 +1,10 @@
 /** `local start` with the opt-in environment queue says so in its log, where the cloud's other notices go. */
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, type Sandbox } from '../support/cli.js';
+import { describe, expect } from 'vitest';
+import { localCliTest as it } from '../support/fixtures.js';
 
 describe('local start with XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS', () => {
-  let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await makeSandbox();
-  });
-  afterAll(async () => {
-    await sb.run(['local', 'stop']);
-    await sb.dispose();
-  });
-
-  it('warns that invocations beyond the cap queue, which AWS does not do', async () => {
+  it('warns that invocations beyond the cap queue, which AWS does not do', async ({ box: sb }) => {
     const r = await sb.run(['local', 'start', '--port', '0', '--json'], { XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS: '2' });
 
     expect(r.code, r.stderr).toBe(0);
@@ -21,7 +12,7 @@ describe('local start with XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS', () => {
     expect(await readFile(logFile, 'utf8')).toContain('XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS=2: a function gets at most 2 execution environments and further invocations queue (not AWS\'s behaviour');
   });
 
-  it('refuses a value that is not a whole number, naming the variable, before starting anything', async () => {
+  it('refuses a value that is not a whole number, naming the variable, before starting anything', async ({ box: sb }) => {
     const r = await sb.run(['local', 'start', '--port', '0', '--json'], { XRAY_LAB_LAMBDA_MAX_ENVIRONMENTS: 'lots' });
 
     expect(r.code).not.toBe(0);

@@ -6,22 +6,13 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../src/local/server.js';
-import { withLocalCloud } from '../support/local-cloud.js';
+import { seededRandom } from '../../src/local/xray/synthetic.js';
+import { listenerPort, withLocalCloud } from '../support/local-cloud.js';
 import { recordedTree } from '../support/otel.js';
 import { exportRaw, spansMessage } from '../support/otlp-grpc.js';
 
+/** Requests per endpoint, from seededRandom so a failure replays. */
 const ITERATIONS = 150;
-
-/** Deterministic PRNG (mulberry32), so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Reply {
   status: number;
@@ -104,7 +95,7 @@ describe('garbage input fuzzing of every protocol endpoint', () => {
   });
 
   it.each(ENDPOINTS.map((e, i) => [e.name, e, i] as const))(`%s: ${ITERATIONS} random requests, each answered in the service's error format`, async (_name, ep, i) => {
-    const rand = prng(1000 + i);
+    const rand = seededRandom(1000 + i);
     for (let n = 0; n < ITERATIONS; n++) {
       const reply = await send(cloud, ep.method, ep.path(rand), ep.headers(rand), garbage(rand));
       ep.check(reply);
@@ -116,8 +107,8 @@ describe('garbage input fuzzing of every protocol endpoint', () => {
   });
 
   it(`OTLP/gRPC: ${ITERATIONS} random and mutated messages, each answered OK or INVALID_ARGUMENT with one sentence`, async () => {
-    const rand = prng(2000);
-    const port = cloud.listeners.find((l) => l.name === 'otlp-grpc')!.port;
+    const rand = seededRandom(2000);
+    const port = listenerPort(cloud, 'otlp-grpc');
     const valid = spansMessage(recordedTree('fuzz-grpc', 'f-1', 'Fuzz').spans);
     for (let n = 0; n < ITERATIONS; n++) {
       let message: Buffer;

@@ -14,7 +14,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../src/local/server.js';
 import { ATTACKER_HOST, REBIND_HOST, launchAttackerBrowser } from '../support/browser.js';
-import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
+import { clientConfig, listenerPort, withLocalCloud } from '../support/local-cloud.js';
 import { recordedTree, toXrayTraceId } from '../support/otel.js';
 import { segmentsOf } from '../support/otel-checks.js';
 import { exportRaw, spansMessage } from '../support/otlp-grpc.js';
@@ -55,7 +55,7 @@ describe('a browser against the OTLP/gRPC receiver', () => {
   beforeAll(async () => {
     cloud = await withLocalCloud();
     xray = new XRayClient(clientConfig(cloud));
-    grpcPort = cloud.listeners.find((l) => l.name === 'otlp-grpc')!.port;
+    grpcPort = listenerPort(cloud, 'otlp-grpc');
     pageServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
     await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
     pagePort = (pageServer.address() as AddressInfo).port;

@@ -3,9 +3,11 @@ import {
   APIGatewayClient, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, GetResourcesCommand,
   PutIntegrationCommand, PutMethodCommand, UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
+import { AddPermissionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateSamplingRuleCommand, XRayClient } from '@aws-sdk/client-xray';
 import { request } from 'node:http';
 import type { InvokeResult, LambdaInvoker } from '../../src/local/apigateway/index.js';
-import { TEST_CREDENTIALS } from '../support/local-cloud.js';
+import { TEST_CREDENTIALS, clientConfig } from '../support/local-cloud.js';
 
 export const ACCOUNT = '000000000000';
 export const REGION = 'us-east-1';
@@ -59,6 +61,33 @@ export async function createLabApi(client: APIGatewayClient, opts: { tracing?: b
     await client.send(new UpdateStageCommand({ restApiId: api.id, stageName: 'prod', patchOperations: [{ op: 'replace', path: '/tracingEnabled', value: 'true' }] }));
   }
   return { apiId: api.id!, rootId, usersId: users.id!, userIdResourceId: userId.id! };
+}
+
+/** The lab's step 5: lets API Gateway invoke `fn` for GET /users/* of this API. */
+export async function allowApiGatewayInvoke(lambda: LambdaClient, fn: string, apiId: string, accountId: string): Promise<void> {
+  await lambda.send(new AddPermissionCommand({
+    FunctionName: fn, StatementId: 'apigateway-invoke', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
+    SourceArn: `arn:aws:execute-api:${REGION}:${accountId}:${apiId}/*/GET/users/*`,
+  }));
+}
+
+/**
+ * In front of an existing function `fn`: a rule sampling every request (rate 1 on the stage wins over
+ * Default), step 4's traced API, and, as step 4 does, API Gateway allowed to invoke `fn` for GET /users/*
+ * of this API only. Returns the API id.
+ */
+export async function tracedLabApi(cloud: { endpoint: string; env: { accountId: string } }, fn = 'user-service'): Promise<string> {
+  const xray = new XRayClient(clientConfig(cloud));
+  const lambda = new LambdaClient(clientConfig(cloud));
+  const gw = apiClient(cloud.endpoint);
+  try {
+    await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { RuleName: 'all', ResourceARN: '*', Priority: 1, FixedRate: 1, ReservoirSize: 0, ServiceName: 'user-api/prod', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1 } }));
+    const { apiId } = await createLabApi(gw, { tracing: true, fn });
+    await allowApiGatewayInvoke(lambda, fn, apiId, cloud.env.accountId);
+    return apiId;
+  } finally {
+    for (const c of [xray, lambda, gw]) c.destroy();
+  }
 }
 
 export interface RawResponse {

@@ -6,13 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient, type Segment } from '@aws-sdk/client-xray';
+import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { BatchGetTracesCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient, type Segment } from '@aws-sdk/client-xray';
 import { flatten, missingParts } from '../support/lab-trace-shape.js';
 import { buildHandlerZip } from '../../src/lab/packaging.js';
 import type { LocalCloud } from '../../src/local/server.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
-import { apiClient, createLabApi, httpCall, invokePath } from './apigateway-helpers.js';
+import { apiClient, createLabApi, httpCall, invokePath, tracedLabApi } from './apigateway-helpers.js';
 import { createRole } from './lambda-fixtures.js';
 
 interface Doc {
@@ -45,14 +45,7 @@ beforeAll(async () => {
     FunctionName: 'user-service', Role: role, Runtime: 'nodejs22.x', Handler: pkg.handler, Code: { ZipFile: pkg.zip }, Timeout: 30,
     TracingConfig: { Mode: 'Active' }, Environment: { Variables: { TABLE_NAME: 'UserProfiles', SIMULATED_WORK_MS: '20' } },
   }));
-  // Every request traced: a rule that matches the stage with rate 1 wins over Default.
-  await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { RuleName: 'all', ResourceARN: '*', Priority: 1, FixedRate: 1, ReservoirSize: 0, ServiceName: 'user-api/prod', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1 } }));
-  ({ apiId } = await createLabApi(apiClient(cloud.endpoint), { tracing: true }));
-  // As step 4 does: API Gateway may invoke the function for GET /users/* of this API only.
-  await new LambdaClient(cfg).send(new AddPermissionCommand({
-    FunctionName: 'user-service', StatementId: 'apigateway-invoke', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
-    SourceArn: `arn:aws:execute-api:us-east-1:${cloud.env.accountId}:${apiId}/*/GET/users/*`,
-  }));
+  apiId = await tracedLabApi(cloud);
 }, 120_000);
 
 afterAll(() => cloud.close());

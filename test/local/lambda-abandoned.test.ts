@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import type { LocalCloud } from '../../src/local/server.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
-import { apiClient, createLabApi, httpCall, invokePath } from './apigateway-helpers.js';
+import { allowApiGatewayInvoke, apiClient, createLabApi, httpCall, invokePath } from './apigateway-helpers.js';
 import { createRole, handlerZip } from './lambda-fixtures.js';
 
 const SLOW = `exports.handler = async (event) => {
@@ -32,10 +32,7 @@ let lambda: LambdaClient;
 async function deploy(name: string, source = SLOW): Promise<string> {
   await lambda.send(new CreateFunctionCommand({ FunctionName: name, Role: await createRole(cloud.endpoint, `role-${name}`), Runtime: 'nodejs22.x', Handler: 'index.handler', Timeout: 10, Code: { ZipFile: await handlerZip(source) } }));
   const { apiId } = await createLabApi(apiClient(cloud.endpoint), { fn: name });
-  await lambda.send(new AddPermissionCommand({
-    FunctionName: name, StatementId: 'apigateway-invoke', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
-    SourceArn: `arn:aws:execute-api:us-east-1:${cloud.env.accountId}:${apiId}/*/GET/users/*`,
-  }));
+  await allowApiGatewayInvoke(lambda, name, apiId, cloud.env.accountId);
   return apiId;
 }
 

@@ -4,13 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AddPermissionCommand, CreateFunctionCommand, DeleteFunctionConcurrencyCommand, GetAccountSettingsCommand, GetFunctionCommand,
+  CreateFunctionCommand, DeleteFunctionConcurrencyCommand, GetAccountSettingsCommand, GetFunctionCommand,
   GetFunctionConcurrencyCommand, InvokeCommand, LambdaClient, PutFunctionConcurrencyCommand, TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
-import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
+import { BatchGetTracesCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import type { LocalCloud } from '../../src/local/server.js';
 import { clientConfig, serviceErrorOf, withLocalCloud } from '../support/local-cloud.js';
-import { apiClient, createLabApi, httpCall, invokePath, type Loose } from './apigateway-helpers.js';
+import { httpCall, invokePath, tracedLabApi, type Loose } from './apigateway-helpers.js';
 import { createRole, handlerZip } from './lambda-fixtures.js';
 
 const SLOW = `exports.handler = async (event) => {
@@ -30,12 +30,7 @@ beforeAll(async () => {
   xray = new XRayClient(clientConfig(cloud));
   const role = await createRole(cloud.endpoint);
   await lambda.send(new CreateFunctionCommand({ FunctionName: 'slow', Role: role, Runtime: 'nodejs22.x', Handler: 'index.handler', Code: { ZipFile: await handlerZip(SLOW) } }));
-  await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { RuleName: 'all', ResourceARN: '*', Priority: 1, FixedRate: 1, ReservoirSize: 0, ServiceName: 'user-api/prod', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1 } }));
-  ({ apiId } = await createLabApi(apiClient(cloud.endpoint), { tracing: true, fn: 'slow' }));
-  await lambda.send(new AddPermissionCommand({
-    FunctionName: 'slow', StatementId: 'apigateway-invoke', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
-    SourceArn: `arn:aws:execute-api:us-east-1:${cloud.env.accountId}:${apiId}/*/GET/users/*`,
-  }));
+  apiId = await tracedLabApi(cloud, 'slow');
 }, 60_000);
 
 afterAll(() => cloud.close());

@@ -6,13 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { AddPermissionCommand, CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { BatchGetTracesCommand, CreateSamplingRuleCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
+import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { BatchGetTracesCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { checkTraces, flatten, type TraceDoc } from '../support/trace-completeness.js';
 import { buildHandlerZip, type Instrumentation } from '../../src/lab/packaging.js';
 import type { LocalCloud } from '../../src/local/server.js';
 import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
-import { apiClient, createLabApi, httpCall, invokePath } from './apigateway-helpers.js';
+import { httpCall, invokePath, tracedLabApi } from './apigateway-helpers.js';
 import { createRole } from './lambda-fixtures.js';
 
 /** The lab's filters: step 6's two, and the ones its lessons and quiz use. */
@@ -41,12 +41,7 @@ async function labStack(instrumentation: Instrumentation): Promise<Stack> {
     FunctionName: 'user-service', Role: role, Runtime: 'nodejs22.x', Handler: pkg.handler, Code: { ZipFile: pkg.zip }, Timeout: 30,
     TracingConfig: { Mode: 'Active' }, Environment: { Variables: { TABLE_NAME: 'UserProfiles', SIMULATED_WORK_MS: '5' } },
   }));
-  await xray.send(new CreateSamplingRuleCommand({ SamplingRule: { RuleName: 'all', ResourceARN: '*', Priority: 1, FixedRate: 1, ReservoirSize: 0, ServiceName: 'user-api/prod', ServiceType: '*', Host: '*', HTTPMethod: '*', URLPath: '*', Version: 1 } }));
-  const { apiId } = await createLabApi(apiClient(cloud.endpoint), { tracing: true });
-  await lambda.send(new AddPermissionCommand({
-    FunctionName: 'user-service', StatementId: 'apigateway-invoke', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com',
-    SourceArn: `arn:aws:execute-api:us-east-1:${cloud.env.accountId}:${apiId}/*/GET/users/*`,
-  }));
+  const apiId = await tracedLabApi(cloud);
   const traceIds: string[] = [];
   for (const path of TRAFFIC) {
     const res = await httpCall(cloud.port, 'GET', invokePath(apiId, path));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { XRayClient } from '@aws-sdk/client-xray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../src/local/server.js';
-import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
+import { clientConfig, listenerPort, withLocalCloud } from '../support/local-cloud.js';
 import { toXrayTraceId } from '../support/otel.js';
 import { expectFound, expectGraphEdge, expectTree, segmentsOf } from '../support/otel-checks.js';
 
@@ -34,7 +34,7 @@ describe.skipIf(!available)('OTLP/gRPC from the OpenTelemetry Python SDK', () =>
   });
 
   it('the default exporter, pointed at the receiver by OTEL_EXPORTER_OTLP_ENDPOINT, delivers the tree', async () => {
-    const port = cloud.listeners.find((l) => l.name === 'otlp-grpc')!.port;
+    const port = listenerPort(cloud, 'otlp-grpc');
 
     const run = spawnSync('python3', [APP, 'py-grpc', 'py-1', 'PyUsers'], {
       env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${port}`, OTEL_EXPORTER_OTLP_INSECURE: 'true' },

@@ -13,7 +13,7 @@ import type { LocalCloud } from '../../src/local/server.js';
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { startOtlpGrpcReceiver, traceServiceDefinition, type ExportResult } from '../../src/local/otlp/grpc-receiver.js';
 import type { OtlpSink } from '../../src/local/otlp/ingest.js';
-import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
+import { clientConfig, listenerPort, withLocalCloud } from '../support/local-cloud.js';
 import { otelTracer, recordUserRequest, recordedTree, toXrayTraceId } from '../support/otel.js';
 import { expectFound, expectGraphEdge, expectTree, segmentsOf } from '../support/otel-checks.js';
 import { exportRaw, spansMessage } from '../support/otlp-grpc.js';
@@ -25,7 +25,7 @@ let port: number;
 beforeAll(async () => {
   cloud = await withLocalCloud();
   xray = new XRayClient(clientConfig(cloud));
-  port = cloud.listeners.find((l) => l.name === 'otlp-grpc')!.port;
+  port = listenerPort(cloud, 'otlp-grpc');
 });
 afterAll(() => cloud.close());
 
@@ -174,7 +174,7 @@ describe('the OTLP/gRPC listener', () => {
   });
 
   it('a taken port is one sentence naming the flag and the way out', async () => {
-    const taken = cloud.listeners.find((l) => l.name === 'otlp-grpc')!.port;
+    const taken = listenerPort(cloud, 'otlp-grpc');
 
     const start = withLocalCloud({ otlpGrpcPort: taken });
 
@@ -183,7 +183,7 @@ describe('the OTLP/gRPC listener', () => {
 
   it('once the cloud is closed, an export is UNAVAILABLE (retryable), not lost silently', async () => {
     const other = await withLocalCloud();
-    const otherPort = other.listeners.find((l) => l.name === 'otlp-grpc')!.port;
+    const otherPort = listenerPort(other, 'otlp-grpc');
     const tree = recordedTree('grpc-closed', 'c-1', 'Closed');
     expect(await exportRaw(otherPort, spansMessage(tree.spans))).toMatchObject({ ok: true });
 

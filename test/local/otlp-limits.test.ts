@@ -5,7 +5,7 @@ import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { LocalCloud } from '../../src/local/server.js';
 import { seededRandom } from '../../src/local/xray/synthetic.js';
-import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
+import { clientConfig, listenerPort, withLocalCloud } from '../support/local-cloud.js';
 import { postSignedBody, recordedTree, toXrayTraceId } from '../support/otel.js';
 
 let cloud: LocalCloud;
@@ -14,7 +14,7 @@ let receiver: string;
 beforeAll(async () => {
   cloud = await withLocalCloud();
   xray = new XRayClient(clientConfig(cloud));
-  receiver = `http://127.0.0.1:${cloud.listeners.find((l) => l.name === 'otlp-http')!.port}/v1/traces`;
+  receiver = `http://127.0.0.1:${listenerPort(cloud, 'otlp-http')}/v1/traces`;
 });
 afterAll(() => cloud.close());
 
@@ -106,7 +106,8 @@ describe('OTLP limits and malformed requests (X-Ray OTLP endpoint rules)', () =>
 
 describe('OTLP fuzz: random and mutated bodies', () => {
   it('answers every one with 200 or an OTLP 4xx error, never a 500, and keeps serving', async () => {
-    const rnd = seededRandom(17); // deterministic, so a failure can be replayed
+    // Seeded, so a failure can be replayed.
+    const rnd = seededRandom(17);
     const valid = Buffer.from(ProtobufTraceSerializer.serializeRequest(recordedTree('fuzz', 'u-f', 'F').spans)!);
     const json = Buffer.from(jsonRequest(2));
     const statuses = new Set<number>();

@@ -4,7 +4,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { LocalCloud } from '../../src/local/server.js';
-import { clientConfig, withLocalCloud } from '../support/local-cloud.js';
+import { clientConfig, listenerPort, withLocalCloud } from '../support/local-cloud.js';
 import { otelTracer, postSignedOtlp, recordUserRequest, recordedTree, toXrayTraceId } from '../support/otel.js';
 import { expectFound, expectGraphEdge, expectTree, segmentsOf } from '../support/otel-checks.js';
 
@@ -14,8 +14,7 @@ let otlpUrl: string;
 beforeAll(async () => {
   cloud = await withLocalCloud();
   xray = new XRayClient(clientConfig(cloud));
-  const receiver = cloud.listeners.find((l) => l.name === 'otlp-http')!;
-  otlpUrl = `http://127.0.0.1:${receiver.port}/v1/traces`;
+  otlpUrl = `http://127.0.0.1:${listenerPort(cloud, 'otlp-http')}/v1/traces`;
 });
 afterAll(() => cloud.close());
 

@@ -23,7 +23,7 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export function buildIsStale(): boolean {
+function buildIsStale(): boolean {
   const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'steps')));
   return BUILT.some((f) => !existsSync(f)) || statSync(BUILT[0]!).mtimeMs < sources;
 }

@@ -22,6 +22,13 @@ export function tempDir(prefix = 'xray-lab-test-'): { path: string; remove(): vo
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/** The port of one of the cloud's tracing listeners (`otlp-http`, `otlp-grpc`, `xray-daemon-tcp` …). */
+export function listenerPort(cloud: Pick<LocalCloud, 'listeners'>, name: string): number {
+  const listener = cloud.listeners.find((l) => l.name === name);
+  if (!listener) throw new Error(`the local cloud has no ${name} listener (it has ${cloud.listeners.map((l) => l.name).join(', ')})`);
+  return listener.port;
+}
+
 export async function withLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   return startLocalCloud({ port: 0, ...options });
 }

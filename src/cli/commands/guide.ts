@@ -14,8 +14,7 @@ import { canAsk, colorLevel } from '../terminal.js';
 /** The lab's steps, step 5's load shortened when the config says so (XRAY_LAB_GUIDE_LOAD_SECONDS). */
 export function guideSteps(loadSeconds: number | undefined): readonly LabStep[] {
   if (loadSeconds === undefined) return labSteps;
-  const seconds = loadSeconds;
-  return labSteps.map((s) => (s.id === LOAD_STEP_ID ? loadStepFor(Math.round(seconds * 1000)) : s));
+  return labSteps.map((s) => (s.id === LOAD_STEP_ID ? loadStepFor(Math.round(loadSeconds * 1000)) : s));
 }
 
 export async function guideCommand(flags: CommonFlags): Promise<void> {

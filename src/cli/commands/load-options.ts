@@ -28,10 +28,10 @@ export const AWS_MAX_REQUESTS = 2_000;
 
 /** Seconds: `90`, `90s`, `1.5m`, `500ms`, `1h` (the grammar of src/lab/duration.ts; a bare number is seconds). */
 export function parseDurationSeconds(value: string): number {
-  const ms = durationMs(value, { bareUnit: 's' });
-  if (ms === undefined) {
-    throw new InvalidArgumentError(durationMs(value, { bareUnit: 's', allowZero: true }) === 0 ? 'the duration must be above 0.' : 'give a duration above 0 like 60, 30s, 2m or 500ms.');
-  }
+  // Zero is parsed (not refused by the grammar) only to say precisely what is wrong with it.
+  const ms = durationMs(value, { bareUnit: 's', allowZero: true });
+  if (ms === undefined) throw new InvalidArgumentError('give a duration above 0 like 60, 30s, 2m or 500ms.');
+  if (ms === 0) throw new InvalidArgumentError('the duration must be above 0.');
   return ms / 1000;
 }
 

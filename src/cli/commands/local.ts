@@ -2,7 +2,7 @@
 import { resolveLocalConfig } from '../../lab/config.js';
 import { createIO } from '../io-terminal.js';
 import { runForeground, startBackground, stopLocalCloud } from '../local/manager.js';
-import { fetchHealth, probe } from '../local/pidfile.js';
+import { probe } from '../local/pidfile.js';
 import { databaseDiskBytes } from '../../local/core/db-files.js';
 
 export interface LocalFlags {
@@ -48,7 +48,7 @@ export async function localStatusCommand(flags: LocalFlags): Promise<void> {
   const live = await probe(cfg.dataDir);
   if (live.state === 'running') {
     const { info } = live;
-    const xray = (await fetchHealth(info.endpoint))?.xray;
+    const xray = live.health.xray;
     const listeners = info.listeners ?? [];
     io.result(
       {

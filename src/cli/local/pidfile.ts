@@ -63,7 +63,8 @@ export async function fetchHealth(endpoint: string, timeoutMs = 1_000): Promise<
 }
 
 export type Liveness =
-  | { state: 'running'; info: LocalCloudInfo }
+  /** `health` is the answer that proved it running, so a caller needing it (local status) does not ask again. */
+  | { state: 'running'; info: LocalCloudInfo; health: HealthReport }
   | { state: 'stopped' }
   | { state: 'stale'; info: LocalCloudInfo }
   | { state: 'unresponsive'; info: LocalCloudInfo };
@@ -74,7 +75,7 @@ export async function probe(dataDir: string): Promise<Liveness> {
   if (!info) return { state: 'stopped' };
   if (!isProcessAlive(info.pid)) return { state: 'stale', info };
   const health = await fetchHealth(info.endpoint);
-  if (health && (health.pid === undefined || health.pid === info.pid)) return { state: 'running', info };
+  if (health && (health.pid === undefined || health.pid === info.pid)) return { state: 'running', info, health };
   return (await looksLikeLocalCloud(info.pid)) ? { state: 'unresponsive', info } : { state: 'stale', info };
 }
 

@@ -6,7 +6,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { hostNameOf, isAllowedHost, resolveAllowedHosts } from '../../local/edge/request-guard.js';
+import { isAllowedHost, resolveAllowedHosts } from '../../local/edge/request-guard.js';
 
 export const TOKEN_PARAM = 'token';
 
@@ -19,7 +19,8 @@ export function newToken(): string {
  * evil.example re-pointed at 127.0.0.1 still sends its own Host), and this console's port when one is given.
  */
 export function hostAllowed(host: string | undefined, port: number): boolean {
-  if (!isAllowedHost(host, resolveAllowedHosts()) || hostNameOf(host) === undefined) return false;
+  // isAllowedHost refuses a missing or malformed Host, so `host` is a well-formed header below.
+  if (!isAllowedHost(host, resolveAllowedHosts())) return false;
   const givenPort = /:(\d{1,5})$/.exec(host!.trim())?.[1];
   return givenPort === undefined || Number(givenPort) === port;
 }

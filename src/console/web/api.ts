@@ -62,3 +62,6 @@ export const query = (params: Record<string, string | undefined>): string => {
   const s = q.toString();
   return s ? `?${s}` : '';
 };
+
+/** The map's request: one spelling, so main.ts's prefetch is the very request the map view then reads. */
+export const graphPath = (since: string): string => `/api/graph${query({ since })}`;

@@ -6,7 +6,7 @@ import { html } from './html.js';
 import { LabView } from './lab-view.js';
 import { MapView } from './map-view.js';
 import { href, parseRoute, useRoute, DEFAULT_SINCE } from './route.js';
-import { prefetch, query } from './api.js';
+import { graphPath, prefetch } from './api.js';
 import { TimelineView } from './timeline-view.js';
 import { TracesView } from './traces-view.js';
 
@@ -45,7 +45,7 @@ function App() {
 
 // The map is the first thing most visits draw: ask for its graph while the page mounts.
 const first = parseRoute(location.hash);
-if (first.view === 'map') prefetch(`/api/graph${query({ since: first.since })}`);
+if (first.view === 'map') prefetch(graphPath(first.since));
 
 const root = document.getElementById('app')!;
 // The "Loading…" placeholder of the HTML shell is not Preact's to diff: clear it first.

@@ -1,6 +1,6 @@
 /** The service map: dagre-laid nodes with health rings, latency and rate; edges with count and latency. Click → traces. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { getJson, query, type GraphAnswer } from './api.js';
+import { getJson, graphPath, type GraphAnswer } from './api.js';
 import { ms, perMinute } from './format.js';
 import { layoutGraph, NODE_H, NODE_W, typeBadge, typeLabel, type MapEdge, type MapNode } from './graph-layout.js';
 import { HealthRing, healthText } from './health-ring.js';
@@ -54,7 +54,7 @@ function useNarrow(): boolean {
 }
 
 export function MapView({ since, live }: { since: string; live: boolean }) {
-  const graph = usePoll(`graph:${since}`, (signal) => getJson<GraphAnswer>(`/api/graph${query({ since })}`, signal), live);
+  const graph = usePoll(`graph:${since}`, (signal) => getJson<GraphAnswer>(graphPath(since), signal), live);
   const services = graph.data?.Services;
   const narrow = useNarrow();
   const laid = useMemo(() => (services ? layoutGraph(services, narrow ? 'TB' : 'LR') : undefined), [services, narrow]);

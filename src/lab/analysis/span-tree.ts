@@ -96,8 +96,8 @@ function parseCause(v: unknown): { exceptions: SpanException[]; causeRef?: strin
  * and a service that records its own segment (API Gateway) records its subsegments too.
  */
 function recordedBy(aws: Doc | undefined, parent: Span | undefined, segment: Span | null): string {
-  const sdk = str(obj(aws?.xray)?.sdk);
-  if (sdk) return /opentelemetry/i.test(sdk) ? 'OpenTelemetry' : 'X-Ray SDK';
+  const sdk = sdkOf(aws);
+  if (sdk) return sdk;
   if (str(aws?.function_arn)) return 'Lambda';
   if (parent?.recordedBy && parent.recordedBy !== 'Lambda') return parent.recordedBy;
   const origin = segment?.origin ?? '';
@@ -105,9 +105,11 @@ function recordedBy(aws: Doc | undefined, parent: Span | undefined, segment: Spa
   return segment?.recordedBy ?? 'X-Ray SDK';
 }
 
-function sdkOf(aws: Doc | undefined): { recordedBy?: string } {
+/** The instrumentation a document names in `aws.xray.sdk`, if it names one. */
+function sdkOf(aws: Doc | undefined): string | undefined {
   const sdk = str(obj(aws?.xray)?.sdk);
-  return sdk ? { recordedBy: /opentelemetry/i.test(sdk) ? 'OpenTelemetry' : 'X-Ray SDK' } : {};
+  if (sdk) return /opentelemetry/i.test(sdk) ? 'OpenTelemetry' : 'X-Ray SDK';
+  return undefined;
 }
 
 function makeSpan(doc: Doc, kind: SpanKind, segment: Span | null, parent?: Span): Span {
@@ -120,6 +122,8 @@ function makeSpan(doc: Doc, kind: SpanKind, segment: Span | null, parent?: Span)
   const inferred = doc.inferred === true;
   const name = str(doc.name) ?? '(unnamed)';
   const table = str(aws?.table_name);
+  // A segment names its instrumentation only when its SDK does; a subsegment always gets one.
+  const by = kind === 'subsegment' ? recordedBy(aws, parent, segment) : sdkOf(aws);
   const span: Span = {
     id: str(doc.id) ?? '',
     kind,
@@ -139,7 +143,7 @@ function makeSpan(doc: Doc, kind: SpanKind, segment: Span | null, parent?: Span)
     annotations: parseAnnotations(doc.annotations),
     ...parseCause(doc.cause),
     parentId: str(doc.parent_id),
-    ...(kind === 'subsegment' ? { recordedBy: recordedBy(aws, parent, segment) } : sdkOf(aws)),
+    ...(by !== undefined && { recordedBy: by }),
     segment,
     children: [],
   };

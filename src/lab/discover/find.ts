@@ -7,7 +7,8 @@
 import { isNotFound, orUndefinedIfNotFound } from '../aws-errors.js';
 import { API_NAME, FUNCTION_NAME, ROLE_NAME, RUN_TAG_KEY, TABLE_NAME } from '../guide.js';
 import type { ResourceRecord } from '../state-types.js';
-import { RESOURCE_TYPES as T, type DiscoverContext, type DiscoveredResource, type ResourceType } from './types.js';
+import { RESOURCE_TYPES as T, type ResourceType } from '../resource-types.js';
+import type { DiscoverContext, DiscoveredResource } from './types.js';
 import { listSamplingRules } from '../sampling-rules-list.js';
 
 /** Every sampling rule xray-lab makes is named with this prefix (see sampling-doc.ts). */

@@ -1,5 +1,5 @@
 /** The AWS CLI command that deletes a resource by hand, for what teardown could not delete. */
-import { RESOURCE_TYPES as T } from './types.js';
+import { RESOURCE_TYPES as T } from '../resource-types.js';
 
 export interface ManualTarget {
   region: string;

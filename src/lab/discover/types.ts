@@ -4,10 +4,8 @@ import type { Clock } from '../context.js';
 import type { IO } from '../io.js';
 import type { Target } from '../state-types.js';
 
-import type { ResourceType } from '../resource-types.js';
-
 // Discovery uses the state file's resource names, so both can be compared.
-export { RESOURCE_TYPES, type ResourceType } from '../resource-types.js';
+import type { ResourceType } from '../resource-types.js';
 
 export interface DiscoveredResource {
   type: ResourceType;

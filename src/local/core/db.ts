@@ -10,8 +10,6 @@ import { join } from 'node:path';
 import { startCheckpointer } from './checkpointer.js';
 import { DATABASE_FILE } from './db-files.js';
 
-export { databaseDiskBytes } from './db-files.js';
-
 export type Db = Database.Database;
 
 /** Page size of a newly created database file (bytes). */

@@ -13,7 +13,7 @@ import type { HttpResponse, LocalService } from '../core/types.js';
 import { awsJsonError } from '../protocols/aws-json.js';
 import { awsQueryError } from '../protocols/aws-query.js';
 import { restJsonError } from '../protocols/rest-json.js';
-import { refuseBrowser, refuseHost, refuseUnsigned, type GuardHeaders, type GuardOptions, type GuardRefusal } from './request-guard.js';
+import { firstHeader, refuseControlPlane, refuseHost, refuseUnsignedEndpoint, type GuardHeaders, type GuardOptions, type GuardRefusal } from './request-guard.js';
 
 /** Paths local tools call unsigned: the X-Ray SDKs' sampling calls (the real daemon proxies them) and our health probe. */
 const UNSIGNED_CALLS = new Set(['POST /GetSamplingRules', 'POST /SamplingTargets', 'GET /_xray-lab/health']);
@@ -28,11 +28,9 @@ export interface EdgeRequest {
 
 /** The refusal for a request on the API port, or undefined when it may be routed. */
 export function refuseApiRequest(req: EdgeRequest, options: GuardOptions = {}): GuardRefusal | undefined {
-  const host = refuseHost(req.headers, options);
-  if (host || req.dataPlane) return host;
-  const browser = refuseBrowser(req.headers);
-  if (browser || UNSIGNED_CALLS.has(`${req.method} ${req.url.pathname}`)) return browser;
-  return refuseUnsigned(req.headers, req.url);
+  if (req.dataPlane) return refuseHost(req.headers, options);
+  if (UNSIGNED_CALLS.has(`${req.method} ${req.url.pathname}`)) return refuseUnsignedEndpoint(req.headers, options);
+  return refuseControlPlane(req.headers, req.url, options);
 }
 
 type Protocol = LocalService['protocol'];
@@ -84,21 +82,17 @@ function errorIn(err: ServiceError, protocol: Protocol, target: EdgeTarget, requ
 
 /** How an unknown caller speaks: X-Amz-Target → awsJson; a form body or `Action=` → awsQuery; else restJson. */
 function guessProtocol(t: EdgeTarget): Protocol {
-  if (first(t.headers['x-amz-target'])) return 'awsJson';
-  const type = first(t.headers['content-type'])?.toLowerCase() ?? '';
+  if (firstHeader(t.headers['x-amz-target'])) return 'awsJson';
+  const type = firstHeader(t.headers['content-type'])?.toLowerCase() ?? '';
   if (type.startsWith('application/x-www-form-urlencoded') || t.query.has('Action')) return 'awsQuery';
   return 'restJson';
 }
 
 function operationOf(t: EdgeTarget, protocol: Protocol): string {
-  if (protocol === 'awsJson') return (first(t.headers['x-amz-target']) ?? '').split('.').pop()!.slice(0, 100) || 'an unnamed operation';
+  if (protocol === 'awsJson') return (firstHeader(t.headers['x-amz-target']) ?? '').split('.').pop()!.slice(0, 100) || 'an unnamed operation';
   if (protocol === 'awsQuery') {
     const action = t.query.get('Action') ?? (t.body ? new URLSearchParams(t.body.toString('utf8')).get('Action') : null);
     return action ? action.slice(0, 100) : 'an unnamed action';
   }
   return `${t.method.slice(0, 16)} ${t.path.slice(0, 200)}`;
-}
-
-function first(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }

@@ -13,7 +13,7 @@ import { readBody, send } from './http-io.js';
 import type { LocalCloudEnv } from '../env.js';
 import { routeByFormBody, routeRequest } from '../router.js';
 import { refuseApiRequest, refusalResponse, unknownServiceResponse } from './api-edge.js';
-import type { GuardOptions } from './request-guard.js';
+import { firstHeader, type GuardOptions } from './request-guard.js';
 import { xrayOtlpEndpoint, type OtlpSink } from '../otlp/ingest.js';
 
 export interface ApiEdgeDeps {
@@ -79,7 +79,7 @@ export function createApiEdge(deps: ApiEdgeDeps): RequestListener {
       accountId: env.accountId,
       region: route.region ?? env.defaultRegion,
       accessKeyId: route.accessKeyId,
-      traceHeader: headerValue(req.headers['x-amzn-trace-id']),
+      traceHeader: firstHeader(req.headers['x-amzn-trace-id']),
     };
     const service = serviceName ? services.get(serviceName) : undefined;
     if (!service) {
@@ -95,8 +95,4 @@ export function createApiEdge(deps: ApiEdgeDeps): RequestListener {
       res.end(JSON.stringify({ message: `Internal error in the local cloud: ${withoutServerPaths(err instanceof Error ? err.message : String(err))}` }));
     });
   };
-}
-
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }

@@ -85,7 +85,7 @@ export function isAllowedHost(hostHeader: string | undefined, allowedHosts: read
 
 /** Refuses a Host that is missing or not allowed (DNS rebinding). Run it before any routing. */
 export function refuseHost(headers: GuardHeaders, options: GuardOptions = {}): GuardRefusal | undefined {
-  const host = first(headers.host);
+  const host = firstHeader(headers.host);
   if (isAllowedHost(host, options.allowedHosts)) return undefined;
   return refusal('host-not-allowed', 'AccessDenied', host
     ? `The local cloud only answers requests addressed to a loopback name (localhost, 127.0.0.1, [::1], *.localhost), not Host "${clip(host)}"; add the name to ${ALLOWED_HOSTS_ENV} if you really reach it under that name.`
@@ -94,15 +94,15 @@ export function refuseHost(headers: GuardHeaders, options: GuardOptions = {}): G
 
 /** Refuses what a browser sends on behalf of another site: a non-loopback Origin, cross-/same-site fetches, no-cors or navigation modes. */
 export function refuseBrowser(headers: GuardHeaders): GuardRefusal | undefined {
-  const origin = first(headers.origin);
+  const origin = firstHeader(headers.origin);
   if (origin !== undefined && !isLoopbackOrigin(origin)) {
     return refusal('origin-not-loopback', 'AccessDenied', `Requests from web pages are refused: Origin "${clip(origin)}" is not a loopback origin; call the local cloud from an AWS SDK or the AWS CLI.`);
   }
-  const site = first(headers['sec-fetch-site'])?.trim().toLowerCase();
+  const site = firstHeader(headers['sec-fetch-site'])?.trim().toLowerCase();
   if (site === 'cross-site' || site === 'same-site') {
     return refusal('cross-site-fetch', 'AccessDenied', `Requests from other web sites are refused (Sec-Fetch-Site: ${site}); call the local cloud from an AWS SDK or the AWS CLI.`);
   }
-  const mode = first(headers['sec-fetch-mode'])?.trim().toLowerCase();
+  const mode = firstHeader(headers['sec-fetch-mode'])?.trim().toLowerCase();
   if (mode === 'no-cors' || mode === 'navigate') {
     return refusal('browser-fetch-mode', 'AccessDenied', `Browser ${mode === 'navigate' ? 'navigations and form posts' : 'no-cors requests'} are refused (Sec-Fetch-Mode: ${mode}); call the local cloud from an AWS SDK or the AWS CLI.`);
   }
@@ -122,7 +122,7 @@ const SIGNED_HEADERS = /^[a-z0-9-]+(?:;[a-z0-9-]+)*$/;
  * `url` is the request target (`/path?query`) or a URL object.
  */
 export function refuseUnsigned(headers: GuardHeaders, url: string | URL): GuardRefusal | undefined {
-  const auth = first(headers.authorization)?.trim();
+  const auth = firstHeader(headers.authorization)?.trim();
   if (auth) return wellFormedAuthorization(auth) ? undefined : incomplete('The Authorization header is not a complete AWS Signature Version 4 header (AWS4-HMAC-SHA256 Credential=…/date/region/service/aws4_request, SignedHeaders=…, Signature=…)');
   const query = (typeof url === 'string' ? new URL(url, 'http://localhost') : url).searchParams;
   const presigned = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'].map((k) => query.get(k));
@@ -181,7 +181,8 @@ function normaliseName(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, '');
 }
 
-function first(v: string | string[] | undefined): string | undefined {
+/** A header's first value (node:http gives repeated headers as arrays). */
+export function firstHeader(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 

@@ -27,8 +27,6 @@ const SYNC_READS = Symbol.for('xray-lab.classic-level.sync-reads');
 export interface Dynalite {
   /** dynalite's request listener, called in-process with an already-read request. */
   listener: DynaliteListener;
-  /** Whether reads take classic-level's synchronous path (false: an upgrade removed `_getSync`). */
-  syncReads: boolean;
   close(): Promise<void>;
 }
 
@@ -63,7 +61,8 @@ export function hasSyncReads(): boolean {
 
 export async function startDynalite(opts: { path?: string; region: string; accountId: string }): Promise<Dynalite> {
   const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
-  const syncReads = readLevelDbSynchronously();
+  // Whether it took (an upgrade may remove `_getSync`) is hasSyncReads(), checked by the adapter's test.
+  readLevelDbSynchronously();
   const saved = { AWS_REGION: process.env.AWS_REGION, AWS_ACCOUNT_ID: process.env.AWS_ACCOUNT_ID };
   process.env.AWS_REGION = opts.region;
   process.env.AWS_ACCOUNT_ID = opts.accountId;
@@ -80,7 +79,6 @@ export async function startDynalite(opts: { path?: string; region: string; accou
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
   return {
     listener: server.listeners('request')[0] as DynaliteListener,
-    syncReads,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -63,6 +63,16 @@ export function harness(opts: Partial<LambdaEngineOptions> = {}): Harness {
   return { engine, segments, logs };
 }
 
+/** Sleeps, and reports when it started and ended in its own process, so overlap is checked without timing limits. */
+export const SLEEPER = `exports.handler = async (e) => {
+  const start = Date.now();
+  console.log('ran ' + e.i);
+  await new Promise((r) => setTimeout(r, e.ms ?? 200));
+  return { i: e.i, pid: process.pid, start, end: Date.now() };
+};`;
+
+export interface Ran { i: number; pid: number; start: number; end: number }
+
 export const json = (b: Buffer): unknown => JSON.parse(b.toString('utf8'));
 export const payload = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
 

@@ -6,16 +6,8 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_QUEUE_SUBSEGMENT } from '../../../src/local/lambda/segments.js';
-import { fn, harness, json, payload, removeTempDirs, type Harness } from './helpers.js';
+import { fn, harness, json, payload, removeTempDirs, SLEEPER, type Harness, type Ran } from './helpers.js';
 
-const SLEEPER = `exports.handler = async (e) => {
-  const start = Date.now();
-  console.log('ran ' + e.i);
-  await new Promise((r) => setTimeout(r, e.ms ?? 200));
-  return { i: e.i, pid: process.pid, start, end: Date.now() };
-};`;
-
-interface Ran { i: number; pid: number; start: number; end: number }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = Record<string, any>;
 

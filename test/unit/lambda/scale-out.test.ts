@@ -2,17 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { fn, harness, json, payload, removeTempDirs, type Harness } from './helpers.js';
-
-/** Sleeps, and reports when it started and ended in its own process, so overlap is checked without timing limits. */
-const SLEEPER = `exports.handler = async (e) => {
-  const start = Date.now();
-  console.log('ran ' + e.i);
-  await new Promise((r) => setTimeout(r, e.ms ?? 200));
-  return { i: e.i, pid: process.pid, start, end: Date.now() };
-};`;
-
-interface Ran { i: number; pid: number; start: number; end: number }
+import { fn, harness, json, payload, removeTempDirs, SLEEPER, type Harness, type Ran } from './helpers.js';
 
 /**
  * A rendezvous: each invocation writes its pid to a shared file, then waits (up to 20 s) until all

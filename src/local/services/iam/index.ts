@@ -10,7 +10,7 @@ import { Collection } from '../../core/db.js';
 import type { LocalService } from '../../core/types.js';
 import type { LocalCloudEnv } from '../../env.js';
 import { awsQueryService, requireParam, type QueryInput } from '../../protocols/aws-query.js';
-import { MANAGED_POLICIES, roleOutput, validatePolicyDocument, validatePolicyName, validateRoleName, type StoredRole } from './model.js';
+import { MANAGED_POLICIES, roleOutput, validatePolicyDocument, validatePolicyName, validateRoleName, validationError, type StoredRole } from './model.js';
 
 type Tag = { Key: string; Value: string };
 
@@ -19,10 +19,6 @@ export interface IamApi {
   /** Lambda asks this before accepting a role: it must exist and have "propagated". */
   roleAssumable(roleArn: string): 'ok' | 'missing' | 'propagating';
   roles: Collection<StoredRole>;
-}
-
-function validationError(detail: string): ServiceError {
-  return new ServiceError('ValidationError', `1 validation error detected: ${detail}`, 400);
 }
 
 /** `Tags.member.N.Key/Value` as parsed → the tags, each checked against IAM's Tag shape (Key 1–128, Value 0–256). */

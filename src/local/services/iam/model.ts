@@ -31,18 +31,23 @@ export const MANAGED_POLICIES: Record<string, string> = {
   'arn:aws:iam::aws:policy/AWSLambdaExecute': 'AWSLambdaExecute',
 };
 
+/** IAM's answer to a request that breaks a member's constraint (awsQuery `ValidationError`, 400). */
+export function validationError(detail: string): ServiceError {
+  return new ServiceError('ValidationError', `1 validation error detected: ${detail}`, 400);
+}
+
 const NAME_RE = /^[\w+=,.@-]{1,64}$/;
 const POLICY_NAME_RE = /^[\w+=,.@-]{1,128}$/;
 
 export function validateRoleName(name: string): void {
   if (!NAME_RE.test(name)) {
-    throw new ServiceError('ValidationError', `1 validation error detected: Value '${name}' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+ and length 1-64`, 400);
+    throw validationError(`Value '${name}' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+ and length 1-64`);
   }
 }
 
 export function validatePolicyName(name: string): void {
   if (!POLICY_NAME_RE.test(name)) {
-    throw new ServiceError('ValidationError', `1 validation error detected: Value '${name}' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`, 400);
+    throw validationError(`Value '${name}' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`);
   }
 }
 

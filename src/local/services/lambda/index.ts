@@ -52,6 +52,8 @@ const header = (req: RestRequest, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 const empty = (status: number) => ({ status, headers: {}, body: '' });
+/** The package's path, as GetFunction signs it and GetFunctionCodePackage checks it. */
+const codePackagePath = (functionName: string, key: string) => `/2015-03-31/functions/${encodeURIComponent(functionName)}/code-package/${key}`;
 
 export function createLambdaService(env: LocalCloudEnv, deps: LambdaDeps): LambdaApi {
   const code = new CodeStore(env.dataDir, deps.extractZip, () => env.ids.uuid());
@@ -100,7 +102,7 @@ export function createLambdaService(env: LocalCloudEnv, deps: LambdaDeps): Lambd
           const fn = fnOf(req, ctx);
           // The edge refused any Host that is not a loopback or user-allowed name, so echoing it is safe.
           const host = header(req, 'host') ?? '127.0.0.1';
-          const path = `/2015-03-31/functions/${encodeURIComponent(fn.FunctionName)}/code-package/${fn.codeKey}.zip`;
+          const path = codePackagePath(fn.FunctionName, `${fn.codeKey}.zip`);
           return {
             Configuration: configuration(fn),
             Code: { RepositoryType: 'S3', Location: codeUrls.url(host, path, ctx.region, ctx.accessKeyId) },
@@ -115,7 +117,7 @@ export function createLambdaService(env: LocalCloudEnv, deps: LambdaDeps): Lambd
         handler: (req, ctx) => {
           const fn = fnOf(req, ctx);
           // A presigned Code.Location must be ours and fresh; a request signed in its header is an ordinary API call.
-          if (req.query.has('X-Amz-Signature') && !codeUrls.verify(`/2015-03-31/functions/${encodeURIComponent(fn.FunctionName)}/code-package/${req.params.Key}`, req.query)) {
+          if (req.query.has('X-Amz-Signature') && !codeUrls.verify(codePackagePath(fn.FunctionName, req.params.Key!), req.query)) {
             throw new ServiceError('AccessDeniedException', 'This Code.Location URL is not valid or has expired (10 minutes); call GetFunction for a new one.', 403);
           }
           if (req.params.Key !== `${fn.codeKey}.zip`) throw new ServiceError('ResourceNotFoundException', 'The resource you requested does not exist.', 404, { Type: 'User' });
