@@ -7,8 +7,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiGatewayDataPlane } from '../apigateway/index.js';
 import { matchDataPlane } from '../apigateway/index.js';
-import type { HttpRequest, HttpResponse, LocalService, RequestContext } from '../core/types.js';
+import type { HttpRequest, LocalService, RequestContext } from '../core/types.js';
 import { withoutServerPaths } from '../core/errors.js';
+import { readBody, send } from './http-io.js';
 import type { LocalCloudEnv } from '../env.js';
 import { routeByFormBody, routeRequest } from '../router.js';
 import { refuseApiRequest, refusalResponse, unknownServiceResponse } from './api-edge.js';
@@ -94,30 +95,4 @@ export function createApiEdge(deps: ApiEdgeDeps): RequestListener {
       res.end(JSON.stringify({ message: `Internal error in the local cloud: ${withoutServerPaths(err instanceof Error ? err.message : String(err))}` }));
     });
   };
-}
-
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) {
-    req.resume();
-    return Promise.resolve('too-large');
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) tooLarge = true;
-      if (!tooLarge) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, r: HttpResponse): void {
-  const body = r.body ?? '';
-  res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(body)) });
-  res.end(body);
 }

@@ -13,7 +13,7 @@ import { RPC_INVALID_ARGUMENT, RPC_UNAUTHENTICATED, decodeRequest, encodeRespons
 import { OtlpFormatError, countSpans, resourceSpanGroups, type ResourceSpanGroup } from './spans.js';
 import { spanToSegment } from './translate.js';
 import { isJsonRoundTrip } from '../core/json-depth.js';
-import { MAX_DOCUMENT_DEPTH } from '../xray/segments.js';
+import { MAX_DOCUMENT_DEPTH, utf8LongerThan } from '../xray/segments.js';
 
 export const MAX_REQUEST_BYTES = 5 * 1024 * 1024;
 export const MAX_SPANS = 10_000;
@@ -126,8 +126,7 @@ export function storeSpans(sink: OtlpSink, groups: ResourceSpanGroup[]): { rejec
       }
       const doc = spanToSegment(span, g.resource);
       const text = JSON.stringify(doc);
-      // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
-      if (text.length * 3 > MAX_SPAN_BYTES && Buffer.byteLength(text) > MAX_SPAN_BYTES) {
+      if (utf8LongerThan(text, MAX_SPAN_BYTES)) {
         rejected++;
         reasons.add(`a span may be at most ${MAX_SPAN_BYTES / 1024} KB`);
         continue;

@@ -65,7 +65,7 @@ export function decodeResponse(body: Uint8Array): { rejectedSpans: number; error
 export const RPC_INVALID_ARGUMENT = 3;
 export const RPC_UNAUTHENTICATED = 16;
 export const RPC_PERMISSION_DENIED = 7;
-export const RPC_RESOURCE_EXHAUSTED = 8;
+export const RPC_INTERNAL = 13;
 
 export function encodeStatus(code: number, message: string): Uint8Array {
   return RpcStatus.encode(RpcStatus.fromObject({ code, message })).finish();

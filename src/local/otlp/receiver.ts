@@ -2,13 +2,14 @@
  * The standard OTLP/HTTP receiver (default 127.0.0.1:4318, OTLP spec "OTLP/HTTP Default Port"):
  * unsigned `POST /v1/traces`, so an OpenTelemetry app works with its exporter defaults. Loopback
  * only, behind the shared request guard (Host allowlist, browser refusals). Traces only: /v1/metrics and /v1/logs
- * answer 404 with a sentence saying so. OTLP/gRPC (4317) is not served.
+ * answer 404 with a sentence saying so. OTLP/gRPC is served by grpc-receiver.ts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpResponse } from '../core/types.js';
+import { readBody, send } from '../edge/http-io.js';
 import { refuseUnsignedEndpoint, resolveAllowedHosts } from '../edge/request-guard.js';
-import { RPC_INVALID_ARGUMENT, RPC_PERMISSION_DENIED } from './proto.js';
+import { RPC_INTERNAL, RPC_INVALID_ARGUMENT, RPC_PERMISSION_DENIED } from './proto.js';
 import { MAX_REQUEST_BYTES, exportTraces, otlpError, type OtlpSink } from './ingest.js';
 
 export { DEFAULT_OTLP_PORT } from './ports.js';
@@ -17,26 +18,6 @@ export interface OtlpReceiver {
   address: string;
   port: number;
   close(): Promise<void>;
-}
-
-/** Reads at most `max` bytes; undefined when the body is larger (the rest is drained, not kept). */
-export function readLimited(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= max) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > max ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, r: HttpResponse): void {
-  const body = r.body ?? '';
-  res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(body)) });
-  res.end(body);
 }
 
 export async function handleOtlpHttp(sink: OtlpSink, req: IncomingMessage, allowedHosts: readonly string[] = []): Promise<HttpResponse> {
@@ -51,8 +32,8 @@ export async function handleOtlpHttp(sink: OtlpSink, req: IncomingMessage, allow
     return otlpError(404, 'json', RPC_INVALID_ARGUMENT, `This OTLP receiver takes traces only: POST /v1/traces (got ${req.method} ${path}).`);
   }
   // A gzip body may be smaller than its content; the uncompressed size is checked after unpacking.
-  const body = await readLimited(req, MAX_REQUEST_BYTES);
-  if (!body) return otlpError(413, 'json', RPC_INVALID_ARGUMENT, `The request is larger than ${MAX_REQUEST_BYTES / 1048576} MB: export smaller batches.`);
+  const body = await readBody(req, MAX_REQUEST_BYTES);
+  if (body === 'too-large') return otlpError(413, 'json', RPC_INVALID_ARGUMENT, `The request is larger than ${MAX_REQUEST_BYTES / 1048576} MB: export smaller batches.`);
   return exportTraces(sink, req.headers, body);
 }
 
@@ -60,7 +41,7 @@ export function startOtlpReceiver(sink: OtlpSink, host: string, port: number, al
   const allowedHosts = allowed ?? resolveAllowedHosts();
   const server: Server = createServer((req, res) => {
     handleOtlpHttp(sink, req, allowedHosts).then((r) => send(res, r), (err: unknown) => {
-      send(res, otlpError(500, 'json', 13, `Internal error in the local cloud: ${err instanceof Error ? err.message : String(err)}`));
+      send(res, otlpError(500, 'json', RPC_INTERNAL, `Internal error in the local cloud: ${err instanceof Error ? err.message : String(err)}`));
     });
   });
   return new Promise((resolve, reject) => {

@@ -10,6 +10,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpResponse } from '../core/types.js';
+import { readBody, send } from '../edge/http-io.js';
 import { refuseUnsignedEndpoint, resolveAllowedHosts } from '../edge/request-guard.js';
 
 export const SAMPLING_PATHS = new Set(['/GetSamplingRules', '/SamplingTargets']);
@@ -30,12 +31,6 @@ export interface SamplingProxyOptions {
   allowedHosts?: readonly string[];
 }
 
-function send(res: ServerResponse, r: HttpResponse): void {
-  const body = r.body ?? '';
-  res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(body)) });
-  res.end(body);
-}
-
 function refuse(res: ServerResponse, status: number, type: string, message: string): void {
   send(res, { status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': type }, body: JSON.stringify({ __type: type, message }) });
 }
@@ -53,17 +48,11 @@ export function startSamplingProxy(opts: SamplingProxyOptions): Promise<Sampling
       req.resume();
       return refuse(res, 404, 'NotFoundException', `The X-Ray daemon's TCP port serves the sampling proxy only: POST /GetSamplingRules and POST /SamplingTargets (got ${req.method} ${path}).`);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) return refuse(res, 413, 'InvalidRequestException', 'Sampling requests are at most 1 MB.');
-      opts.forward(path, Buffer.concat(chunks)).then((r) => send(res, r), (err: unknown) => {
-        refuse(res, 500, 'InternalFailure', `Internal error in the local cloud: ${err instanceof Error ? err.message : String(err)}`);
-      });
+    readBody(req, MAX_BODY_BYTES).then(async (body) => {
+      if (body === 'too-large') return refuse(res, 413, 'InvalidRequestException', 'Sampling requests are at most 1 MB.');
+      send(res, await opts.forward(path, body));
+    }).catch((err: unknown) => {
+      refuse(res, 500, 'InternalFailure', `Internal error in the local cloud: ${err instanceof Error ? err.message : String(err)}`);
     });
   });
   server.keepAliveTimeout = 65_000;

@@ -98,11 +98,6 @@ export class EntityColumns {
     return true;
   }
 
-  /** Distinct layouts held. */
-  get layoutCount(): number {
-    return this.layouts.size;
-  }
-
   release(t: TraceIndex): void {
     this.dead += t.entCount;
     const size = layoutSize(t);

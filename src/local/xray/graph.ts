@@ -9,9 +9,10 @@
 import type { Edge, GetServiceGraphRequest, GetServiceGraphResult, GetTraceGraphRequest, GetTraceGraphResult, HistogramEntry, Service, ServiceStatistics } from '@aws-sdk/client-xray';
 import { epochSeconds, invalidRequest } from './request.js';
 import type { TraceStore } from './store.js';
+import type { EntityColumns } from './entity-columns.js';
 import {
   edgeCallCount, edgeCallee, edgeCaller, edgeFirstCall, nodeEntityCount, nodeFirstEntity, nodeIdentityId,
-  ERROR, FAULT, THROTTLE, type EntityColumns, type IndexContext, type NodeIdentity, type TraceIndex,
+  ERROR, FAULT, THROTTLE, type IndexContext, type NodeIdentity, type TraceIndex,
 } from './trace-index.js';
 
 interface Stats {

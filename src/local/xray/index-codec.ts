@@ -11,7 +11,8 @@
  * Node identities are referenced by id: the store persists them (xray_nodes) so ids survive a reopen.
  * Entity and layout offsets are not stored: a decoded record gets fresh ones in the shared columns.
  */
-import { internTexts, layoutSize, TraceIndex, writeSlot, type IndexContext } from './trace-index.js';
+import { layoutSize } from './entity-columns.js';
+import { internTexts, TraceIndex, writeSlot, type IndexContext } from './trace-index.js';
 
 /**
  * Bumped whenever the layout above, or what buildIndex derives from documents (node identities,

@@ -15,9 +15,6 @@ import { epochSeconds } from './request.js';
 import type { Clock } from '../core/types.js';
 import { DEFAULT_RULE, matchingRule, orderRules, RuleReservoirs, type SamplingRuleRequest } from '../../shared/xray-sampling.js';
 
-// Matching and the Default rule live in the shared module; re-exported for the local cloud's callers.
-export { DEFAULT_RULE, orderRules, wildcardMatch } from '../../shared/xray-sampling.js';
-
 /** Request headers in `attributes` are matched against a rule's Attributes (API Gateway does this; SDKs skip such rules). */
 export type SamplingRequest = SamplingRuleRequest;
 

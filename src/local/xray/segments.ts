@@ -90,11 +90,6 @@ export const TRACE_ID_RE = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
 export const SEGMENT_ID_RE = /^[0-9a-f]{16}$/;
 const MAX_NAME = 200;
 
-/** True when the document is a subsegment sent on its own rather than a segment. */
-export function isIndependentSubsegment(doc: SegmentDoc): boolean {
-  return doc.type === 'subsegment';
-}
-
 function fail(id: unknown, code: string, message: string): ValidationResult {
   return { ok: false, error: { ...(typeof id === 'string' ? { Id: id } : {}), ErrorCode: code, Message: message } };
 }
@@ -154,10 +149,15 @@ export function validateSegmentDocument(text: string, limits: IngestLimits = {})
   return validateParsedSegment(parsed, limits);
 }
 
+/** True when the text's UTF-8 form is over `max` bytes. */
+export function utf8LongerThan(text: string, max: number): boolean {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
+  return text.length * 3 > max && Buffer.byteLength(text, 'utf8') > max;
+}
+
 /** The size check of a document's text, or undefined when it fits. */
 export function refuseTooLarge(text: string): ValidationResult | undefined {
-  // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need the exact (full-scan) count.
-  if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
+  if (utf8LongerThan(text, MAX_DOCUMENT_BYTES)) {
     return fail(undefined, 'DocumentTooLarge', `Segment document exceeds ${MAX_DOCUMENT_BYTES} bytes`);
   }
   return undefined;
@@ -209,9 +209,4 @@ export function validateParsedSegment(parsed: unknown, limits: IngestLimits = {}
     return fail(id, 'SegmentTooOld', `Segment ended at ${new Date(last * 1000).toISOString()}, before the trace retention window; send segments of the last 30 days`);
   }
   return { ok: true, doc: o as SegmentDoc };
-}
-
-/** Seconds since the epoch encoded in a trace id (its 8-hex timestamp). */
-export function traceIdEpoch(traceId: string): number {
-  return parseInt(traceId.slice(2, 10), 16);
 }

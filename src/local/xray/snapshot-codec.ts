@@ -14,7 +14,8 @@
  * Written with the journal cleared in the same transaction (store-tables.ts), so the snapshot plus the
  * journal always describe exactly the documents the store holds.
  */
-import { layoutSize, type IndexContext } from './trace-index.js';
+import { layoutSize } from './entity-columns.js';
+import type { IndexContext } from './trace-index.js';
 import { F, INTS } from './trace-slots.js';
 import { ID_WORDS } from './trace-ids.js';
 

@@ -139,7 +139,7 @@ export class TraceStore {
   }
 
   private ingestLimits(): IngestLimits {
-    return { oldestSeconds: (this.clock.now() - this.retentionMs) / 1000 };
+    return { oldestSeconds: this.cutoffSeconds() };
   }
 
   /** Checked documents in arrival order → the good ones stored (one transaction), the others reported. */

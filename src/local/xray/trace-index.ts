@@ -8,11 +8,9 @@
  */
 import type { AnnotationScalar, EntityDoc } from './segments.js';
 import { entitiesOf, identityKey, type TraceModel } from './model.js';
-import { EntityColumns, layoutSize, NODE_WORDS, EDGE_WORDS } from './entity-columns.js';
+import { EntityColumns, NODE_WORDS, EDGE_WORDS } from './entity-columns.js';
 import { F, INTS, TraceSlots, type TraceTexts } from './trace-slots.js';
 import { ID_WORDS } from './trace-ids.js';
-
-export { EntityColumns, layoutSize };
 
 export const ERROR = 1;
 export const FAULT = 2;

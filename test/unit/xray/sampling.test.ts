@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { SamplingRule } from '@aws-sdk/client-xray';
-import { DEFAULT_RULE, Sampler, lambdaSampler, orderRules, wildcardMatch } from '../../../src/local/xray/sampling.js';
+import { Sampler, lambdaSampler } from '../../../src/local/xray/sampling.js';
+import { DEFAULT_RULE, orderRules, wildcardMatch } from '../../../src/shared/xray-sampling.js';
 import { seededRandom } from '../../../src/local/xray/synthetic.js';
 
 const T0 = 1_718_000_000_000;
